@@ -1,0 +1,1 @@
+//! Cross-crate tests for pesapal-rs; see `tests/`.

@@ -1,0 +1,340 @@
+//! Postman collection → OpenAPI 3.0.3, before corrections.
+//!
+//! Every request becomes an operation. Requests that share a method and path (Pesapal documents
+//! recurring payments as a second `SubmitOrderRequest`) become one operation whose schemas unite
+//! both pages. Schemas come from the body samples, the JSON samples in the HTML and the
+//! parameter tables (see [`crate::schema`]).
+
+use crate::html::{Page, Section, Table, to_markdown};
+use crate::postman::{Collection, Environment, Located, parse_jsonc};
+use crate::schema::{self, Field};
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde_json::{Map, Value, json};
+use std::sync::LazyLock;
+
+/// The OpenAPI version progenitor reads.
+pub const OPENAPI_VERSION: &str = "3.0.3";
+/// Name of the bearer security scheme.
+pub const BEARER: &str = "bearerAuth";
+
+/// The converted document and what the converter chose to leave out, for the maintainer.
+pub struct Converted {
+    /// The OpenAPI document.
+    pub spec: Value,
+    /// One line per table or sample that could not be used.
+    pub notes: Vec<String>,
+}
+
+/// One or more collection requests with the same method and path.
+struct Draft<'a> {
+    method: String,
+    path: String,
+    requests: Vec<Located<'a>>,
+    pages: Vec<Page>,
+    /// Query parameters with their sample values, from the URL.
+    query: Vec<(String, String)>,
+    body_samples: Vec<Value>,
+}
+
+static API_VERSION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bAPI\s+v?(\d+(?:\.\d+)*)").expect("valid regex"));
+
+/// Converts the collection; `environment` gives the values of its `{{…}}` variables.
+pub fn convert(collection: &Collection, environment: &Environment) -> Result<Converted> {
+    let mut notes = Vec::new();
+    let info_html = collection.info.description.as_deref().unwrap_or_default();
+    let servers = servers(&Page::parse(info_html))?;
+    let drafts = drafts(collection, environment, &servers, &mut notes)?;
+
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    let mut tags: Vec<String> = Vec::new();
+    let mut operation_ids: Vec<String> = Vec::new();
+    for draft in &drafts {
+        let id = unique(operation_id(&draft.path), &mut operation_ids);
+        let tag = tag_of(draft, &mut tags);
+        let operation = operation(draft, &id, &tag, &mut schemas, &mut notes)?;
+        let item = paths.entry(draft.path.clone()).or_insert_with(|| json!({}));
+        item[draft.method.to_lowercase()] = operation;
+    }
+
+    let version = API_VERSION
+        .captures(&collection.info.name)
+        .map_or_else(|| "unversioned".to_owned(), |c| c[1].to_owned());
+    let spec = json!({
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": collection.info.name,
+            "version": version,
+            "description": to_markdown(info_html)?,
+        },
+        "servers": servers.iter().map(|(name, url)| json!({"url": url, "description": name})).collect::<Vec<_>>(),
+        "tags": tags.iter().map(|t| json!({"name": t})).collect::<Vec<_>>(),
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                BEARER: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "The token returned by RequestToken.",
+                }
+            },
+            "schemas": schemas,
+        }
+    });
+    Ok(Converted { spec, notes })
+}
+
+/// The base URLs from the collection's "Base URLs" table (Environment | URL).
+fn servers(info: &Page) -> Result<Vec<(String, String)>> {
+    for table in &info.tables {
+        let (Some(env), Some(url)) = (table.column("environment"), table.column("url")) else {
+            continue;
+        };
+        return Ok(table
+            .rows
+            .iter()
+            .filter_map(|row| Some((row.get(env)?.text.clone(), row.get(url)?.text.clone())))
+            .collect());
+    }
+    bail!("the collection description has no Base URLs table (Environment | URL)")
+}
+
+fn drafts<'a>(
+    collection: &'a Collection,
+    environment: &Environment,
+    servers: &[(String, String)],
+    notes: &mut Vec<String>,
+) -> Result<Vec<Draft<'a>>> {
+    let mut drafts: Vec<Draft<'a>> = Vec::new();
+    for located in collection.requests() {
+        let name = &located.item.name;
+        let request = located.request;
+        let resolved = environment.resolve(request.url.raw()).with_context(|| format!("request {name}"))?;
+        let url = url::Url::parse(&resolved).with_context(|| format!("request {name}: bad URL {resolved}"))?;
+        let without_query = resolved.split('?').next().unwrap_or_default();
+        let Some(path) = servers.iter().find_map(|(_, base)| without_query.strip_prefix(base.as_str()))
+        else {
+            bail!("request {name}: {resolved} is under none of the base URLs {servers:?}");
+        };
+        let method = request.method.to_uppercase();
+        let path = format!("/{}", path.trim_start_matches('/'));
+        let page = Page::parse(request.description.as_deref().unwrap_or_default());
+        let mut body_samples = Vec::new();
+        if let Some(raw) = request.body.as_ref().filter(|b| b.mode == "raw").and_then(|b| b.raw.as_deref()) {
+            let raw = environment.resolve(raw).with_context(|| format!("request {name}: body"))?;
+            match parse_jsonc(&raw) {
+                Ok(sample) => body_samples.push(sample),
+                Err(e) => notes.push(format!("{name}: body sample is not JSON ({e}); ignored")),
+            }
+        }
+        let query = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        match drafts.iter_mut().find(|d| d.method == method && d.path == path) {
+            Some(draft) => {
+                draft.requests.push(located);
+                draft.pages.push(page);
+                draft.body_samples.extend(body_samples);
+            }
+            None => drafts.push(Draft { method, path, requests: vec![located], pages: vec![page], query, body_samples }),
+        }
+    }
+    Ok(drafts)
+}
+
+/// `/api/Auth/RequestToken` → `RequestToken`; `/api/transactions/stk` → `Stk`.
+fn operation_id(path: &str) -> String {
+    let last = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("Root");
+    let mut chars = last.chars().filter(|c| c.is_ascii_alphanumeric());
+    chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect()
+}
+
+fn unique(id: String, taken: &mut Vec<String>) -> String {
+    let mut candidate = id.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{id}{n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
+
+/// The path segment before the last (`Auth`, `URLSetup`, `Transactions`), else the folder; the
+/// first spelling of a tag wins over later differently-cased ones.
+fn tag_of(draft: &Draft<'_>, tags: &mut Vec<String>) -> String {
+    let segments: Vec<&str> = draft.path.split('/').filter(|s| !s.is_empty()).collect();
+    let tag = match segments.as_slice() {
+        [.., group, _] if segments.len() >= 3 => (*group).to_owned(),
+        _ => draft.requests[0].folders.last().copied().unwrap_or("default").to_owned(),
+    };
+    if let Some(existing) = tags.iter().find(|t| t.eq_ignore_ascii_case(&tag)) {
+        return existing.clone();
+    }
+    tags.push(tag.clone());
+    tag
+}
+
+fn operation(
+    draft: &Draft<'_>,
+    id: &str,
+    tag: &str,
+    schemas: &mut Map<String, Value>,
+    notes: &mut Vec<String>,
+) -> Result<Value> {
+    let names: Vec<&str> = draft.requests.iter().map(|r| r.item.name.as_str()).collect();
+    let mut description = String::new();
+    for located in &draft.requests {
+        let markdown = to_markdown(located.request.description.as_deref().unwrap_or_default())?;
+        if draft.requests.len() > 1 {
+            description.push_str(&format!("## {}\n\n", located.item.name));
+        }
+        description.push_str(&markdown);
+        description.push_str("\n\n");
+    }
+    let tables: Vec<&Table> = draft.pages.iter().flat_map(|p| &p.tables).collect();
+    let (request_tables, response_tables): (Vec<&Table>, Vec<&Table>) = tables
+        .into_iter()
+        .filter(|t| Section::of_heading(&t.heading) != Section::Headers)
+        .partition(|t| t.column("required").is_some());
+
+    // Query parameters are documented like body fields; treat them as one object.
+    let mut query = json!({"type": "object", "properties": {}});
+    for (name, _) in &draft.query {
+        query["properties"][name] = json!({"type": "string"});
+    }
+    let html_requests = draft.pages.iter().flat_map(|p| p.samples_in(Section::Request));
+    let request_samples = samples(html_requests, id, notes).into_iter().chain(draft.body_samples.iter().cloned());
+    let request_samples: Vec<Value> = request_samples.collect();
+    let mut body = fold(&request_samples);
+    for table in &request_tables {
+        let fields = schema::fields(table)?;
+        if let Some(pointer) = schema::place(&query, &fields) {
+            schema::apply(&mut query, &pointer, &fields);
+        } else if !draft.body_samples.is_empty() {
+            document(&mut body, table, &fields, Section::Request, id, notes);
+        }
+    }
+
+    let html_responses = draft.pages.iter().flat_map(|p| p.samples_in(Section::Response));
+    let response_samples = samples(html_responses, id, notes);
+    let mut response = fold(&response_samples);
+    for table in &response_tables {
+        let fields = schema::fields(table)?;
+        document(&mut response, table, &fields, Section::Response, id, notes);
+    }
+
+    let mut operation = json!({
+        "tags": [tag],
+        "summary": names.join(" / "),
+        "description": description.trim_end(),
+        "operationId": id,
+    });
+    let required_query = query.get("required").cloned().unwrap_or_else(|| json!([]));
+    let parameters: Vec<Value> = query["properties"]
+        .as_object()
+        .expect("query properties")
+        .iter()
+        .map(|(name, schema)| {
+            let mut schema = schema.clone();
+            let description = schema.as_object_mut().and_then(|s| s.remove("description"));
+            let mut parameter = json!({
+                "name": name,
+                "in": "query",
+                "required": required_query.as_array().is_some_and(|r| r.contains(&json!(name))),
+                "schema": schema,
+            });
+            if let Some(description) = description {
+                parameter["description"] = description;
+            }
+            parameter
+        })
+        .collect();
+    if !parameters.is_empty() {
+        operation["parameters"] = json!(parameters);
+    }
+    if !draft.body_samples.is_empty() {
+        let name = format!("{id}Body");
+        schemas.insert(name.clone(), body);
+        operation["requestBody"] = json!({
+            "required": true,
+            "content": {"application/json": {
+                "schema": {"$ref": format!("#/components/schemas/{name}")},
+                "example": request_samples[0],
+            }},
+        });
+    }
+    let mut ok = json!({"description": "The response body. Pesapal also reports most errors with HTTP 200: see `status` and `error`."});
+    if response.get("type").is_some() {
+        let name = format!("{id}Response");
+        schemas.insert(name.clone(), response);
+        ok["content"] = json!({"application/json": {
+            "schema": {"$ref": format!("#/components/schemas/{name}")},
+            "example": response_samples.first().cloned().unwrap_or(Value::Null),
+        }});
+    }
+    operation["responses"] = json!({"200": ok});
+    let bearer = draft.requests.iter().any(|r| r.request.auth.as_ref().is_some_and(|a| a.kind == "bearer"));
+    operation["security"] = if bearer { json!([{BEARER: []}]) } else { json!([]) };
+    Ok(operation)
+}
+
+/// Parses the JSON samples; one that does not parse becomes a note.
+fn samples<'a>(samples: impl Iterator<Item = &'a crate::html::Sample>, id: &str, notes: &mut Vec<String>) -> Vec<Value> {
+    samples
+        .filter_map(|sample| match parse_jsonc(&sample.code) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                notes.push(format!("{id}: sample under \"{}\" is not JSON ({e}); ignored", sample.heading));
+                None
+            }
+        })
+        .collect()
+}
+
+/// One schema for all samples of a body.
+fn fold(samples: &[Value]) -> Value {
+    let mut folded = json!({});
+    for sample in samples {
+        schema::merge(&mut folded, &schema::infer(sample));
+    }
+    folded
+}
+
+/// Applies a table to the object it describes; a table under a parameters heading that matches
+/// no object documents the top level. Anything else is noted and left out.
+fn document(schema: &mut Value, table: &Table, fields: &[Field], section: Section, id: &str, notes: &mut Vec<String>) {
+    let pointer = schema::place(schema, fields).or_else(|| {
+        let top = if schema.get("items").is_some() { "/items" } else { "" };
+        (Section::of_heading(&table.heading) == section).then(|| top.to_owned())
+    });
+    match pointer {
+        Some(pointer) => {
+            if schema.pointer(&pointer).is_some_and(|s| s.get("type").is_none() && s.as_object().is_some_and(|o| o.is_empty())) {
+                *schema.pointer_mut(&pointer).expect("exists") = json!({"type": "object"});
+            }
+            schema::apply(schema, &pointer, fields)
+        }
+        None => notes.push(format!(
+            "{id}: table under \"{}\" ({}) matches no {} field; left out",
+            table.heading,
+            fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
+            if section == Section::Request { "request" } else { "response" },
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_come_from_the_last_path_segment() {
+        assert_eq!(operation_id("/api/Auth/RequestToken"), "RequestToken");
+        assert_eq!(operation_id("/api/transactions/stk"), "Stk");
+        let mut taken = vec![];
+        assert_eq!(unique("A".into(), &mut taken), "A");
+        assert_eq!(unique("A".into(), &mut taken), "A2");
+    }
+}

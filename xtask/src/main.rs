@@ -1,0 +1,113 @@
+//! `cargo xtask`: maintainer commands for pesapal-rs.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use xtask::{Files, report};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer tasks for pesapal-rs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate spec/pesapal.openapi.json from the Postman collection and the corrections.
+    Spec {
+        /// Write nothing; fail when the committed spec differs from what the inputs produce.
+        #[arg(long)]
+        check: bool,
+        /// Also write the API change report as Markdown to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// The workspace root (default: the one holding this xtask).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let Command::Spec { check, report: report_file, root } = cli.command;
+    let files = Files::in_workspace(&root.unwrap_or_else(workspace_root));
+    let built = xtask::build(&files)?;
+    if !built.notes.is_empty() {
+        eprintln!("Left out of the spec (documentation that matches no field):");
+        for note in &built.notes {
+            eprintln!("  - {note}");
+        }
+    }
+    let committed = std::fs::read_to_string(&files.spec).ok();
+    let old = committed.as_deref().map(serde_json::from_str).transpose().context("the committed spec is not JSON")?;
+    let report = report::compare(old.as_ref(), &built.spec);
+    if let Some(path) = &report_file {
+        std::fs::write(path, report.to_markdown()).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let copy = std::fs::read_to_string(&files.generator_copy).ok();
+    let spec_current = committed.as_deref() == Some(built.text.as_str());
+    let copy_current = copy.as_deref() == Some(built.text.as_str());
+    if check {
+        if spec_current && copy_current {
+            println!("spec is up to date: {}", files.spec.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        if !spec_current {
+            print!("{}", report.to_text());
+            print!("{}", diff_summary(committed.as_deref().unwrap_or_default(), &built.text));
+            println!("{} is out of date.", files.spec.display());
+        } else {
+            println!("{} differs from {}.", files.generator_copy.display(), files.spec.display());
+        }
+        println!("Run `cargo xtask spec`, review the report and commit the result.");
+        return Ok(ExitCode::FAILURE);
+    }
+    if spec_current && copy_current {
+        println!("spec is up to date: {}", files.spec.display());
+    } else {
+        for path in [&files.spec, &files.generator_copy] {
+            std::fs::write(path, &built.text).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        print!("{}", report.to_text());
+        println!("wrote {} and {}", files.spec.display(), files.generator_copy.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Counts and the first lines of a unified diff, enough to see what moved.
+fn diff_summary(old: &str, new: &str) -> String {
+    const MAX_LINES: usize = 60;
+    let diff = similar::TextDiff::from_lines(old, new);
+    let (mut added, mut removed) = (0, 0);
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Insert => added += 1,
+            similar::ChangeTag::Delete => removed += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    let unified = diff.unified_diff().context_radius(2).header("committed", "generated").to_string();
+    let mut lines: Vec<&str> = unified.lines().collect();
+    let more = lines.len().saturating_sub(MAX_LINES);
+    lines.truncate(MAX_LINES);
+    let mut out = format!("Spec diff: {added} line(s) added, {removed} removed.\n{}\n", lines.join("\n"));
+    if more > 0 {
+        out.push_str(&format!("… {more} more diff line(s)\n"));
+    }
+    out
+}
