@@ -49,6 +49,11 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/pesapal_client.rs"));
 }
 
+/// The generated Rust source, formatted: snapshot-tested so that every change to the spec
+/// shows up as a reviewed code diff.
+#[doc(hidden)]
+pub const GENERATED_CODE: &str = include_str!(concat!(env!("OUT_DIR"), "/pesapal_client.rs"));
+
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, builder, types};
 
 /// The future returned by [`Authenticator::authorization`].

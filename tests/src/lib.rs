@@ -1,1 +1,1 @@
-//! Cross-crate tests for pesapal-rs; see `tests/`.
+//! Cross-crate tests for pesapal-rs live in `tests/tests/`; this library is empty.

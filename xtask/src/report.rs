@@ -41,6 +41,8 @@ struct FieldShape {
 }
 
 struct Operation {
+    /// Security requirements, as in the spec (`[]` for none).
+    security: String,
     fields: BTreeMap<String, FieldShape>,
     prose: Vec<String>,
 }
@@ -105,7 +107,8 @@ fn operations(spec: &Value) -> BTreeMap<String, Operation> {
         for (method, op) in item {
             let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
             let name = format!("{id} ({} {path})", method.to_uppercase());
-            let mut operation = Operation { fields: BTreeMap::new(), prose: Vec::new() };
+            let security = op.get("security").or_else(|| spec.get("security")).cloned().unwrap_or_default();
+            let mut operation = Operation { security: security.to_string(), fields: BTreeMap::new(), prose: Vec::new() };
             prose(op, &mut operation.prose);
             for parameter in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
                 let parameter = resolve(spec, parameter);
@@ -126,6 +129,20 @@ fn operations(spec: &Value) -> BTreeMap<String, Operation> {
                 }
             }
             out.insert(name, operation);
+        }
+    }
+    out
+}
+
+/// A plain-text outline of a spec: every operation with every field, its type and whether it
+/// is required. Snapshot-tested, so that each change of the spec is reviewed field by field.
+pub fn outline(spec: &Value) -> String {
+    let mut out = String::new();
+    for (name, operation) in operations(spec) {
+        writeln!(out, "{name} security={}", operation.security).expect("write to String");
+        for (field, shape) in &operation.fields {
+            let required = if shape.required { "required" } else { "optional" };
+            writeln!(out, "  {field}: {} ({required})", shape.kind).expect("write to String");
         }
     }
     out
@@ -231,14 +248,21 @@ impl Report {
     }
 
     fn grouped(&self) -> Vec<(&'static str, Vec<String>)> {
-        let mut groups: Vec<(&'static str, Vec<String>)> = Vec::new();
-        for (title, line) in self.lines() {
-            match groups.iter_mut().find(|(t, _)| *t == title) {
-                Some((_, lines)) => lines.push(line),
-                None => groups.push((title, vec![line])),
-            }
-        }
-        groups
+        const ORDER: [&str; 7] = [
+            "Operations added",
+            "Operations removed",
+            "Fields added",
+            "Fields removed",
+            "Fields retyped",
+            "Required-ness changed",
+            "Descriptions changed",
+        ];
+        let lines = self.lines();
+        ORDER
+            .into_iter()
+            .map(|title| (title, lines.iter().filter(|(t, _)| *t == title).map(|(_, l)| l.clone()).collect::<Vec<_>>()))
+            .filter(|(_, lines)| !lines.is_empty())
+            .collect()
     }
 
     /// The report for a terminal.
