@@ -95,15 +95,13 @@ async fn other_operations_carry_the_bearer_token_and_decode_lenient_shapes() {
 #[tokio::test]
 async fn a_failing_authenticator_stops_the_request_before_it_is_sent() {
     let server = MockServer::start_async().await;
-    let mock = server.mock_async(|when, then| {
-        when.any_request();
-        then.status(200);
-    }).await;
-    let error = client(&server, Err("no credentials"))
-        .get_ipn_list()
-        .send()
-        .await
-        .expect_err("no token, no request");
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let error = client(&server, Err("no credentials")).get_ipn_list().send().await.expect_err("no token, no request");
     assert!(matches!(error, pesapal_gen::Error::Custom(ref m) if m == "no credentials"), "{error:?}");
     assert_eq!(mock.calls_async().await, 0);
 }
@@ -133,7 +131,9 @@ async fn submit_order_sends_amounts_as_decimal_strings() {
         .description("Testing")
         .callback_url("https://example.com/callback")
         .notification_id(uuid("2b31727d-4c75-44ed-a2be-e28906226d1c"))
-        .billing_address(types::SubmitOrderRequestBodyBillingAddress::builder().email_address("john@doe.com".to_owned()))
+        .billing_address(
+            types::SubmitOrderRequestBodyBillingAddress::builder().email_address("john@doe.com".to_owned()),
+        )
         .account_number("555-678".to_owned())
         .subscription_details(Some(
             types::SubmitOrderRequestBodySubscriptionDetails::builder()

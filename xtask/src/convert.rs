@@ -59,9 +59,8 @@ pub fn convert(collection: &Collection, environment: &Environment) -> Result<Con
         item[draft.method.to_lowercase()] = operation;
     }
 
-    let version = API_VERSION
-        .captures(&collection.info.name)
-        .map_or_else(|| "unversioned".to_owned(), |c| c[1].to_owned());
+    let version =
+        API_VERSION.captures(&collection.info.name).map_or_else(|| "unversioned".to_owned(), |c| c[1].to_owned());
     let spec = json!({
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -115,8 +114,7 @@ fn drafts<'a>(
         let resolved = environment.resolve(request.url.raw()).with_context(|| format!("request {name}"))?;
         let url = url::Url::parse(&resolved).with_context(|| format!("request {name}: bad URL {resolved}"))?;
         let without_query = resolved.split('?').next().unwrap_or_default();
-        let Some(path) = servers.iter().find_map(|(_, base)| without_query.strip_prefix(base.as_str()))
-        else {
+        let Some(path) = servers.iter().find_map(|(_, base)| without_query.strip_prefix(base.as_str())) else {
             bail!("request {name}: {resolved} is under none of the base URLs {servers:?}");
         };
         let method = request.method.to_uppercase();
@@ -137,7 +135,9 @@ fn drafts<'a>(
                 draft.pages.push(page);
                 draft.body_samples.extend(body_samples);
             }
-            None => drafts.push(Draft { method, path, requests: vec![located], pages: vec![page], query, body_samples }),
+            None => {
+                drafts.push(Draft { method, path, requests: vec![located], pages: vec![page], query, body_samples })
+            }
         }
     }
     Ok(drafts)
@@ -281,7 +281,11 @@ fn operation(
 }
 
 /// Parses the JSON samples; one that does not parse becomes a note.
-fn samples<'a>(samples: impl Iterator<Item = &'a crate::html::Sample>, id: &str, notes: &mut Vec<String>) -> Vec<Value> {
+fn samples<'a>(
+    samples: impl Iterator<Item = &'a crate::html::Sample>,
+    id: &str,
+    notes: &mut Vec<String>,
+) -> Vec<Value> {
     samples
         .filter_map(|sample| match parse_jsonc(&sample.code) {
             Ok(value) => Some(value),
@@ -311,7 +315,10 @@ fn document(schema: &mut Value, table: &Table, fields: &[Field], section: Sectio
     });
     match pointer {
         Some(pointer) => {
-            if schema.pointer(&pointer).is_some_and(|s| s.get("type").is_none() && s.as_object().is_some_and(|o| o.is_empty())) {
+            if schema
+                .pointer(&pointer)
+                .is_some_and(|s| s.get("type").is_none() && s.as_object().is_some_and(|o| o.is_empty()))
+            {
                 *schema.pointer_mut(&pointer).expect("exists") = json!({"type": "object"});
             }
             schema::apply(schema, &pointer, fields)

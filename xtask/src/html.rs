@@ -106,16 +106,11 @@ impl Page {
                     rows: block
                         .select(&BODY_ROWS)
                         .map(|tr| {
-                            tr.select(&CELLS)
-                                .map(|td| Cell { text: text_of(td), html: td.inner_html() })
-                                .collect()
+                            tr.select(&CELLS).map(|td| Cell { text: text_of(td), html: td.inner_html() }).collect()
                         })
                         .collect(),
                 }),
-                "pre" => page.samples.push(Sample {
-                    heading: heading.clone(),
-                    code: block.text().collect::<String>(),
-                }),
+                "pre" => page.samples.push(Sample { heading: heading.clone(), code: block.text().collect::<String>() }),
                 _ => heading = text_of(block),
             }
         }

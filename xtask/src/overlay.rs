@@ -48,12 +48,14 @@ impl Action {
 impl Overlay {
     /// Parses an Overlay document (JSON).
     pub fn parse(text: &str) -> Result<Self> {
-        let overlay: Overlay = serde_json::from_str(text).context("the corrections file is not a valid Overlay document")?;
+        let overlay: Overlay =
+            serde_json::from_str(text).context("the corrections file is not a valid Overlay document")?;
         if !(overlay.overlay.starts_with("1.0.") || overlay.overlay.starts_with("1.1.")) {
             bail!("unsupported Overlay version {} (1.0.x and 1.1.x are supported)", overlay.overlay);
         }
         for (index, action) in overlay.actions.iter().enumerate() {
-            let modifiers = usize::from(action.remove) + usize::from(action.update.is_some()) + usize::from(action.copy.is_some());
+            let modifiers =
+                usize::from(action.remove) + usize::from(action.update.is_some()) + usize::from(action.copy.is_some());
             if modifiers != 1 {
                 bail!("{} must have exactly one of update, copy or remove", action.name(index));
             }
@@ -107,6 +109,9 @@ fn apply_action(action: &Action, document: &mut Value) -> Result<()> {
             let source_path = JsonPath::parse(source).context("invalid copy JSONPath")?;
             let nodes = source_path.query(document).all();
             match nodes.as_slice() {
+                [] => bail!(
+                    "its copy source `{source}` no longer exists in the generated spec: fix or drop the correction"
+                ),
                 [one] => (*one).clone(),
                 _ => bail!("copy source `{source}` selects {} nodes; it must select exactly one", nodes.len()),
             }
@@ -169,16 +174,20 @@ mod tests {
     use serde_json::json;
 
     fn overlay(actions: Value) -> Overlay {
-        Overlay::parse(&json!({"overlay": "1.1.0", "info": {"title": "t", "version": "1"}, "actions": actions}).to_string())
-            .unwrap()
+        Overlay::parse(
+            &json!({"overlay": "1.1.0", "info": {"title": "t", "version": "1"}, "actions": actions}).to_string(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn update_merges_recursively_and_concatenates_arrays() {
         let mut doc = json!({"a": {"type": "integer", "keep": 1, "list": [1]}});
-        overlay(json!([{"target": "$.a", "description": "why", "update": {"type": "string", "list": [2], "new": true}}]))
-            .apply(&mut doc)
-            .unwrap();
+        overlay(
+            json!([{"target": "$.a", "description": "why", "update": {"type": "string", "list": [2], "new": true}}]),
+        )
+        .apply(&mut doc)
+        .unwrap();
         assert_eq!(doc, json!({"a": {"type": "string", "keep": 1, "list": [1, 2], "new": true}}));
     }
 
@@ -221,7 +230,9 @@ mod tests {
     fn every_action_needs_a_reason_and_one_modifier() {
         let text = |actions: Value| json!({"overlay": "1.0.0", "info": {}, "actions": actions}).to_string();
         assert!(Overlay::parse(&text(json!([{"target": "$", "update": {}}]))).is_err());
-        assert!(Overlay::parse(&text(json!([{"target": "$", "description": "x", "update": {}, "remove": true}]))).is_err());
+        assert!(
+            Overlay::parse(&text(json!([{"target": "$", "description": "x", "update": {}, "remove": true}]))).is_err()
+        );
     }
 
     #[test]

@@ -156,8 +156,7 @@ fn enabled_by_default() -> bool {
     true
 }
 
-static VARIABLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{\{\s*([^{}]+?)\s*\}\}").expect("valid regex"));
+static VARIABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{\s*([^{}]+?)\s*\}\}").expect("valid regex"));
 
 impl Environment {
     /// Parses an environment from its JSON text.
@@ -166,11 +165,7 @@ impl Environment {
     }
 
     fn lookup(&self) -> BTreeMap<&str, &str> {
-        self.values
-            .iter()
-            .filter(|v| v.enabled)
-            .map(|v| (v.key.as_str(), v.value.as_str()))
-            .collect()
+        self.values.iter().filter(|v| v.enabled).map(|v| (v.key.as_str(), v.value.as_str())).collect()
     }
 
     /// Replaces every `{{name}}` in `text`; a variable without a value is an error naming it.

@@ -108,7 +108,8 @@ fn operations(spec: &Value) -> BTreeMap<String, Operation> {
             let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
             let name = format!("{id} ({} {path})", method.to_uppercase());
             let security = op.get("security").or_else(|| spec.get("security")).cloned().unwrap_or_default();
-            let mut operation = Operation { security: security.to_string(), fields: BTreeMap::new(), prose: Vec::new() };
+            let mut operation =
+                Operation { security: security.to_string(), fields: BTreeMap::new(), prose: Vec::new() };
             prose(op, &mut operation.prose);
             for parameter in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
                 let parameter = resolve(spec, parameter);
@@ -180,7 +181,8 @@ fn kind(schema: &Value, wrapper: &Value) -> String {
         write!(kind, "({format})").expect("write to String");
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values: Vec<String> = values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
+        let values: Vec<String> =
+            values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
         write!(kind, " one of [{}]", values.join(", ")).expect("write to String");
     }
     for (key, label) in [("pattern", "pattern"), ("maxLength", "max length"), ("multipleOf", "multiple of")] {

@@ -106,8 +106,7 @@ pub fn fields(table: &Table) -> Result<Vec<Field>> {
     let description_col = table.column("description");
     let mut fields = Vec::new();
     for row in &table.rows {
-        let Some(name) = row.get(name_col).map(|c| wire_name(&c.text)).filter(|n| !n.is_empty())
-        else {
+        let Some(name) = row.get(name_col).map(|c| wire_name(&c.text)).filter(|n| !n.is_empty()) else {
             continue;
         };
         let required = table.cell(row, required_col).map(|c| c.text.to_lowercase()).and_then(|t| {
@@ -177,11 +176,8 @@ pub fn apply(schema: &mut Value, pointer: &str, fields: &[Field]) {
         object["type"] = json!("object");
     }
     for field in fields {
-        let properties = object
-            .as_object_mut()
-            .expect("object schema")
-            .entry("properties")
-            .or_insert_with(|| json!({}));
+        let properties =
+            object.as_object_mut().expect("object schema").entry("properties").or_insert_with(|| json!({}));
         let property = properties
             .as_object_mut()
             .expect("properties is an object")
@@ -202,11 +198,8 @@ pub fn apply(schema: &mut Value, pointer: &str, fields: &[Field]) {
             property.insert("maxLength".into(), json!(max));
         }
         if field.required == Some(true) {
-            let required = object
-                .as_object_mut()
-                .expect("object schema")
-                .entry("required")
-                .or_insert_with(|| json!([]));
+            let required =
+                object.as_object_mut().expect("object schema").entry("required").or_insert_with(|| json!([]));
             let list = required.as_array_mut().expect("required is an array");
             if !list.contains(&json!(field.name)) {
                 list.push(json!(field.name));
@@ -274,10 +267,7 @@ mod tests {
             max_length: None,
         };
         assert_eq!(place(&schema, &[field("id")]).as_deref(), Some(""));
-        assert_eq!(
-            place(&schema, &[field("city"), field("state")]).as_deref(),
-            Some("/properties/billing_address")
-        );
+        assert_eq!(place(&schema, &[field("city"), field("state")]).as_deref(), Some("/properties/billing_address"));
         assert_eq!(place(&schema, &[field("OrderTrackingId")]), None);
     }
 
