@@ -7,7 +7,7 @@
 use heck::ToSnakeCase;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
-use schemars::schema::{InstanceType, SchemaObject};
+use schemars::schema::{InstanceType, NumberValidation, SchemaObject};
 use std::path::Path;
 
 const SPEC: &str = "pesapal.openapi.json";
@@ -24,17 +24,21 @@ fn main() {
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote!(crate::SharedAuthenticator))
         .with_hooks(HooksMode::Expected)
-        .with_derive("PartialEq")
-        // Money: `{"type": "number", "format": "decimal"}` is never a float.
-        .with_conversion(
+        .with_derive("PartialEq");
+    // Money: `{"type": "number", "format": "decimal"}` is never a float, with or without
+    // `multipleOf: 0.01` (two decimal places).
+    for multiple_of in [None, Some(0.01)] {
+        settings.with_conversion(
             SchemaObject {
                 instance_type: Some(InstanceType::Number.into()),
                 format: Some("decimal".into()),
+                number: multiple_of.map(|m| Box::new(NumberValidation { multiple_of: Some(m), ..Default::default() })),
                 ..Default::default()
             },
             "::rust_decimal::Decimal",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
+    }
     let tokens = Generator::new(&settings)
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("progenitor cannot generate a client from {SPEC}: {e}"));
