@@ -136,9 +136,30 @@ impl Table {
 }
 
 /// Converts an HTML fragment to Markdown (CommonMark with tables) for a description.
+///
+/// Code blocks without a language become `text` blocks: generators copy descriptions into
+/// documentation comments, where an unlabelled block would be compiled as a Rust example.
 pub fn to_markdown(html: &str) -> Result<String> {
     let markdown = htmd::convert(html).map_err(|e| anyhow!("cannot convert HTML to Markdown: {e}"))?;
-    Ok(markdown.trim().to_owned())
+    let mut in_code = false;
+    let lines: Vec<String> = markdown
+        .trim()
+        .lines()
+        .map(|line| {
+            let fence = line.trim_start();
+            if !fence.starts_with("```") {
+                return line.to_owned();
+            }
+            let opening = !in_code;
+            in_code = !in_code;
+            if opening && fence.trim_start_matches('`').trim().is_empty() {
+                format!("{line}text")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    Ok(lines.join("\n"))
 }
 
 #[cfg(test)]
@@ -161,6 +182,14 @@ mod tests {
         assert_eq!(page.tables[1].rows[0][1].text, "String x");
         let samples: Vec<_> = page.samples_in(Section::Response).collect();
         assert_eq!(samples[0].code, r#"{"a": "b&c"}"#);
+    }
+
+    #[test]
+    fn unlabelled_code_blocks_become_text() {
+        let markdown =
+            to_markdown("<pre><code>{\"a\": 1}</code></pre><pre><code class=\"language-json\">{}</code></pre>")
+                .unwrap();
+        assert_eq!(markdown, "```text\n{\"a\": 1}\n```\n\n```json\n{}\n```");
     }
 
     #[test]
