@@ -1,7 +1,98 @@
-//! The ergonomic Rust client for the [Pesapal API 3.0](https://developer.pesapal.com).
+//! The Rust client for the [Pesapal API 3.0](https://developer.pesapal.com) payments gateway:
+//! cards, M-Pesa, Airtel Money and other mobile money across East Africa.
 //!
-//! **Work in progress.** This crate will hold token management, validated builders, lenient
-//! response models and typed errors on top of [`pesapal_gen`], the client generated from the
-//! corrected OpenAPI spec. Until then, use [`pesapal_gen`] directly; it is re-exported here.
+//! It is built on [`pesapal_gen`], generated from a corrected OpenAPI spec, and adds what a
+//! payment integration needs:
+//!
+//! - **Tokens**: fetched on first use, cached, replaced ahead of `expiryDate` (never a hard-coded
+//!   lifetime), one refresh shared by concurrent callers, one replay after a refused token.
+//! - **Validation**: builders check every documented rule and report every violation at once;
+//!   nothing is sent on invalid input.
+//! - **Lenient decoding** of what the real API sends: statuses as strings or numbers, `error`
+//!   as `null` or an all-null object, three date shapes, decimal amounts.
+//! - **Errors by stage** ([`Error`]): invalid input, transport (not sent / maybe sent),
+//!   authentication, rejected by Pesapal (even with HTTP 200 and `"status": "500"`), undecodable.
+//! - **Safe retries**: only idempotent calls are retried after the request may have left; a
+//!   payment request is never sent twice by accident.
+//! - **No secret leaks**: the consumer secret and the bearer token never appear in `Debug`
+//!   output, errors or logs.
+//!
+//! # Example: configure → register IPN → submit order → status
+//!
+//! ```no_run
+//! use pesapal_api::{BillingAddress, Credentials, Environment, IpnMethod, OrderRequest, Pesapal};
+//! use rust_decimal::Decimal;
+//!
+//! # async fn run() -> Result<(), pesapal_api::Error> {
+//! let pesapal = Pesapal::builder()
+//!     .credentials(Credentials::new("consumer-key", "consumer-secret"))
+//!     .environment(Environment::Sandbox)
+//!     .build()?;
+//!
+//! // Once: register the URL Pesapal notifies, and keep its id.
+//! let ipn = pesapal.register_ipn("https://shop.example.com/pesapal/ipn", IpnMethod::Get).await?;
+//! let notification_id = ipn.notification_id().expect("Pesapal returns a GUID");
+//!
+//! // Per checkout: create the order and send the customer to pay.
+//! let order = OrderRequest::builder()
+//!     .merchant_reference("ORDER-1001")
+//!     .amount(Decimal::new(250000, 2)) // KES 2,500.00
+//!     .currency("KES")
+//!     .description("2 bags of coffee")
+//!     .callback_url("https://shop.example.com/pesapal/callback")
+//!     .notification_id(notification_id)
+//!     .billing_address(BillingAddress::builder().email_address("jane@example.com").phone_number("0723000000"))
+//!     .build()?;
+//! let submitted = pesapal.submit_order(&order).await?;
+//! println!("redirect the customer to {:?}", submitted.redirect_url);
+//!
+//! // When the IPN or the callback arrives: ask Pesapal, never trust the notification.
+//! match pesapal.transaction_status(submitted.order_tracking_id).await {
+//!     Ok(status) if status.payment_status.is_paid() => println!("paid: {:?}", status.confirmation_code),
+//!     Ok(status) => println!("not paid (yet): {:?}", status.payment_status),
+//!     Err(e) if e.is_pending() => println!("no payment yet"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Configuration from the environment
+//!
+//! [`Pesapal::from_env`] reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`,
+//! `PESAPAL_ENVIRONMENT` (`sandbox` or `live`) and `PESAPAL_BASE_URL` (a proxy or simulator).
+//!
+//! # Cargo features
+//!
+//! - `rustls-ring` (default): HTTPS with rustls and the `ring` provider. Disable it to bring your
+//!   own `reqwest::Client` ([`ClientBuilder::http_client`]).
 
+mod client;
+mod config;
+mod error;
+mod models;
+mod requests;
+mod retry;
+mod token;
+mod transport;
+mod wire;
+
+pub use client::Pesapal;
+pub use config::{
+    ClientBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Environment,
+};
+pub use error::{
+    Error, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, Rejection, Result, Sent, ValidationErrors, Violation,
+};
+pub use models::{
+    CancelAcknowledgement, IpnMethod, IpnRegistration, OrderSubmission, PaymentStatus, RefundAcknowledgement,
+    SubscriptionTransactionInfo, TransactionStatus,
+};
+pub use requests::{
+    BillingAddress, BillingAddressBuilder, Frequency, MAX_DESCRIPTION, MAX_MERCHANT_REFERENCE, MAX_STATE,
+    OrderRequest, OrderRequestBuilder, RefundRequest, RefundRequestBuilder, StkPushRequest, Subscription,
+};
+pub use retry::RetryPolicy;
+
+/// The generated low-level client, for what this crate does not cover.
 pub use pesapal_gen as generated;

@@ -1,0 +1,209 @@
+//! Where the client connects and with which credentials.
+
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+use secrecy::SecretString;
+use std::fmt;
+use std::time::Duration;
+
+/// Pesapal's two environments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Environment {
+    /// `https://cybqa.pesapal.com/pesapalv3`: test credentials, no real money.
+    #[default]
+    Sandbox,
+    /// `https://pay.pesapal.com/v3`: real payments; https only.
+    Live,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "https://cybqa.pesapal.com/pesapalv3",
+            Environment::Live => "https://pay.pesapal.com/v3",
+        }
+    }
+
+    /// Reads `sandbox` or `live` (any case).
+    pub fn parse(name: &str) -> Result<Environment> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "sandbox" | "demo" => Ok(Environment::Sandbox),
+            "live" | "production" => Ok(Environment::Live),
+            other => Err(Error::Config(format!("unknown Pesapal environment {other:?}: use sandbox or live"))),
+        }
+    }
+}
+
+/// Your merchant consumer key and secret. The secret never appears in `Debug` output, errors or
+/// logs.
+#[derive(Clone)]
+pub struct Credentials {
+    pub(crate) consumer_key: String,
+    pub(crate) consumer_secret: SecretString,
+}
+
+impl Credentials {
+    /// Credentials from the merchant dashboard (or Pesapal's demo keys for the sandbox).
+    pub fn new(consumer_key: impl Into<String>, consumer_secret: impl Into<String>) -> Credentials {
+        Credentials { consumer_key: consumer_key.into(), consumer_secret: SecretString::from(consumer_secret.into()) }
+    }
+
+    /// The consumer key (not secret).
+    pub fn consumer_key(&self) -> &str {
+        &self.consumer_key
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("consumer_key", &self.consumer_key)
+            .field("consumer_secret", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// Configures a [`crate::Pesapal`] client; see [`crate::Pesapal::builder`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) environment: Environment,
+    pub(crate) base_url: Option<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) refresh_margin: Duration,
+}
+
+/// Default time for one HTTP exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long before `expiryDate` a token is replaced, by default.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            credentials: None,
+            environment: Environment::Sandbox,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("pesapal-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+            retry: RetryPolicy::default(),
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The merchant credentials (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sandbox (the default) or live.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Sends to another base URL (a proxy, a local simulator) instead of the environment's.
+    /// Live traffic must stay on https; a sandbox override may use plain http (e.g. loopback).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Time allowed for one HTTP exchange (default 30 s). Ignored with [`ClientBuilder::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to connect (default 10 s). Ignored with [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `pesapal-rs/<version>`). Ignored with
+    /// [`ClientBuilder::http_client`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (connection pool, proxy, TLS, timeouts are then yours).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Retries of idempotent calls (default: 3 retries, 200 ms doubling up to 5 s, jittered).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How long before its `expiryDate` a token is replaced (default 60 s; at most half the
+    /// token's lifetime is used).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The base URL to use, checked.
+    pub(crate) fn resolved_base_url(&self) -> Result<String> {
+        let raw = self.base_url.as_deref().unwrap_or(self.environment.base_url());
+        let url = url::Url::parse(raw).map_err(|e| Error::Config(format!("base URL {raw:?} is not a URL: {e}")))?;
+        match (url.scheme(), self.environment) {
+            ("https", _) | ("http", Environment::Sandbox) => {}
+            ("http", Environment::Live) => {
+                return Err(Error::Config(format!("live traffic must use https, not {raw:?}")));
+            }
+            (scheme, _) => return Err(Error::Config(format!("base URL {raw:?}: unsupported scheme {scheme}"))),
+        }
+        Ok(raw.trim_end_matches('/').to_owned())
+    }
+
+    pub(crate) fn http(&self) -> Result<reqwest::Client> {
+        if let Some(client) = &self.http {
+            return Ok(client.clone());
+        }
+        #[cfg(feature = "rustls-ring")]
+        {
+            // reqwest's rustls backend needs a process-wide crypto provider; another part of the
+            // program may have installed one already, which is fine.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.clone())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+
+    /// Reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`, `PESAPAL_ENVIRONMENT` (`sandbox`
+    /// or `live`, default sandbox) and `PESAPAL_BASE_URL` (optional).
+    pub fn from_env() -> Result<ClientBuilder> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let required = |name: &str| var(name).ok_or_else(|| Error::Config(format!("{name} is not set")));
+        let mut builder = ClientBuilder::default()
+            .credentials(Credentials::new(required("PESAPAL_CONSUMER_KEY")?, required("PESAPAL_CONSUMER_SECRET")?));
+        if let Some(environment) = var("PESAPAL_ENVIRONMENT") {
+            builder = builder.environment(Environment::parse(&environment)?);
+        }
+        if let Some(url) = var("PESAPAL_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+}

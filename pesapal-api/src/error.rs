@@ -1,0 +1,195 @@
+//! One error type that says at which stage a call failed.
+
+use std::fmt;
+
+/// Everything that can go wrong with a Pesapal call, by the stage at which it went wrong.
+///
+/// | variant | stage | did Pesapal receive the request? |
+/// | --- | --- | --- |
+/// | [`Error::InvalidInput`] | validation | no, nothing was sent |
+/// | [`Error::Transport`] | network | [`Sent::NotSent`] or [`Sent::MaybeSent`] |
+/// | [`Error::Authentication`] | token | the token request was refused |
+/// | [`Error::Rejected`] | Pesapal answered with an error | yes |
+/// | [`Error::Decode`] | reading the answer | yes; the raw body is kept |
+/// | [`Error::Config`] | building the client | no |
+///
+/// Secrets never appear in an error: not the consumer secret, not the bearer token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input broke the documented rules; every offending field is listed. Nothing was sent.
+    #[error("invalid input, nothing was sent: {0}")]
+    InvalidInput(#[from] ValidationErrors),
+    /// The HTTP exchange failed.
+    #[error("{operation}: transport failure, {sent}: {message}")]
+    Transport {
+        /// The operation, e.g. `SubmitOrderRequest`.
+        operation: &'static str,
+        /// Whether the request may have reached Pesapal.
+        sent: Sent,
+        /// What failed.
+        message: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// Pesapal refused the consumer key and secret, or the token could not be obtained.
+    #[error("authentication failed: {0}")]
+    Authentication(Box<Rejection>),
+    /// Pesapal answered with an error: an HTTP error status, or (often) HTTP 200 with
+    /// `"status": "500"` and an `error` object.
+    #[error("{operation}: rejected by Pesapal: {rejection}")]
+    Rejected {
+        /// The operation, e.g. `GetTransactionStatus`.
+        operation: &'static str,
+        /// What Pesapal said.
+        rejection: Box<Rejection>,
+    },
+    /// Pesapal's answer could not be understood; the raw body is kept for diagnosis.
+    #[error("{operation}: undecodable response (HTTP {http_status}): {reason}")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// HTTP status of the answer.
+        http_status: u16,
+        /// Why it could not be decoded.
+        reason: String,
+        /// The body as received (lossily converted to UTF-8).
+        raw_body: String,
+    },
+    /// The client could not be configured (bad base URL, missing environment variable, …).
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+/// Whether a request that failed in transport may have reached Pesapal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// The request certainly did not leave (connection refused, DNS, TLS handshake, …).
+    NotSent,
+    /// The request may have been received and processed: the outcome is unknown. For a payment,
+    /// check with `transaction_status` before trying again.
+    MaybeSent,
+}
+
+impl fmt::Display for Sent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Sent::NotSent => "the request was not sent",
+            Sent::MaybeSent => "the request may have reached Pesapal (outcome unknown)",
+        })
+    }
+}
+
+/// What Pesapal said when it refused a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// HTTP status of the answer (often 200 even for errors).
+    pub http_status: u16,
+    /// The body's `status` field (`"500"`), if any.
+    pub status: Option<String>,
+    /// `error.error_type`, trimmed (Pesapal pads it with spaces).
+    pub error_type: Option<String>,
+    /// `error.code`, e.g. `invalid_api_credentials_provided`.
+    pub code: Option<String>,
+    /// `error.message`; when Pesapal leaves it empty or null, the code stands in for it.
+    pub message: Option<String>,
+    /// The body as received.
+    pub raw_body: String,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.http_status)?;
+        if let Some(status) = &self.status {
+            write!(f, ", status {status}")?;
+        }
+        match (&self.error_type, &self.code) {
+            (Some(kind), Some(code)) => write!(f, ", {kind}/{code}")?,
+            (Some(one), None) | (None, Some(one)) => write!(f, ", {one}")?,
+            (None, None) => {}
+        }
+        if let Some(message) = self.message.as_ref().filter(|m| Some(*m) != self.code.as_ref()) {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Pesapal's code for "no payment yet" on GetTransactionStatus.
+pub const PAYMENT_DETAILS_NOT_FOUND: &str = "payment_details_not_found";
+/// Pesapal's code for a bad consumer key/secret or an invalid bearer token.
+pub const INVALID_API_CREDENTIALS: &str = "invalid_api_credentials_provided";
+
+impl Error {
+    /// True when trying the same call again later may succeed: transport failures before
+    /// sending, timeouts, HTTP 429 and 5xx. For payment operations, an error with
+    /// [`Sent::MaybeSent`] is retryable only after checking the transaction status.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            Error::Rejected { rejection, .. } => rejection.http_status == 429 || rejection.http_status >= 500,
+            _ => false,
+        }
+    }
+
+    /// True when Pesapal says the payment is simply not there yet (`payment_details_not_found`):
+    /// the customer has not paid, keep waiting.
+    pub fn is_pending(&self) -> bool {
+        self.rejection().is_some_and(|r| r.code.as_deref() == Some(PAYMENT_DETAILS_NOT_FOUND))
+    }
+
+    /// True when the request may have reached Pesapal but no answer came back.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::Transport { sent: Sent::MaybeSent, .. })
+    }
+
+    /// Pesapal's answer, for [`Error::Rejected`] and [`Error::Authentication`].
+    pub fn rejection(&self) -> Option<&Rejection> {
+        match self {
+            Error::Rejected { rejection, .. } | Error::Authentication(rejection) => Some(rejection),
+            _ => None,
+        }
+    }
+}
+
+/// One broken rule of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The field, as named on the wire (`billing_address.country_code`).
+    pub field: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// Every broken rule of an input, all reported at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.violations.iter().map(|v| format!("{}: {}", v.field, v.problem)).collect::<Vec<_>>().join("; "))]
+pub struct ValidationErrors {
+    /// The violations, in field order.
+    pub violations: Vec<Violation>,
+}
+
+impl ValidationErrors {
+    pub(crate) fn push(&mut self, field: impl Into<String>, problem: impl Into<String>) {
+        self.violations.push(Violation { field: field.into(), problem: problem.into() });
+    }
+
+    pub(crate) fn extend_prefixed(&mut self, prefix: &str, other: ValidationErrors) {
+        for v in other.violations {
+            self.push(format!("{prefix}.{}", v.field), v.problem);
+        }
+    }
+
+    /// The names of the offending fields.
+    pub fn fields(&self) -> Vec<&str> {
+        self.violations.iter().map(|v| v.field.as_str()).collect()
+    }
+
+    pub(crate) fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Error> {
+        if self.violations.is_empty() { Ok(value()) } else { Err(Error::InvalidInput(self)) }
+    }
+}
+
+/// Results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
