@@ -75,7 +75,12 @@ impl Pesapal {
         };
         self.call(
             REGISTER_IPN,
-            || self.api.register_ipn().body(types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type: method }).send(),
+            || {
+                self.api
+                    .register_ipn()
+                    .body(types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type: method })
+                    .send()
+            },
             |answer| {
                 answer.rejected()?;
                 answer.ipn_registration(answer.body)
@@ -151,12 +156,10 @@ impl Pesapal {
 impl ClientBuilder {
     /// Checks the configuration and builds the client. No request is sent.
     pub fn build(self) -> Result<Pesapal> {
-        let credentials =
-            self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))?;
+        let credentials = self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))?;
         let base_url = self.resolved_base_url()?;
         let http = self.http()?;
-        let tokens =
-            Arc::new(Tokens::new(&base_url, http.clone(), credentials, self.retry, self.refresh_margin));
+        let tokens = Arc::new(Tokens::new(&base_url, http.clone(), credentials, self.retry, self.refresh_margin));
         let api = pesapal_gen::Client::new_with_client(&base_url, http, Arc::new(SharedTokens(tokens.clone())));
         Ok(Pesapal { api, tokens, retry: self.retry, base_url })
     }

@@ -89,8 +89,8 @@ pub use models::{
     SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use requests::{
-    BillingAddress, BillingAddressBuilder, Frequency, MAX_DESCRIPTION, MAX_MERCHANT_REFERENCE, MAX_STATE,
-    OrderRequest, OrderRequestBuilder, RefundRequest, RefundRequestBuilder, StkPushRequest, Subscription,
+    BillingAddress, BillingAddressBuilder, Frequency, MAX_DESCRIPTION, MAX_MERCHANT_REFERENCE, MAX_STATE, OrderRequest,
+    OrderRequestBuilder, RefundRequest, RefundRequestBuilder, StkPushRequest, Subscription,
 };
 pub use retry::RetryPolicy;
 

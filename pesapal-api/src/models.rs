@@ -237,13 +237,16 @@ impl Answer<'_> {
 
     pub fn ipn_registration(&self, item: &Value) -> Result<IpnRegistration, Error> {
         let field = |name: &str| text(item.get(name));
-        let method = field("ipn_notification_type_description").and_then(|m| match m.trim().to_ascii_uppercase().as_str() {
-            "GET" => Some(IpnMethod::Get),
-            "POST" => Some(IpnMethod::Post),
-            _ => None,
-        });
+        let method =
+            field("ipn_notification_type_description").and_then(|m| match m.trim().to_ascii_uppercase().as_str() {
+                "GET" => Some(IpnMethod::Get),
+                "POST" => Some(IpnMethod::Post),
+                _ => None,
+            });
         let active = integer(item.get("ipn_status")).map(|s| s == 1).or_else(|| {
-            field("ipn_status_decription").or_else(|| field("ipn_status_description")).map(|d| d.eq_ignore_ascii_case("active"))
+            field("ipn_status_decription")
+                .or_else(|| field("ipn_status_description"))
+                .map(|d| d.eq_ignore_ascii_case("active"))
         });
         Ok(IpnRegistration {
             url: field("url").ok_or_else(|| self.undecodable("an IPN registration has no `url`"))?,
@@ -271,7 +274,8 @@ impl Answer<'_> {
             id.parse().map_err(|_| self.undecodable(format!("`order_tracking_id` {id:?} is not a GUID")))?;
         if order_tracking_id.is_nil() {
             // A failed submit answers with an all-zero tracking id.
-            let message = self.field("message").or_else(|| Some("the order was not created (all-zero tracking id)".into()));
+            let message =
+                self.field("message").or_else(|| Some("the order was not created (all-zero tracking id)".into()));
             return Err(Error::Rejected {
                 operation: self.operation,
                 rejection: Box::new(Rejection {

@@ -148,10 +148,10 @@ impl BillingAddressBuilder {
                 errors.push("phone_number", format!("{phone:?} is not a phone number (7 to 15 digits, optional +)"));
             }
         }
-        if let Some(country) = f.country_code.as_deref().filter(|c| !c.is_empty()) {
-            if country.len() != 2 || celes::Country::from_alpha2(country).is_err() {
-                errors.push("country_code", format!("{country:?} is not an ISO 3166-1 alpha-2 country code (e.g. KE)"));
-            }
+        if let Some(country) = f.country_code.as_deref().filter(|c| !c.is_empty())
+            && (country.len() != 2 || celes::Country::from_alpha2(country).is_err())
+        {
+            errors.push("country_code", format!("{country:?} is not an ISO 3166-1 alpha-2 country code (e.g. KE)"));
         }
         if let Some(state) = &f.state {
             max_chars(&mut errors, "state", state, MAX_STATE);
@@ -307,7 +307,9 @@ impl OrderRequest {
             .id(self.merchant_reference.parse::<types::SubmitOrderRequestBodyId>().expect("validated length"))
             .currency(self.currency.clone())
             .amount(self.amount)
-            .description(self.description.parse::<types::SubmitOrderRequestBodyDescription>().expect("validated length"))
+            .description(
+                self.description.parse::<types::SubmitOrderRequestBodyDescription>().expect("validated length"),
+            )
             .callback_url(self.callback_url.clone())
             .cancellation_url(self.cancellation_url.clone())
             .notification_id(self.notification_id)
@@ -407,7 +409,12 @@ impl OrderRequestBuilder {
     fn check(&self) -> ValidationErrors {
         let mut errors = ValidationErrors::default();
         if require(&mut errors, "id", &self.merchant_reference) {
-            max_chars(&mut errors, "id", self.merchant_reference.as_deref().unwrap_or_default(), MAX_MERCHANT_REFERENCE);
+            max_chars(
+                &mut errors,
+                "id",
+                self.merchant_reference.as_deref().unwrap_or_default(),
+                MAX_MERCHANT_REFERENCE,
+            );
         }
         if require(&mut errors, "currency", &self.currency) {
             check_currency(&mut errors, "currency", self.currency.as_deref().unwrap_or_default());
@@ -562,7 +569,11 @@ pub struct StkPushRequest {
 impl StkPushRequest {
     /// Validates an STK push for `order` to the phone `msisdn` through `payment_method`
     /// (e.g. `MpesaKE`).
-    pub fn new(order: OrderRequest, msisdn: impl Into<String>, payment_method: impl Into<String>) -> Result<Self, Error> {
+    pub fn new(
+        order: OrderRequest,
+        msisdn: impl Into<String>,
+        payment_method: impl Into<String>,
+    ) -> Result<Self, Error> {
         let (msisdn, payment_method) = (msisdn.into(), payment_method.into());
         let mut errors = ValidationErrors::default();
         let digits = msisdn.strip_prefix('+').unwrap_or(&msisdn);

@@ -42,7 +42,8 @@ mod tests {
 
     #[test]
     fn delays_grow_exponentially_within_the_cap() {
-        let policy = RetryPolicy { max_retries: 10, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1) };
+        let policy =
+            RetryPolicy { max_retries: 10, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1) };
         for _ in 0..100 {
             assert!(policy.delay(1) <= Duration::from_millis(100));
             assert!(policy.delay(3) <= Duration::from_millis(400));

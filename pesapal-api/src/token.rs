@@ -98,14 +98,13 @@ impl Tokens {
             |answer| answer.token(),
         )
         .await?;
-        let mut header = HeaderValue::try_from(format!("Bearer {}", issued.token.expose_secret())).map_err(|_| {
-            Error::Decode {
+        let mut header =
+            HeaderValue::try_from(format!("Bearer {}", issued.token.expose_secret())).map_err(|_| Error::Decode {
                 operation: REQUEST_TOKEN.name,
                 http_status: 200,
                 reason: "the token is not a valid header value".into(),
                 raw_body: "[token withheld]".into(),
-            }
-        })?;
+            })?;
         header.set_sensitive(true);
         let now = Utc::now();
         let lifetime = (issued.expires_at - now).to_std().unwrap_or_default();

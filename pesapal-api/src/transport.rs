@@ -146,7 +146,9 @@ async fn attempt<T: Serialize>(
             let sent = sent(&e);
             failed(transport(operation, sent, e))
         }
-        Err(Gen::ResponseBodyError(e)) | Err(Gen::InvalidUpgrade(e)) => failed(transport(operation, Sent::MaybeSent, e)),
+        Err(Gen::ResponseBodyError(e)) | Err(Gen::InvalidUpgrade(e)) => {
+            failed(transport(operation, Sent::MaybeSent, e))
+        }
         Err(Gen::InvalidRequest(message)) => {
             let mut errors = crate::error::ValidationErrors::default();
             errors.push("request", message);
@@ -178,7 +180,12 @@ fn answered(operation: Operation, http_status: u16, bytes: &[u8]) -> Attempt {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(body) => Attempt::Answered { http_status, body, raw },
         Err(e) => Attempt::Failed {
-            error: Error::Decode { operation: operation.name, http_status, reason: format!("not JSON: {e}"), raw_body: raw },
+            error: Error::Decode {
+                operation: operation.name,
+                http_status,
+                reason: format!("not JSON: {e}"),
+                raw_body: raw,
+            },
             auth_rejected: false,
         },
     }
@@ -198,5 +205,8 @@ fn rejected(operation: Operation, http_status: u16, bytes: &[u8]) -> Attempt {
         raw_body: raw.clone(),
     });
     let auth_rejected = http_status == 401 || rejection.code.as_deref() == Some(INVALID_API_CREDENTIALS);
-    Attempt::Failed { error: Error::Rejected { operation: operation.name, rejection: Box::new(rejection) }, auth_rejected }
+    Attempt::Failed {
+        error: Error::Rejected { operation: operation.name, rejection: Box::new(rejection) },
+        auth_rejected,
+    }
 }

@@ -33,7 +33,9 @@ pub(crate) fn integer(value: Option<&Value>) -> Option<i64> {
 /// An amount: a JSON number (`10.00`) or a string (`"10.00"`), never a float.
 pub(crate) fn decimal(value: Option<&Value>) -> Option<Decimal> {
     match value? {
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok().or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
+        Value::Number(n) => {
+            Decimal::from_str(&n.to_string()).ok().or_else(|| Decimal::from_scientific(&n.to_string()).ok())
+        }
         Value::String(s) => Decimal::from_str(s.trim()).ok(),
         _ => None,
     }

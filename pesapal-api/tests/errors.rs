@@ -177,7 +177,10 @@ async fn idempotent_calls_are_retried_on_5xx_and_429() {
                 httpmock::HttpMockResponse::builder()
                     .status(code)
                     .header("content-type", "application/json")
-                    .body(json!({"status_code": 1, "payment_status_description": "Completed", "status": "200"}).to_string())
+                    .body(
+                        json!({"status_code": 1, "payment_status_description": "Completed", "status": "200"})
+                            .to_string(),
+                    )
                     .build()
             });
         })
@@ -294,7 +297,10 @@ async fn a_dropped_connection_after_a_submit_is_never_retried_and_the_outcome_is
         .build()
         .unwrap();
     let error = pesapal.submit_order(&order()).await.unwrap_err();
-    assert!(matches!(error, Error::Transport { sent: Sent::MaybeSent, operation: "SubmitOrderRequest", .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Transport { sent: Sent::MaybeSent, operation: "SubmitOrderRequest", .. }),
+        "{error:?}"
+    );
     assert!(error.outcome_unknown());
     assert!(error.to_string().contains("outcome unknown"), "{error}");
     // Give a wrongly retried request time to arrive before counting.

@@ -60,13 +60,16 @@ async fn a_thousand_concurrent_first_calls_make_one_token_request() {
     let token = server
         .mock_async(|when, then| {
             when.method(POST).path("/api/Auth/RequestToken");
-            then.status(200).delay(Duration::from_millis(50)).json_body(token_answer(TOKEN, chrono::Duration::hours(1)));
+            then.status(200)
+                .delay(Duration::from_millis(50))
+                .json_body(token_answer(TOKEN, chrono::Duration::hours(1)));
         })
         .await;
     let status = server
         .mock_async(|when, then| {
             when.method(GET).path("/api/Transactions/GetTransactionStatus");
-            then.status(200).json_body(json!({"status_code": 1, "payment_status_description": "Completed", "status": "200"}));
+            then.status(200)
+                .json_body(json!({"status_code": 1, "payment_status_description": "Completed", "status": "200"}));
         })
         .await;
     let pesapal = client(&server);
@@ -200,7 +203,12 @@ async fn secrets_never_show_in_debug_output_or_errors() {
         .await;
     let pesapal = client(&server);
     let error = pesapal.list_ipns().await.unwrap_err();
-    for text in [format!("{pesapal:?}"), format!("{error:?}"), error.to_string(), format!("{:?}", Credentials::new(KEY, SECRET))] {
+    for text in [
+        format!("{pesapal:?}"),
+        format!("{error:?}"),
+        error.to_string(),
+        format!("{:?}", Credentials::new(KEY, SECRET)),
+    ] {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
         assert!(!text.contains(TOKEN), "token leaked: {text}");
     }
@@ -215,7 +223,8 @@ fn configuration_rules() {
         .build();
     assert!(matches!(live_http, Err(Error::Config(ref m)) if m.contains("https")), "{live_http:?}");
     assert!(matches!(Pesapal::builder().build(), Err(Error::Config(_))));
-    let live = Pesapal::builder().credentials(Credentials::new(KEY, SECRET)).environment(pesapal_api::Environment::Live);
+    let live =
+        Pesapal::builder().credentials(Credentials::new(KEY, SECRET)).environment(pesapal_api::Environment::Live);
     assert_eq!(live.build().unwrap().base_url(), "https://pay.pesapal.com/v3");
     let sandbox = Pesapal::builder().credentials(Credentials::new(KEY, SECRET)).build().unwrap();
     assert_eq!(sandbox.base_url(), "https://cybqa.pesapal.com/pesapalv3");

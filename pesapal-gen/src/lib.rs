@@ -9,6 +9,12 @@
 //! hand. To change it, correct the spec (`spec/corrections.overlay.json`) and run
 //! `cargo xtask spec`.
 //!
+//! # TLS
+//!
+//! This crate enables no TLS backend of `reqwest` on its own: `pesapal-api` enables rustls with
+//! the `ring` provider. Using this crate alone, enable a `reqwest` TLS feature yourself (and, with
+//! `rustls-no-provider`, install a rustls crypto provider before building a client).
+//!
 //! # Authentication
 //!
 //! Every operation but `RequestToken` needs a bearer token. The client asks an

@@ -19,6 +19,9 @@ impl Authenticator for FixedToken {
 }
 
 fn client(server: &MockServer, token: Result<&'static str, &'static str>) -> Client {
+    // In this workspace reqwest is built with `rustls-no-provider` (pesapal-api picks `ring`),
+    // so a crypto provider must be installed before a reqwest client is built.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::new(&server.base_url(), Arc::new(FixedToken(token)))
 }
 
