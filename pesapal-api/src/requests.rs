@@ -166,9 +166,9 @@ impl BillingAddressBuilder {
 }
 
 impl BillingAddress {
-    fn to_wire(&self) -> types::builder::SubmitOrderRequestBodyBillingAddress {
+    fn to_wire(&self) -> types::builder::BillingAddress {
         let f = self.inner.clone();
-        types::SubmitOrderRequestBodyBillingAddress::builder()
+        types::BillingAddress::builder()
             .email_address(f.email_address)
             .phone_number(f.phone_number)
             .country_code(f.country_code)
@@ -319,7 +319,6 @@ impl OrderRequest {
     }
 
     pub(crate) fn to_stk_wire(&self, msisdn: &str, payment_method: &str) -> types::builder::StkBody {
-        let address = self.billing_address.inner.clone();
         types::StkBody::builder()
             .msisdn(msisdn.to_owned())
             .payment_method(payment_method.to_owned())
@@ -330,21 +329,7 @@ impl OrderRequest {
             .callback_url(self.callback_url.clone())
             .cancellation_url(self.cancellation_url.clone())
             .notification_id(self.notification_id)
-            .billing_address(
-                types::StkBodyBillingAddress::builder()
-                    .email_address(address.email_address)
-                    .phone_number(address.phone_number)
-                    .country_code(address.country_code)
-                    .first_name(address.first_name)
-                    .middle_name(address.middle_name)
-                    .last_name(address.last_name)
-                    .line_1(address.line_1)
-                    .line_2(address.line_2)
-                    .city(address.city)
-                    .state(address.state.map(|s| s.parse().expect("validated: at most 3 characters")))
-                    .postal_code(address.postal_code)
-                    .zip_code(address.zip_code),
-            )
+            .billing_address(self.billing_address.to_wire())
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use pesapal_api::{BillingAddress, Credentials, Error, OrderRequest, Pesapal, Sent};
+use pesapal_api::{Credentials, Error, OrderRequest, Pesapal, Sent};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::sync::Arc;
@@ -13,16 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn order() -> OrderRequest {
-    OrderRequest::builder()
-        .merchant_reference("ORDER-1")
-        .amount(Decimal::new(1000, 2))
-        .currency("KES")
-        .description("Coffee")
-        .callback_url("https://shop.example.com/callback")
-        .notification_id(IPN_ID.parse().unwrap())
-        .billing_address(BillingAddress::builder().email_address("jane@example.com"))
-        .build()
-        .unwrap()
+    valid_order().build().unwrap()
 }
 
 async fn status_answer(server: &MockServer, status: u16, body: serde_json::Value) -> httpmock::Mock<'_> {

@@ -9,17 +9,6 @@ use pesapal_api::{
 };
 use rust_decimal::Decimal;
 
-fn valid_order() -> pesapal_api::OrderRequestBuilder {
-    OrderRequest::builder()
-        .merchant_reference("ORDER-1")
-        .amount(Decimal::new(1000, 2))
-        .currency("KES")
-        .description("Coffee")
-        .callback_url("https://shop.example.com/callback")
-        .notification_id(IPN_ID.parse().unwrap())
-        .billing_address(BillingAddress::builder().email_address("jane@example.com"))
-}
-
 fn violations(result: Result<impl std::fmt::Debug, Error>) -> Vec<(String, String)> {
     match result {
         Err(Error::InvalidInput(errors)) => errors.violations.into_iter().map(|v| (v.field, v.problem)).collect(),

@@ -134,9 +134,7 @@ async fn submit_order_sends_amounts_as_decimal_strings() {
         .description("Testing")
         .callback_url("https://example.com/callback")
         .notification_id(uuid("2b31727d-4c75-44ed-a2be-e28906226d1c"))
-        .billing_address(
-            types::SubmitOrderRequestBodyBillingAddress::builder().email_address("john@doe.com".to_owned()),
-        )
+        .billing_address(types::BillingAddress::builder().email_address("john@doe.com".to_owned()))
         .account_number("555-678".to_owned())
         .subscription_details(Some(
             types::SubmitOrderRequestBodySubscriptionDetails::builder()

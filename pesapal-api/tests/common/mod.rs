@@ -2,7 +2,8 @@
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
 use httpmock::prelude::*;
-use pesapal_api::{Credentials, Pesapal, RetryPolicy};
+use pesapal_api::{BillingAddress, Credentials, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy};
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -100,4 +101,16 @@ impl Recorder {
 /// The error object of a successful answer, as the real API sends it.
 pub fn null_error() -> Value {
     json!({"error_type": null, "code": null, "message": null, "call_back_url": null})
+}
+
+/// A minimal valid order.
+pub fn valid_order() -> OrderRequestBuilder {
+    OrderRequest::builder()
+        .merchant_reference("ORDER-1")
+        .amount(Decimal::new(1000, 2))
+        .currency("KES")
+        .description("Coffee")
+        .callback_url("https://shop.example.com/callback")
+        .notification_id(IPN_ID.parse().unwrap())
+        .billing_address(BillingAddress::builder().email_address("jane@example.com"))
 }
