@@ -48,6 +48,7 @@ fn assert_authenticated_json(seen: &Seen) {
     assert_eq!(seen.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
     assert_eq!(seen.header("accept"), Some("application/json"));
     assert_eq!(seen.header("api-version"), None);
+    assert!(seen.header("user-agent").is_some_and(|ua| ua.starts_with("pesapal-rs/")), "{seen:?}");
 }
 
 #[tokio::test]
