@@ -71,6 +71,7 @@ mod client;
 mod config;
 mod error;
 mod models;
+mod notifications;
 mod requests;
 mod retry;
 mod token;
@@ -87,6 +88,9 @@ pub use error::{
 pub use models::{
     CancelAcknowledgement, IpnMethod, IpnRegistration, OrderSubmission, PaymentStatus, RefundAcknowledgement,
     SubscriptionTransactionInfo, TransactionStatus,
+};
+pub use notifications::{
+    Acknowledgement, Notification, NotificationError, NotificationType, VerificationError, VerifiedPayment,
 };
 pub use requests::{
     BillingAddress, BillingAddressBuilder, Frequency, MAX_DESCRIPTION, MAX_MERCHANT_REFERENCE, MAX_STATE, OrderRequest,
