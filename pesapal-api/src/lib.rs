@@ -66,7 +66,16 @@
 //!
 //! - `rustls-ring` (default): HTTPS with rustls and the `ring` provider. Disable it to bring your
 //!   own `reqwest::Client` ([`ClientBuilder::http_client`]).
+//! - `axum`: a ready IPN endpoint, `axum::ipn_router`.
+//!
+//! # Notifications (IPN and callback)
+//!
+//! Pesapal's notifications are unsigned. [`Notification`] parses them (GET query, JSON or form
+//! POST body), [`Pesapal::verify_notification`] confirms them with GetTransactionStatus and
+//! checks the merchant reference, and [`Acknowledgement`] is the answer Pesapal expects.
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod client;
 mod config;
 mod error;
