@@ -116,12 +116,7 @@ async fn a_handler_failure_is_acknowledged_with_500_so_pesapal_retries() {
 #[tokio::test]
 async fn malformed_notifications_get_a_clear_400_and_no_status_call() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = mock_any_request(&server).await;
     let (app, _) = router(&server, false);
     let cases = [
         Request::get(PATH).body(Body::empty()).unwrap(),

@@ -113,12 +113,7 @@ fn violations_explain_themselves() {
 #[tokio::test]
 async fn nothing_is_sent_on_invalid_input() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = mock_any_request(&server).await;
     let pesapal = client(&server);
     let error = pesapal.register_ipn("not a url", IpnMethod::Post).await.unwrap_err();
     assert!(matches!(error, Error::InvalidInput(ref e) if e.fields() == ["url"]), "{error:?}");

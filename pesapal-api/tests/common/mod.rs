@@ -47,6 +47,16 @@ pub async fn mock_token(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+/// Matches every request: assert zero calls on it to prove that nothing was sent.
+pub async fn mock_any_request(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await
+}
+
 /// Requests seen by a mock, in order.
 #[derive(Clone, Default)]
 pub struct Recorder(Arc<Mutex<Vec<Seen>>>);
