@@ -152,6 +152,22 @@ pub struct TransactionStatus {
     pub payer_info: Option<Map<String, Value>>,
 }
 
+impl TransactionStatus {
+    /// Decodes a GetTransactionStatus body leniently, exactly as [`crate::Pesapal::transaction_status`]
+    /// does (useful for recorded responses and offline tests). A body that reports an error is
+    /// an [`Error::Rejected`].
+    pub fn from_json_slice(body: &[u8]) -> Result<TransactionStatus, Error> {
+        let raw = String::from_utf8_lossy(body);
+        let value: Value = serde_json::from_slice(body).map_err(|e| Error::Decode {
+            operation: "GetTransactionStatus",
+            http_status: 200,
+            reason: format!("not JSON: {e}"),
+            raw_body: raw.clone().into_owned(),
+        })?;
+        Answer { operation: "GetTransactionStatus", http_status: 200, body: &value, raw: &raw }.transaction_status()
+    }
+}
+
 /// Pesapal accepted a refund request; the merchant still has to approve it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundAcknowledgement {
