@@ -6,6 +6,7 @@
 //!    documentation is an Overlay action with its reason.
 //! 3. [`report`] compares the result with the committed spec for the maintainer.
 
+pub mod bench;
 pub mod convert;
 pub mod html;
 pub mod overlay;

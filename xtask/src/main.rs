@@ -27,6 +27,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Run the benchmarks (pesapal-bench) and print the table of ratios.
+    Bench {
+        /// Also time clean debug builds of a tiny pesapal-api binary and of a reqwest + serde one
+        /// (several minutes).
+        #[arg(long)]
+        compile: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,7 +51,14 @@ fn workspace_root() -> PathBuf {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let Command::Spec { check, report: report_file, root } = cli.command;
+    let (check, report_file, root) = match cli.command {
+        Command::Spec { check, report, root } => (check, report, root),
+        Command::Bench { compile } => {
+            let rows = xtask::bench::measure(&workspace_root(), compile)?;
+            print!("{}", xtask::bench::table(&rows));
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let files = Files::in_workspace(&root.unwrap_or_else(workspace_root));
     let built = xtask::build(&files)?;
     if !built.notes.is_empty() {

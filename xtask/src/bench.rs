@@ -1,0 +1,202 @@
+//! `cargo xtask bench`: runs the benchmarks of `pesapal-bench` and prints the ratios that
+//! `docs/PERFORMANCE.md` records.
+//!
+//! 1. Per-call overhead (criterion, `cargo bench -p pesapal-bench`): pesapal-api against a
+//!    hand-written reqwest + serde client on the same loopback server, same run.
+//! 2. Cold-start fan-out and 3. steady-state round trips (`round_trips` binary).
+//! 4. Decoding: lenient models against a plain serde struct (criterion).
+//! 5. With `--compile`: clean debug builds of a tiny binary using pesapal-api against one using
+//!    reqwest + serde + tokio with the same TLS features.
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One row of the report.
+pub struct Row {
+    /// What is measured.
+    pub measure: String,
+    /// pesapal-api's figure.
+    pub sdk: String,
+    /// The floor's figure.
+    pub floor: String,
+    /// sdk / floor.
+    pub ratio: Option<f64>,
+    /// The target, in words.
+    pub target: &'static str,
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
+fn run(mut command: Command) -> Result<String> {
+    let output = command.output().with_context(|| format!("cannot run {command:?}"))?;
+    if !output.status.success() {
+        bail!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// Mean time of a criterion benchmark, in nanoseconds.
+fn criterion_mean(root: &Path, group: &str, bench: &str) -> Result<f64> {
+    let path = target_dir(root).join("criterion").join(group).join(bench).join("new/estimates.json");
+    let estimates: Value = serde_json::from_str(
+        &std::fs::read_to_string(&path).with_context(|| format!("no criterion result at {}", path.display()))?,
+    )?;
+    estimates.pointer("/mean/point_estimate").and_then(Value::as_f64).context("estimates.json without a mean")
+}
+
+fn micros(nanos: f64) -> String {
+    if nanos >= 1000.0 { format!("{:.1} µs", nanos / 1000.0) } else { format!("{nanos:.0} ns") }
+}
+
+/// Runs everything and returns the rows.
+pub fn measure(root: &Path, compile: bool) -> Result<Vec<Row>> {
+    eprintln!("running criterion benchmarks (cargo bench -p pesapal-bench)…");
+    let mut bench = cargo(root);
+    bench.args(["bench", "-p", "pesapal-bench", "--bench", "overhead"]);
+    run(bench)?;
+    let mut rows = Vec::new();
+    for (group, target) in [
+        ("GetTransactionStatus", "≤ 1.05"),
+        ("SubmitOrderRequest", "≤ 1.05"),
+        ("decode GetTransactionStatus", "(informative)"),
+    ] {
+        let (raw, sdk) = (criterion_mean(root, group, "raw")?, criterion_mean(root, group, "sdk")?);
+        let measure = if group.starts_with("decode") { group.to_owned() } else { format!("per call: {group}") };
+        rows.push(Row { measure, sdk: micros(sdk), floor: micros(raw), ratio: Some(sdk / raw), target });
+    }
+
+    eprintln!("running the round-trip counts (cargo run --release -p pesapal-bench --bin round_trips)…");
+    let mut trips = cargo(root);
+    trips.args(["run", "--release", "-q", "-p", "pesapal-bench", "--bin", "round_trips"]);
+    let values: BTreeMap<String, String> =
+        run(trips)?.lines().filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))).collect();
+    let value = |key: &str| values.get(key).cloned().with_context(|| format!("round_trips printed no {key}"));
+    rows.push(Row {
+        measure: "cold start: 1000 concurrent status calls (token requests)".into(),
+        sdk: value("fan_out_token_requests")?,
+        floor: "1 (fetched up front)".into(),
+        ratio: None,
+        target: "exactly 1",
+    });
+    let (sdk_ms, raw_ms): (f64, f64) = (value("fan_out_sdk_ms")?.parse()?, value("fan_out_raw_ms")?.parse()?);
+    rows.push(Row {
+        measure: "cold start: 1000 concurrent status calls (total time)".into(),
+        sdk: format!("{sdk_ms:.1} ms"),
+        floor: format!("{raw_ms:.1} ms"),
+        ratio: Some(sdk_ms / raw_ms),
+        target: "(informative)",
+    });
+    rows.push(Row {
+        measure: format!("steady state: HTTP round trips per call over {} calls", value("steady_calls")?),
+        sdk: value("steady_round_trips_per_call")?,
+        floor: "2.00 (token per call)".into(),
+        ratio: None,
+        target: "1.00",
+    });
+
+    if compile {
+        let (sdk, floor) = compile_times(root)?;
+        rows.push(Row {
+            measure: "clean debug build of a tiny binary".into(),
+            sdk: format!("{:.1} s", sdk.as_secs_f64()),
+            floor: format!("{:.1} s", floor.as_secs_f64()),
+            ratio: Some(sdk.as_secs_f64() / floor.as_secs_f64()),
+            target: "as small as cheaply possible",
+        });
+    }
+    Ok(rows)
+}
+
+const SDK_APP: &str = r#"fn main() {
+    let client = pesapal_api::Pesapal::builder()
+        .credentials(pesapal_api::Credentials::new("key", "secret"))
+        .build()
+        .expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async { drop(client.transaction_status(uuid::Uuid::nil()).await) });
+}
+"#;
+
+const FLOOR_APP: &str = r#"#[derive(serde::Deserialize)]
+struct Status { status: String }
+fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::new();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        if let Ok(response) = client.get("https://cybqa.pesapal.com/pesapalv3").send().await {
+            drop(response.json::<Status>().await.map(|s| s.status));
+        }
+    });
+}
+"#;
+
+/// Clean debug builds of the two tiny binaries, each in its own fresh target directory.
+fn compile_times(root: &Path) -> Result<(Duration, Duration)> {
+    let dir = std::env::temp_dir().join(format!("pesapal-compile-{}", std::process::id()));
+    let api = root.join("pesapal-api");
+    let apps = [
+        (
+            "sdk-app",
+            format!(
+                "pesapal-api = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\nuuid = \"1\"\n",
+                api.display().to_string()
+            ),
+            SDK_APP,
+        ),
+        (
+            "floor-app",
+            "reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"rustls-no-provider\"] }\n\
+             rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }\n\
+             serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"rt\"] }\n"
+                .to_owned(),
+            FLOOR_APP,
+        ),
+    ];
+    let mut times = Vec::new();
+    for (name, deps, main) in apps {
+        let app = dir.join(name);
+        std::fs::create_dir_all(app.join("src"))?;
+        std::fs::write(
+            app.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n{deps}\n[workspace]\n"
+            ),
+        )?;
+        std::fs::write(app.join("src/main.rs"), main)?;
+        // Resolve and download first, so that only compilation is timed.
+        let mut fetch = cargo(&app);
+        fetch.arg("fetch");
+        run(fetch)?;
+        eprintln!("clean debug build of {name}…");
+        let started = Instant::now();
+        let mut build = cargo(&app);
+        build.args(["build", "-q"]).env("CARGO_TARGET_DIR", app.join("target"));
+        run(build)?;
+        times.push(started.elapsed());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    Ok((times[0], times[1]))
+}
+
+/// The rows as a Markdown table.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::from("| measure | pesapal-api | floor | ratio | target |\n| --- | --- | --- | --- | --- |\n");
+    for row in rows {
+        let ratio = row.ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}"));
+        out.push_str(&format!("| {} | {} | {} | {ratio} | {} |\n", row.measure, row.sdk, row.floor, row.target));
+    }
+    out
+}
