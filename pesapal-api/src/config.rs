@@ -141,6 +141,10 @@ impl ClientBuilder {
     }
 
     /// Uses your own `reqwest::Client` (connection pool, proxy, TLS, timeouts are then yours).
+    ///
+    /// With the default `rustls-ring` feature, reqwest is built without a rustls crypto
+    /// provider: install one before building your client, e.g.
+    /// `rustls::crypto::ring::default_provider().install_default()`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

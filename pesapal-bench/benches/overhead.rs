@@ -3,18 +3,20 @@
 //! `cargo xtask bench` turns the results into ratios.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pesapal_bench::{TRACKING_ID, order, raw::RawClient, raw::StatusAnswer, sdk, server};
+use pesapal_bench::{TRACKING_ID, order, raw::RawClient, raw::StatusAnswer, sdk, sdk_with_defaults, server};
 use std::hint::black_box;
 use std::time::Duration;
 
 fn calls(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let (server, raw, sdk) = runtime.block_on(async {
+    let (server, raw, sdk, defaults) = runtime.block_on(async {
         let server = server::start().await;
         let raw = RawClient::connect(&server.base_url).await;
-        let sdk = sdk(&server.base_url);
-        sdk.transaction_status(TRACKING_ID.parse().unwrap()).await.unwrap(); // token cached
-        (server, raw, sdk)
+        let (sdk, defaults) = (sdk(&server.base_url), sdk_with_defaults(&server.base_url));
+        for client in [&sdk, &defaults] {
+            client.transaction_status(TRACKING_ID.parse().unwrap()).await.unwrap(); // token cached
+        }
+        (server, raw, sdk, defaults)
     });
     let tracking_id = TRACKING_ID.parse().unwrap();
     let order = order();
@@ -24,12 +26,18 @@ fn calls(c: &mut Criterion) {
     group.bench_function("sdk", |b| {
         b.to_async(&runtime).iter(|| async { black_box(sdk.transaction_status(tracking_id).await.unwrap()) })
     });
+    group.bench_function("sdk_defaults", |b| {
+        b.to_async(&runtime).iter(|| async { black_box(defaults.transaction_status(tracking_id).await.unwrap()) })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("SubmitOrderRequest");
     group.bench_function("raw", |b| b.to_async(&runtime).iter(|| async { black_box(raw.submit().await) }));
     group.bench_function("sdk", |b| {
         b.to_async(&runtime).iter(|| async { black_box(sdk.submit_order(&order).await.unwrap()) })
+    });
+    group.bench_function("sdk_defaults", |b| {
+        b.to_async(&runtime).iter(|| async { black_box(defaults.submit_order(&order).await.unwrap()) })
     });
     group.finish();
     drop(server);

@@ -24,12 +24,24 @@ pub fn order() -> pesapal_api::OrderRequest {
         .expect("valid order")
 }
 
-/// A pesapal-api client pointed at `base_url`, with retries off (the server never fails).
+/// A pesapal-api client pointed at `base_url` using the same `reqwest::Client` settings as the
+/// raw client (none), so that only the SDK's own work is compared. Retries are off (the server
+/// never fails).
 pub fn sdk(base_url: &str) -> pesapal_api::Pesapal {
+    // reqwest is built with `rustls-no-provider` here: a provider must exist before `Client::new`.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    builder(base_url).http_client(reqwest::Client::new()).build().expect("client builds")
+}
+
+/// A pesapal-api client with its default HTTP settings (30 s request timeout, 10 s connect
+/// timeout, user agent): what `Pesapal::builder()` gives.
+pub fn sdk_with_defaults(base_url: &str) -> pesapal_api::Pesapal {
+    builder(base_url).build().expect("client builds")
+}
+
+fn builder(base_url: &str) -> pesapal_api::ClientBuilder {
     pesapal_api::Pesapal::builder()
         .credentials(pesapal_api::Credentials::new("bench-key", "bench-secret"))
         .base_url(base_url)
         .retry_policy(pesapal_api::RetryPolicy::none())
-        .build()
-        .expect("client builds")
 }

@@ -75,6 +75,16 @@ pub fn measure(root: &Path, compile: bool) -> Result<Vec<Row>> {
         let (raw, sdk) = (criterion_mean(root, group, "raw")?, criterion_mean(root, group, "sdk")?);
         let measure = if group.starts_with("decode") { group.to_owned() } else { format!("per call: {group}") };
         rows.push(Row { measure, sdk: micros(sdk), floor: micros(raw), ratio: Some(sdk / raw), target });
+        if !group.starts_with("decode") {
+            let defaults = criterion_mean(root, group, "sdk_defaults")?;
+            rows.push(Row {
+                measure: format!("per call: {group}, SDK default HTTP settings (30 s timeout)"),
+                sdk: micros(defaults),
+                floor: micros(raw),
+                ratio: Some(defaults / raw),
+                target: "(informative)",
+            });
+        }
     }
 
     eprintln!("running the round-trip counts (cargo run --release -p pesapal-bench --bin round_trips)…");
