@@ -4,14 +4,51 @@
 //! - fan-out: 1000 concurrent `transaction_status` calls on a fresh client; counts RequestToken
 //!   calls and times the batch, against the raw client doing the same (token fetched once).
 //! - steady state: 10,000 calls within one token lifetime; HTTP requests per call.
+//! - paired per-call latency: raw and SDK calls alternate on the same server, so that drift of
+//!   the shared 2-core machine hits both alike; the ratio of the medians is reported.
 
-use pesapal_bench::{TRACKING_ID, raw::RawClient, sdk, server};
+use pesapal_bench::{TRACKING_ID, order, raw::RawClient, sdk, server};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 use std::time::Instant;
 
 const FAN_OUT: usize = 1000;
 const STEADY: u64 = 10_000;
+const PAIRS: usize = 5_000;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+/// Alternates `raw` and `sdk` calls `PAIRS` times (after as many warm-up pairs) and prints the
+/// medians and their ratio under `name`.
+async fn paired<R, S, RF, SF>(name: &str, raw: R, sdk: S)
+where
+    R: Fn() -> RF,
+    S: Fn() -> SF,
+    RF: std::future::Future<Output = ()>,
+    SF: std::future::Future<Output = ()>,
+{
+    let (mut raw_times, mut sdk_times) = (Vec::with_capacity(PAIRS), Vec::with_capacity(PAIRS));
+    for round in 0..2 * PAIRS {
+        let started = Instant::now();
+        raw().await;
+        let raw_time = started.elapsed();
+        let started = Instant::now();
+        sdk().await;
+        let sdk_time = started.elapsed();
+        if round >= PAIRS {
+            raw_times.push(raw_time);
+            sdk_times.push(sdk_time);
+        }
+    }
+    let (raw, sdk) = (median(raw_times), median(sdk_times));
+    println!("paired_{name}_raw_us={:.1}", raw.as_secs_f64() * 1e6);
+    println!("paired_{name}_sdk_us={:.1}", sdk.as_secs_f64() * 1e6);
+    println!("paired_{name}_ratio={:.3}", sdk.as_secs_f64() / raw.as_secs_f64());
+}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -61,4 +98,20 @@ async fn main() {
     println!("steady_calls={STEADY}");
     println!("steady_requests={requests}");
     println!("steady_round_trips_per_call={:.4}", requests as f64 / STEADY as f64);
+
+    // Paired per-call latency, same server, same HTTP settings.
+    let raw = RawClient::connect(&steady_server.base_url).await;
+    let order = order();
+    paired(
+        "status",
+        || async { drop(raw.status(TRACKING_ID).await) },
+        || async { drop(client.transaction_status(tracking_id).await.expect("status")) },
+    )
+    .await;
+    paired(
+        "submit",
+        || async { drop(raw.submit().await) },
+        || async { drop(client.submit_order(&order).await.expect("submit")) },
+    )
+    .await;
 }
