@@ -205,7 +205,7 @@ impl Answer<'_> {
         if !failed_status && error.is_none() {
             return None;
         }
-        let error = error.unwrap_or(wire::WireError { error_type: None, code: None, message: None });
+        let error = error.unwrap_or_default();
         let message = error
             .message
             .or_else(|| text(self.body.get("message")).filter(|_| failed_status))

@@ -24,7 +24,7 @@ pub(crate) struct Operation {
 enum Attempt {
     /// Pesapal answered; `body` is its JSON.
     Answered { http_status: u16, body: Value, raw: String },
-    /// The attempt failed; `replay_auth` marks an answer that means "token invalid".
+    /// The attempt failed; `auth_rejected` marks an answer that means "token invalid".
     Failed { error: Error, auth_rejected: bool },
 }
 
@@ -51,24 +51,20 @@ where
                 None => None,
             };
             tracing::debug!(retries, replayed, "sending");
-            let outcome = match attempt(operation, send().await).await {
+            let (error, auth_rejected) = match attempt(operation, send().await).await {
                 Attempt::Answered { http_status, body, raw } => {
                     let answer = Answer { operation: operation.name, http_status, body: &body, raw: &raw };
                     match decode(&answer) {
                         Err(Error::Rejected { rejection, .. })
                             if rejection.code.as_deref() == Some(INVALID_API_CREDENTIALS) && tokens.is_some() =>
                         {
-                            Attempt::Failed {
-                                error: Error::Rejected { operation: operation.name, rejection },
-                                auth_rejected: true,
-                            }
+                            (Error::Rejected { operation: operation.name, rejection }, true)
                         }
                         result => return result,
                     }
                 }
-                failed => failed,
+                Attempt::Failed { error, auth_rejected } => (error, auth_rejected),
             };
-            let Attempt::Failed { error, auth_rejected } = outcome else { unreachable!("answers returned above") };
             if auth_rejected {
                 if let (Some(tokens), false) = (tokens, replayed) {
                     tracing::info!("token refused; refreshing it and replaying the request once");

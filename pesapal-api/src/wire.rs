@@ -55,6 +55,7 @@ pub(crate) fn timestamp(text: &str) -> Option<DateTime<Utc>> {
 }
 
 /// The error object, or `None` when it is `null` or has no non-empty field (success).
+#[derive(Default)]
 pub(crate) struct WireError {
     pub error_type: Option<String>,
     pub code: Option<String>,

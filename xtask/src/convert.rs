@@ -314,15 +314,7 @@ fn document(schema: &mut Value, table: &Table, fields: &[Field], section: Sectio
         (Section::of_heading(&table.heading) == section).then(|| top.to_owned())
     });
     match pointer {
-        Some(pointer) => {
-            if schema
-                .pointer(&pointer)
-                .is_some_and(|s| s.get("type").is_none() && s.as_object().is_some_and(|o| o.is_empty()))
-            {
-                *schema.pointer_mut(&pointer).expect("exists") = json!({"type": "object"});
-            }
-            schema::apply(schema, &pointer, fields)
-        }
+        Some(pointer) => schema::apply(schema, &pointer, fields),
         None => notes.push(format!(
             "{id}: table under \"{}\" ({}) matches no {} field; left out",
             table.heading,
