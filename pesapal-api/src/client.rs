@@ -47,7 +47,7 @@ impl Pesapal {
         &self.base_url
     }
 
-    async fn call<T, R, Fut>(
+    async fn call<T, E, R, Fut>(
         &self,
         operation: Operation,
         send: impl Fn() -> Fut,
@@ -55,7 +55,8 @@ impl Pesapal {
     ) -> Result<R>
     where
         T: serde::Serialize,
-        Fut: std::future::Future<Output = std::result::Result<pesapal_gen::ResponseValue<T>, pesapal_gen::Error<()>>>,
+        E: serde::Serialize,
+        Fut: std::future::Future<Output = std::result::Result<pesapal_gen::ResponseValue<T>, pesapal_gen::Error<E>>>,
     {
         transport::execute(&self.retry, Some(&self.tokens), operation, send, decode).await
     }

@@ -171,7 +171,7 @@ impl BillingAddress {
         types::BillingAddress::builder()
             .email_address(f.email_address)
             .phone_number(f.phone_number)
-            .country_code(f.country_code)
+            .country_code(f.country_code.map(|c| c.parse().expect("validated: two letters")))
             .first_name(f.first_name)
             .middle_name(f.middle_name)
             .last_name(f.last_name)

@@ -28,7 +28,7 @@ enum Attempt {
     Failed { error: Error, auth_rejected: bool },
 }
 
-pub(crate) async fn execute<T, R, Send, Fut>(
+pub(crate) async fn execute<T, E, R, Send, Fut>(
     retry: &RetryPolicy,
     tokens: Option<&Tokens>,
     operation: Operation,
@@ -38,7 +38,8 @@ pub(crate) async fn execute<T, R, Send, Fut>(
 where
     T: Serialize,
     Send: Fn() -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, pesapal_gen::Error<()>>>,
+    Fut: Future<Output = Result<ResponseValue<T>, pesapal_gen::Error<E>>>,
+    E: Serialize,
 {
     let span = tracing::info_span!("pesapal", operation = operation.name);
     async move {
@@ -107,9 +108,9 @@ fn sent(error: &reqwest::Error) -> Sent {
     if error.is_connect() || error.is_builder() { Sent::NotSent } else { Sent::MaybeSent }
 }
 
-async fn attempt<T: Serialize>(
+async fn attempt<T: Serialize, E: Serialize>(
     operation: Operation,
-    result: Result<ResponseValue<T>, pesapal_gen::Error<()>>,
+    result: Result<ResponseValue<T>, pesapal_gen::Error<E>>,
 ) -> Attempt {
     use pesapal_gen::Error as Gen;
     let failed = |error| Attempt::Failed { error, auth_rejected: false };
@@ -156,17 +157,12 @@ async fn attempt<T: Serialize>(
             message: format!("no bearer token: {message}"),
             source: None,
         }),
-        Err(Gen::ErrorResponse(response)) => failed(Error::Rejected {
-            operation: operation.name,
-            rejection: Box::new(Rejection {
-                http_status: response.status().as_u16(),
-                status: None,
-                error_type: None,
-                code: None,
-                message: None,
-                raw_body: String::new(),
-            }),
-        }),
+        // A declared error answer (401, 4XX, 5XX): the error envelope of the spec.
+        Err(Gen::ErrorResponse(response)) => {
+            let http_status = response.status().as_u16();
+            let body = serde_json::to_vec(&response.into_inner()).unwrap_or_default();
+            rejected(operation, http_status, &body)
+        }
     }
 }
 

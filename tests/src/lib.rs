@@ -1,1 +1,3 @@
-//! Cross-crate tests for pesapal-rs live in `tests/tests/`; this library is empty.
+//! Cross-crate tests for pesapal-rs live in `tests/tests/`; this library holds what they share.
+
+pub mod conformance;

@@ -73,7 +73,7 @@ async fn other_operations_carry_the_bearer_token_and_decode_lenient_shapes() {
                 "currency": "KES",
                 "subscription_transaction_info": {"account_reference": "555-678", "amount": 100,
                     "first_name": "John", "last_name": "Doe", "correlation_id": "111222"},
-                "payer_info": {"anything": "kept"},
+                "payer_info": {"first_name": "Jane", "last_name": "Doe"},
                 "error": {"error_type": null, "code": null, "message": null, "call_back_url": null},
                 "status": "200",
                 "field_pesapal_added_later": true
@@ -88,9 +88,11 @@ async fn other_operations_carry_the_bearer_token_and_decode_lenient_shapes() {
         .expect("status response decodes");
     mock.assert_async().await;
     assert_eq!(status.amount, Some("100.50".parse().unwrap()));
-    assert_eq!(status.status.as_deref(), Some("200"));
-    let error = status.error.as_ref().expect("all-null error object");
+    assert_eq!(status.status, Some(types::CallStatus::String("200".into())));
+    let error = status.error.as_ref().and_then(|e| e.0.as_ref()).expect("all-null error object");
     assert_eq!((error.error_type.as_ref(), error.code.as_ref()), (None, None));
+    let payer = status.payer_info.as_ref().expect("payer info");
+    assert_eq!(payer.first_name.as_deref(), Some("Jane"));
     let info = status.subscription_transaction_info.as_ref().expect("recurring info");
     assert_eq!(info.correlation_id, Some(json!("111222")));
 }
@@ -151,8 +153,11 @@ async fn submit_order_sends_amounts_as_decimal_strings() {
         .await
         .expect("an HTTP 200 error body still decodes");
     mock.assert_async().await;
-    assert_eq!(response.status.as_deref(), Some("500"));
-    assert_eq!(response.error.as_ref().and_then(|e| e.error_type.as_deref()), Some("api_error  "));
+    let response = response.into_inner();
+    assert_eq!(response.status.map(|s| s.to_string()).as_deref(), Some("500"));
+    assert_eq!(response.order_tracking_id, Some(uuid::Uuid::nil()), "the all-zero tracking id of a failed submit");
+    let error = response.error.and_then(|e| e.0).expect("the error object");
+    assert_eq!(error.error_type.as_deref(), Some("api_error  "));
 }
 
 #[test]

@@ -139,6 +139,10 @@ impl Table {
 ///
 /// Code blocks without a language become `text` blocks: generators copy descriptions into
 /// documentation comments, where an unlabelled block would be compiled as a Rust example.
+///
+/// Outside code blocks, escaped asterisks (`\*`) become Markdown again: Pesapal's pages type
+/// Markdown into their HTML (`* **Sandbox/Demo URL:**` as a bullet, `**Bearer Token :**` as
+/// bold), which a faithful conversion escapes into literal `\*` characters.
 pub fn to_markdown(html: &str) -> Result<String> {
     let markdown = htmd::convert(html).map_err(|e| anyhow!("cannot convert HTML to Markdown: {e}"))?;
     let mut in_code = false;
@@ -148,7 +152,7 @@ pub fn to_markdown(html: &str) -> Result<String> {
         .map(|line| {
             let fence = line.trim_start();
             if !fence.starts_with("```") {
-                return line.to_owned();
+                return if in_code { line.to_owned() } else { line.replace("\\*", "*") };
             }
             let opening = !in_code;
             in_code = !in_code;
@@ -190,6 +194,13 @@ mod tests {
             to_markdown("<pre><code>{\"a\": 1}</code></pre><pre><code class=\"language-json\">{}</code></pre>")
                 .unwrap();
         assert_eq!(markdown, "```text\n{\"a\": 1}\n```\n\n```json\n{}\n```");
+    }
+
+    #[test]
+    fn asterisks_typed_as_markdown_stay_markdown_outside_code() {
+        let markdown = to_markdown("<p>* <strong>Sandbox:</strong> x</p><p>**Bearer :**y</p><pre><code>a * b</code></pre>")
+            .unwrap();
+        assert_eq!(markdown, "* **Sandbox:** x\n\n**Bearer :**y\n\n```text\na * b\n```");
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //!    the JSON samples and the parameter tables of its HTML page.
 //! 2. [`overlay`] applies `spec/corrections.overlay.json`, where every correction of the
 //!    documentation is an Overlay action with its reason.
-//! 3. [`report`] compares the result with the committed spec for the maintainer.
+//! 3. [`generate`] turns the corrected spec into the Rust source of `pesapal-gen` (progenitor).
+//! 4. [`report`] compares the result with the committed spec for the maintainer.
 
 pub mod bench;
 pub mod convert;
+pub mod generate;
 pub mod html;
 pub mod overlay;
 pub mod postman;
@@ -29,8 +31,8 @@ pub struct Files {
     pub corrections: PathBuf,
     /// The generated spec, committed.
     pub spec: PathBuf,
-    /// The copy inside `pesapal-gen`, whose build script may only read its own package.
-    pub generator_copy: PathBuf,
+    /// The generated client, committed as source of `pesapal-gen`.
+    pub generated_client: PathBuf,
 }
 
 impl Files {
@@ -42,7 +44,7 @@ impl Files {
             environment: spec.join("pesapal.postman_environment.json"),
             corrections: spec.join("corrections.overlay.json"),
             spec: spec.join("pesapal.openapi.json"),
-            generator_copy: root.join("pesapal-gen").join("pesapal.openapi.json"),
+            generated_client: root.join("pesapal-gen").join("src").join("generated.rs"),
         }
     }
 }
@@ -53,6 +55,8 @@ pub struct Built {
     pub spec: Value,
     /// Its file text (pretty JSON, trailing newline): byte-identical across runs.
     pub text: String,
+    /// The generated client's source (see [`generate`]).
+    pub code: String,
     /// Tables and samples the converter could not place.
     pub notes: Vec<String>,
 }
@@ -61,8 +65,9 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Runs converter and corrections on the texts of the three inputs.
-pub fn build_from_text(collection: &str, environment: &str, corrections: &str) -> Result<Built> {
+/// The corrected spec (and the converter's notes) from the texts of the three inputs, checked to
+/// be OpenAPI 3.0; no code is generated.
+pub fn corrected_spec(collection: &str, environment: &str, corrections: &str) -> Result<(Value, Vec<String>)> {
     let collection = postman::Collection::parse(collection)?;
     let environment = postman::Environment::parse(environment)?;
     let corrections = overlay::Overlay::parse(corrections)?;
@@ -71,8 +76,15 @@ pub fn build_from_text(collection: &str, environment: &str, corrections: &str) -
     corrections.apply(&mut spec).context("applying spec/corrections.overlay.json")?;
     serde_json::from_value::<openapiv3::OpenAPI>(spec.clone())
         .context("the corrected spec is not a valid OpenAPI 3.0 document")?;
+    Ok((spec, converted.notes))
+}
+
+/// Runs converter, corrections and code generation on the texts of the three inputs.
+pub fn build_from_text(collection: &str, environment: &str, corrections: &str) -> Result<Built> {
+    let (spec, notes) = corrected_spec(collection, environment, corrections)?;
     let text = serde_json::to_string_pretty(&spec)? + "\n";
-    Ok(Built { spec, text, notes: converted.notes })
+    let code = generate::client_code(&spec)?;
+    Ok(Built { spec, text, code, notes })
 }
 
 /// Runs the pipeline on the files.

@@ -15,9 +15,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate spec/pesapal.openapi.json from the Postman collection and the corrections.
+    /// Regenerate spec/pesapal.openapi.json from the Postman collection and the corrections, and
+    /// the client pesapal-gen/src/generated.rs from that spec.
     Spec {
-        /// Write nothing; fail when the committed spec differs from what the inputs produce.
+        /// Write nothing; fail when the committed spec or generated client differs from what the
+        /// inputs produce.
         #[arg(long)]
         check: bool,
         /// Also write the API change report as Markdown to this file.
@@ -73,38 +75,40 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(path) = &report_file {
         std::fs::write(path, report.to_markdown()).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let copy = std::fs::read_to_string(&files.generator_copy).ok();
+    let code = std::fs::read_to_string(&files.generated_client).ok();
     let spec_current = committed.as_deref() == Some(built.text.as_str());
-    let copy_current = copy.as_deref() == Some(built.text.as_str());
+    let code_current = code.as_deref() == Some(built.code.as_str());
     if check {
-        if spec_current && copy_current {
-            println!("spec is up to date: {}", files.spec.display());
+        if spec_current && code_current {
+            println!("spec and generated client are up to date: {}", files.spec.display());
             return Ok(ExitCode::SUCCESS);
         }
         if !spec_current {
             print!("{}", report.to_text());
-            print!("{}", diff_summary(committed.as_deref().unwrap_or_default(), &built.text));
+            print!("{}", diff_summary("spec", committed.as_deref().unwrap_or_default(), &built.text));
             println!("{} is out of date.", files.spec.display());
-        } else {
-            println!("{} differs from {}.", files.generator_copy.display(), files.spec.display());
+        }
+        if !code_current {
+            print!("{}", diff_summary("generated client", code.as_deref().unwrap_or_default(), &built.code));
+            println!("{} is out of date (generated code is never edited by hand).", files.generated_client.display());
         }
         println!("Run `cargo xtask spec`, review the report and commit the result.");
         return Ok(ExitCode::FAILURE);
     }
-    if spec_current && copy_current {
-        println!("spec is up to date: {}", files.spec.display());
+    if spec_current && code_current {
+        println!("spec and generated client are up to date: {}", files.spec.display());
     } else {
-        for path in [&files.spec, &files.generator_copy] {
-            std::fs::write(path, &built.text).with_context(|| format!("cannot write {}", path.display()))?;
+        for (path, text) in [(&files.spec, &built.text), (&files.generated_client, &built.code)] {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         }
         print!("{}", report.to_text());
-        println!("wrote {} and {}", files.spec.display(), files.generator_copy.display());
+        println!("wrote {} and {}", files.spec.display(), files.generated_client.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Counts and the first lines of a unified diff, enough to see what moved.
-fn diff_summary(old: &str, new: &str) -> String {
+fn diff_summary(what: &str, old: &str, new: &str) -> String {
     const MAX_LINES: usize = 60;
     let diff = similar::TextDiff::from_lines(old, new);
     let (mut added, mut removed) = (0, 0);
@@ -119,7 +123,7 @@ fn diff_summary(old: &str, new: &str) -> String {
     let mut lines: Vec<&str> = unified.lines().collect();
     let more = lines.len().saturating_sub(MAX_LINES);
     lines.truncate(MAX_LINES);
-    let mut out = format!("Spec diff: {added} line(s) added, {removed} removed.\n{}\n", lines.join("\n"));
+    let mut out = format!("{what} diff: {added} line(s) added, {removed} removed.\n{}\n", lines.join("\n"));
     if more > 0 {
         out.push_str(&format!("… {more} more diff line(s)\n"));
     }
