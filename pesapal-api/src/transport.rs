@@ -52,7 +52,8 @@ where
                 None => None,
             };
             tracing::debug!(retries, replayed, "sending");
-            let (error, auth_rejected) = match attempt(operation, send().await).await {
+            let (result, http_status) = pesapal_gen::with_http_status(send()).await;
+            let (error, auth_rejected) = match attempt(operation, result, http_status).await {
                 Attempt::Answered { http_status, body, raw } => {
                     let answer = Answer { operation: operation.name, http_status, body: &body, raw: &raw };
                     match decode(&answer) {
@@ -111,6 +112,7 @@ fn sent(error: &reqwest::Error) -> Sent {
 async fn attempt<T: Serialize, E: Serialize>(
     operation: Operation,
     result: Result<ResponseValue<T>, pesapal_gen::Error<E>>,
+    http_status: Option<reqwest::StatusCode>,
 ) -> Attempt {
     use pesapal_gen::Error as Gen;
     let failed = |error| Attempt::Failed { error, auth_rejected: false };
@@ -130,8 +132,13 @@ async fn attempt<T: Serialize, E: Serialize>(
                 }),
             }
         }
-        // The generated types are strict; the real API is not. Decode the bytes leniently.
-        Err(Gen::InvalidResponsePayload(bytes, _)) => answered(operation, 200, &bytes),
+        // The bytes of an answer the generated types could not decode, with the status it came
+        // with: a declared error status (a 401 with an empty body) is a rejection, a success is
+        // decoded leniently.
+        Err(Gen::InvalidResponsePayload(bytes, _)) => match http_status {
+            Some(status) if !status.is_success() => rejected(operation, status.as_u16(), &bytes),
+            status => answered(operation, status.map_or(200, |s| s.as_u16()), &bytes),
+        },
         Err(Gen::UnexpectedResponse(response)) => {
             let http_status = response.status().as_u16();
             match response.bytes().await {

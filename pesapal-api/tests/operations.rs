@@ -205,7 +205,7 @@ async fn recurring_transaction_status_with_numeric_status() {
                "payment_status_description": "Failed", "status_code": 2, "currency": "KES",
                "subscription_transaction_info": {"account_reference": "555-678", "amount": 100,
                    "first_name": "John", "last_name": "Doe", "correlation_id": 111222},
-               "payer_info": {"name": "John"}, "error": null, "status": 200, "new_field": [1, 2]}),
+               "payer_info": {"first_name": "John", "last_name": "Doe"}, "error": null, "status": 200, "new_field": [1, 2]}),
     )
     .await;
     let status = client(&server).transaction_status(TRACKING_ID.parse().unwrap()).await.unwrap();
@@ -215,7 +215,7 @@ async fn recurring_transaction_status_with_numeric_status() {
     let info = status.subscription.unwrap();
     assert_eq!(info.correlation_id.as_deref(), Some("111222"));
     assert_eq!(info.account_reference.as_deref(), Some("555-678"));
-    assert_eq!(status.payer_info.unwrap()["name"], "John");
+    assert_eq!(status.payer_info.unwrap()["first_name"], "John");
 }
 
 #[tokio::test]

@@ -45,7 +45,9 @@
 //! ```
 
 use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
+use std::cell::Cell;
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
@@ -80,7 +82,47 @@ pub fn unauthenticated_operations() -> &'static [&'static str] {
     generated::UNAUTHENTICATED_OPERATIONS
 }
 
+tokio::task_local! {
+    static HTTP_STATUS: Cell<Option<StatusCode>>;
+}
+
+/// Runs `send` (a generated `.send()` future) and returns its result with the HTTP status of the
+/// answer it received, if one arrived.
+///
+/// The status is otherwise lost when the generated decode fails: `Error::InvalidResponsePayload`
+/// carries only the bytes. A client that reports errors by HTTP status (a 401 with an empty
+/// body, say) needs it.
+///
+/// ```no_run
+/// # async fn run(client: pesapal_gen::Client) {
+/// let (result, status) = pesapal_gen::with_http_status(client.get_ipn_list().send()).await;
+/// if let (Err(pesapal_gen::Error::InvalidResponsePayload(bytes, _)), Some(status)) = (&result, status) {
+///     eprintln!("HTTP {status}: {} undecodable bytes", bytes.len());
+/// }
+/// # }
+/// ```
+pub async fn with_http_status<F: Future>(send: F) -> (F::Output, Option<StatusCode>) {
+    HTTP_STATUS
+        .scope(Cell::new(None), async move {
+            let output = send.await;
+            (output, HTTP_STATUS.with(Cell::get))
+        })
+        .await
+}
+
 impl ClientHooks<SharedAuthenticator> for Client {
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Ok(response) = result {
+            // Outside `with_http_status` there is nobody to tell.
+            let _ = HTTP_STATUS.try_with(|status| status.set(Some(response.status())));
+        }
+        Ok(())
+    }
+
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
         // Progenitor announces the spec version on every request; Pesapal has no use for it.
         request.headers_mut().remove("api-version");

@@ -107,9 +107,11 @@ pub fn corpus(dir: &Path) -> Vec<CorpusBody> {
         files.sort();
         for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let http_status = name.split('-').next().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-                panic!("{}: the file name must start with the HTTP status", path.display())
-            });
+            let http_status = name
+                .split('-')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("{}: the file name must start with the HTTP status", path.display()));
             let text = std::fs::read_to_string(&path).unwrap();
             let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
             bodies.push(CorpusBody { path, operation_id: operation_id.clone(), http_status, body });

@@ -104,23 +104,101 @@ fn reverting_any_wire_correction_fails_conformance() {
     type Edit = Box<dyn FnOnce(&mut Vec<Value>)>;
     let schemas = "$.components.schemas";
     let reverts: Vec<(&str, Edit)> = vec![
-        ("PesapalError is nullable", Box::new(|a| _ = action(a, schemas, "PesapalError")["update"]["PesapalError"].as_object_mut().unwrap().remove("nullable"))),
-        ("`error` as allOf beside nullable", Box::new(|a| {
-            action(a, "$.components.schemas..[?@.properties.status].properties", "error")["update"]["error"] =
-                json!({"allOf": [{"$ref": "#/components/schemas/PesapalError"}], "nullable": true});
-        })),
-        ("answer fields nullable", Box::new(|a| remove_action(a, "$.components.schemas[?@.properties.error].properties[?@.type]"))),
-        ("IPN list fields nullable", Box::new(|a| remove_action(a, "$.components.schemas.GetIpnListResponse.items.properties[?@.type]"))),
-        ("recurring details nullable", Box::new(|a| remove_action(a, "$.components.schemas.GetTransactionStatusResponse.properties.subscription_transaction_info.properties[?@.type]"))),
-        ("GetTransactionStatus order_tracking_id", Box::new(|a| a.retain(|x| x["update"].get("order_tracking_id").is_none() || x["target"] != "$.components.schemas.GetTransactionStatusResponse.properties"))),
-        ("RegisterIPN id and message", Box::new(|a| _ = action(a, "$.components.schemas.RegisterIPNResponse.properties", "id")["update"].as_object_mut().unwrap().remove("id"))),
-        ("payer_info fields", Box::new(|a| _ = action(a, "$.components.schemas.GetTransactionStatusResponse.properties", "payer_info")["update"]["payer_info"].as_object_mut().unwrap().remove("properties"))),
+        (
+            "PesapalError is nullable",
+            Box::new(|a| {
+                _ = action(a, schemas, "PesapalError")["update"]["PesapalError"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("nullable")
+            }),
+        ),
+        (
+            "`error` as allOf beside nullable",
+            Box::new(|a| {
+                action(a, "$.components.schemas..[?@.properties.status].properties", "error")["update"]["error"] =
+                    json!({"allOf": [{"$ref": "#/components/schemas/PesapalError"}], "nullable": true});
+            }),
+        ),
+        (
+            "answer fields nullable",
+            Box::new(|a| remove_action(a, "$.components.schemas[?@.properties.error].properties[?@.type]")),
+        ),
+        (
+            "IPN list fields nullable",
+            Box::new(|a| remove_action(a, "$.components.schemas.GetIpnListResponse.items.properties[?@.type]")),
+        ),
+        (
+            "recurring details nullable",
+            Box::new(|a| {
+                remove_action(
+                    a,
+                    "$.components.schemas.GetTransactionStatusResponse.properties.subscription_transaction_info.properties[?@.type]",
+                )
+            }),
+        ),
+        (
+            "GetTransactionStatus order_tracking_id",
+            Box::new(|a| {
+                a.retain(|x| {
+                    x["update"].get("order_tracking_id").is_none()
+                        || x["target"] != "$.components.schemas.GetTransactionStatusResponse.properties"
+                })
+            }),
+        ),
+        (
+            "RegisterIPN id and message",
+            Box::new(|a| {
+                _ = action(a, "$.components.schemas.RegisterIPNResponse.properties", "id")["update"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("id")
+            }),
+        ),
+        (
+            "payer_info fields",
+            Box::new(|a| {
+                _ = action(a, "$.components.schemas.GetTransactionStatusResponse.properties", "payer_info")["update"]["payer_info"].as_object_mut().unwrap().remove("properties")
+            }),
+        ),
         ("error responses", Box::new(|a| remove_action(a, "$.paths.*[?@.security[0].bearerAuth].responses"))),
-        ("no multipleOf", Box::new(|a| action(a, "$.components.schemas..properties.amount", "format")["update"]["multipleOf"] = json!(0.01))),
-        ("request amounts as strings", Box::new(|a| remove_action(a, "$.components.schemas[?@.required].properties.amount"))),
-        ("STK example", Box::new(|a| remove_action(a, "$.paths['/api/transactions/stk'].post.requestBody.content['application/json'].example"))),
-        ("CancelOrder example", Box::new(|a| remove_action(a, "$.paths['/api/Transactions/CancelOrder'].post.requestBody.content['application/json'].example"))),
-        ("SubmitOrderRequest example", Box::new(|a| remove_action(a, "$.paths['/api/Transactions/SubmitOrderRequest'].post.requestBody.content['application/json'].example"))),
+        (
+            "no multipleOf",
+            Box::new(|a| {
+                action(a, "$.components.schemas..properties.amount", "format")["update"]["multipleOf"] = json!(0.01)
+            }),
+        ),
+        (
+            "request amounts as strings",
+            Box::new(|a| remove_action(a, "$.components.schemas[?@.required].properties.amount")),
+        ),
+        (
+            "STK example",
+            Box::new(|a| {
+                remove_action(
+                    a,
+                    "$.paths['/api/transactions/stk'].post.requestBody.content['application/json'].example",
+                )
+            }),
+        ),
+        (
+            "CancelOrder example",
+            Box::new(|a| {
+                remove_action(
+                    a,
+                    "$.paths['/api/Transactions/CancelOrder'].post.requestBody.content['application/json'].example",
+                )
+            }),
+        ),
+        (
+            "SubmitOrderRequest example",
+            Box::new(|a| {
+                remove_action(
+                    a,
+                    "$.paths['/api/Transactions/SubmitOrderRequest'].post.requestBody.content['application/json'].example",
+                )
+            }),
+        ),
     ];
     let mut undetected = Vec::new();
     for (name, revert) in reverts {
@@ -158,14 +236,50 @@ fn request_example<T: serde::de::DeserializeOwned>(spec: &Value, path: &str) -> 
 async fn decode(client: &Client, spec: &Value, body: &CorpusBody) -> Result<bool, String> {
     let tracking_id = uuid::Uuid::nil();
     match body.operation_id.as_str() {
-        "RequestToken" => outcome(client.request_token().body(request_example::<types::RequestTokenBody>(spec, "/api/Auth/RequestToken")).send().await),
-        "RegisterIPN" => outcome(client.register_ipn().body(request_example::<types::RegisterIpnBody>(spec, "/api/URLSetup/RegisterIPN")).send().await),
+        "RequestToken" => outcome(
+            client
+                .request_token()
+                .body(request_example::<types::RequestTokenBody>(spec, "/api/Auth/RequestToken"))
+                .send()
+                .await,
+        ),
+        "RegisterIPN" => outcome(
+            client
+                .register_ipn()
+                .body(request_example::<types::RegisterIpnBody>(spec, "/api/URLSetup/RegisterIPN"))
+                .send()
+                .await,
+        ),
         "GetIpnList" => outcome(client.get_ipn_list().send().await),
-        "SubmitOrderRequest" => outcome(client.submit_order_request().body(request_example::<types::SubmitOrderRequestBody>(spec, "/api/Transactions/SubmitOrderRequest")).send().await),
-        "DirectMobileMoneyStk" => outcome(client.direct_mobile_money_stk().body(request_example::<types::StkBody>(spec, "/api/transactions/stk")).send().await),
+        "SubmitOrderRequest" => outcome(
+            client
+                .submit_order_request()
+                .body(request_example::<types::SubmitOrderRequestBody>(spec, "/api/Transactions/SubmitOrderRequest"))
+                .send()
+                .await,
+        ),
+        "DirectMobileMoneyStk" => outcome(
+            client
+                .direct_mobile_money_stk()
+                .body(request_example::<types::StkBody>(spec, "/api/transactions/stk"))
+                .send()
+                .await,
+        ),
         "GetTransactionStatus" => outcome(client.get_transaction_status().order_tracking_id(tracking_id).send().await),
-        "RefundRequest" => outcome(client.refund_request().body(request_example::<types::RefundRequestBody>(spec, "/api/Transactions/RefundRequest")).send().await),
-        "CancelOrder" => outcome(client.cancel_order().body(request_example::<types::CancelOrderBody>(spec, "/api/Transactions/CancelOrder")).send().await),
+        "RefundRequest" => outcome(
+            client
+                .refund_request()
+                .body(request_example::<types::RefundRequestBody>(spec, "/api/Transactions/RefundRequest"))
+                .send()
+                .await,
+        ),
+        "CancelOrder" => outcome(
+            client
+                .cancel_order()
+                .body(request_example::<types::CancelOrderBody>(spec, "/api/Transactions/CancelOrder"))
+                .send()
+                .await,
+        ),
         other => Err(format!("unknown operation {other}")),
     }
 }

@@ -198,8 +198,9 @@ mod tests {
 
     #[test]
     fn asterisks_typed_as_markdown_stay_markdown_outside_code() {
-        let markdown = to_markdown("<p>* <strong>Sandbox:</strong> x</p><p>**Bearer :**y</p><pre><code>a * b</code></pre>")
-            .unwrap();
+        let markdown =
+            to_markdown("<p>* <strong>Sandbox:</strong> x</p><p>**Bearer :**y</p><pre><code>a * b</code></pre>")
+                .unwrap();
         assert_eq!(markdown, "* **Sandbox:** x\n\n**Bearer :**y\n\n```text\na * b\n```");
     }
 

@@ -176,7 +176,16 @@ fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
 
 /// Summarises what a schema accepts, without its prose.
 fn kind(schema: &Value, wrapper: &Value) -> String {
-    let mut kind = schema.get("type").and_then(Value::as_str).unwrap_or("any").to_owned();
+    let alternatives = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key).and_then(Value::as_array));
+    let mut kind = match (schema.get("type").and_then(Value::as_str), alternatives) {
+        (Some(kind), _) => kind.to_owned(),
+        // `oneOf: [{type: string}, {type: integer}]` reads `string | integer`.
+        (None, Some(alternatives)) => {
+            let kinds: Vec<String> = alternatives.iter().map(|a| kind(a, &Value::Null)).collect();
+            kinds.join(" | ")
+        }
+        (None, None) => "any".to_owned(),
+    };
     if let Some(format) = schema.get("format").and_then(Value::as_str) {
         write!(kind, "({format})").expect("write to String");
     }
