@@ -1,45 +1,40 @@
 //! The client: one method per Pesapal operation.
 
-use crate::config::ClientBuilder;
-use crate::error::{Error, Result, ValidationErrors};
-use crate::models::{
-    CancelAcknowledgement, IpnMethod, IpnRegistration, OrderSubmission, RefundAcknowledgement, TransactionStatus,
+use crate::error::{Result, ValidationErrors};
+use crate::operation::{
+    CANCEL_ORDER, GET_IPN_LIST, Operation, REFUND, REGISTER_IPN, STK_PUSH, SUBMIT_ORDER, TRANSACTION_STATUS,
 };
 use crate::requests::{OrderRequest, RefundRequest, StkPushRequest};
+use crate::responses::{
+    self, CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, RefundReceipt, TransactionStatus,
+};
 use crate::retry::RetryPolicy;
-use crate::token::{SharedTokens, Tokens};
-use crate::transport::{self, Operation};
-use pesapal_gen::types;
+use crate::token::Tokens;
+use crate::transport;
+use crate::wire::{Answer, Client, ErrorBody, GenResult, types};
+use std::future::Future;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// A Pesapal API 3.0 client. Cheap to clone; clones share the connection pool and the token.
 #[derive(Debug, Clone)]
 pub struct Pesapal {
-    api: pesapal_gen::Client,
-    tokens: Arc<Tokens>,
-    retry: RetryPolicy,
-    base_url: String,
+    pub(crate) api: Client,
+    pub(crate) tokens: Arc<Tokens>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) base_url: String,
 }
-
-const REGISTER_IPN: Operation = Operation { name: "RegisterIPN", idempotent: false };
-const GET_IPN_LIST: Operation = Operation { name: "GetIpnList", idempotent: true };
-const SUBMIT_ORDER: Operation = Operation { name: "SubmitOrderRequest", idempotent: false };
-const STK_PUSH: Operation = Operation { name: "DirectMobileMoneyStk", idempotent: false };
-const TRANSACTION_STATUS: Operation = Operation { name: "GetTransactionStatus", idempotent: true };
-const REFUND: Operation = Operation { name: "RefundRequest", idempotent: false };
-const CANCEL_ORDER: Operation = Operation { name: "CancelOrder", idempotent: false };
 
 impl Pesapal {
     /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+    pub fn builder() -> crate::ClientBuilder {
+        crate::ClientBuilder::default()
     }
 
     /// A client configured from `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`,
-    /// `PESAPAL_ENVIRONMENT` and `PESAPAL_BASE_URL` (see [`ClientBuilder::from_env`]).
+    /// `PESAPAL_ENVIRONMENT` and `PESAPAL_BASE_URL` (see [`crate::ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Pesapal> {
-        ClientBuilder::from_env()?.build()
+        crate::ClientBuilder::from_env()?.build()
     }
 
     /// The base URL requests go to.
@@ -51,14 +46,13 @@ impl Pesapal {
         &self,
         operation: Operation,
         send: impl Fn() -> Fut,
-        decode: impl Fn(&crate::models::Answer<'_>) -> Result<R>,
+        decode: fn(Operation, Answer<T>) -> Result<R>,
     ) -> Result<R>
     where
-        T: serde::Serialize,
-        E: serde::Serialize,
-        Fut: std::future::Future<Output = std::result::Result<pesapal_gen::ResponseValue<T>, pesapal_gen::Error<E>>>,
+        E: ErrorBody,
+        Fut: Future<Output = GenResult<T, E>>,
     {
-        transport::execute(&self.retry, Some(&self.tokens), operation, send, decode).await
+        transport::execute(&self.retry, &self.tokens, operation, send, |answer| decode(operation, answer)).await
     }
 
     /// Registers the URL Pesapal notifies on payment status changes (RegisterIPN). Keep the
@@ -70,29 +64,17 @@ impl Pesapal {
             _ => errors.push("url", format!("{url:?} is not an http(s) URL")),
         }
         errors.into_result(|| ())?;
-        let method = match method {
+        let ipn_notification_type = match method {
             IpnMethod::Get => types::RegisterIpnBodyIpnNotificationType::Get,
             IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
         };
-        self.call(
-            REGISTER_IPN,
-            || {
-                self.api
-                    .register_ipn()
-                    .body(types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type: method })
-                    .send()
-            },
-            |answer| {
-                answer.rejected()?;
-                answer.ipn_registration(answer.body)
-            },
-        )
-        .await
+        let body = types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type };
+        self.call(REGISTER_IPN, || self.api.register_ipn().body(body.clone()).send(), responses::ipn_registration).await
     }
 
     /// Every IPN URL registered for the account (GetIpnList).
     pub async fn list_ipns(&self) -> Result<Vec<IpnRegistration>> {
-        self.call(GET_IPN_LIST, || self.api.get_ipn_list().send(), |answer| answer.ipn_list()).await
+        self.call(GET_IPN_LIST, || self.api.get_ipn_list().send(), responses::ipn_list).await
     }
 
     /// Creates an order, one-off or recurring (SubmitOrderRequest): redirect the customer to
@@ -100,8 +82,8 @@ impl Pesapal {
     pub async fn submit_order(&self, order: &OrderRequest) -> Result<OrderSubmission> {
         self.call(
             SUBMIT_ORDER,
-            || self.api.submit_order_request().body(order.to_wire()).send(),
-            |answer| answer.order_submission(),
+            || self.api.submit_order_request().body(order.body.clone()).send(),
+            responses::order_submission,
         )
         .await
     }
@@ -115,53 +97,32 @@ impl Pesapal {
     pub async fn stk_push(&self, request: &StkPushRequest) -> Result<OrderSubmission> {
         self.call(
             STK_PUSH,
-            || {
-                self.api
-                    .direct_mobile_money_stk()
-                    .body(request.order.to_stk_wire(&request.msisdn, &request.payment_method))
-                    .send()
-            },
-            |answer| answer.order_submission(),
+            || self.api.direct_mobile_money_stk().body(request.body.clone()).send(),
+            responses::order_submission,
         )
         .await
     }
 
     /// The status of an order's payment (GetTransactionStatus): the only trustworthy source.
-    /// "Not paid yet" may come back as an error for which [`Error::is_pending`] is true.
+    /// "Not paid yet" may come back as an error for which [`crate::Error::is_pending`] is true.
     pub async fn transaction_status(&self, order_tracking_id: Uuid) -> Result<TransactionStatus> {
         self.call(
             TRANSACTION_STATUS,
             || self.api.get_transaction_status().order_tracking_id(order_tracking_id).send(),
-            |answer| answer.transaction_status(),
+            responses::transaction_status,
         )
         .await
     }
 
     /// Asks for a refund of a completed payment (RefundRequest). Acceptance means the request
     /// awaits the merchant's approval, not that money moved.
-    pub async fn refund(&self, refund: &RefundRequest) -> Result<RefundAcknowledgement> {
-        self.call(REFUND, || self.api.refund_request().body(refund.to_wire()).send(), |answer| answer.refund()).await
+    pub async fn refund(&self, refund: &RefundRequest) -> Result<RefundReceipt> {
+        self.call(REFUND, || self.api.refund_request().body(refund.body.clone()).send(), responses::refund).await
     }
 
     /// Cancels a failed or pending order (CancelOrder); only once per order.
-    pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancelAcknowledgement> {
-        self.call(
-            CANCEL_ORDER,
-            || self.api.cancel_order().body(types::CancelOrderBody { order_tracking_id }).send(),
-            |answer| answer.cancel(),
-        )
-        .await
-    }
-}
-
-impl ClientBuilder {
-    /// Checks the configuration and builds the client. No request is sent.
-    pub fn build(self) -> Result<Pesapal> {
-        let credentials = self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))?;
-        let base_url = self.resolved_base_url()?;
-        let http = self.http()?;
-        let tokens = Arc::new(Tokens::new(&base_url, http.clone(), credentials, self.retry, self.refresh_margin));
-        let api = pesapal_gen::Client::new_with_client(&base_url, http, Arc::new(SharedTokens(tokens.clone())));
-        Ok(Pesapal { api, tokens, retry: self.retry, base_url })
+    pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancellationReceipt> {
+        let body = types::CancelOrderBody { order_tracking_id };
+        self.call(CANCEL_ORDER, || self.api.cancel_order().body(body.clone()).send(), responses::cancellation).await
     }
 }

@@ -1,7 +1,11 @@
 //! Where the client connects and with which credentials.
 
+use crate::client::Pesapal;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
+use crate::token::Tokens;
+use crate::wire;
+use std::sync::Arc;
 use secrecy::SecretString;
 use std::fmt;
 use std::time::Duration;
@@ -25,13 +29,42 @@ impl Environment {
         }
     }
 
-    /// Reads `sandbox` or `live` (any case).
+    /// Reads `sandbox` or `live` (any case); the same as `name.parse()`.
     pub fn parse(name: &str) -> Result<Environment> {
+        name.parse()
+    }
+
+    /// `sandbox` or `live`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "sandbox",
+            Environment::Live => "live",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = Error;
+
+    /// `sandbox` (or `demo`) and `live` (or `production`), in any case.
+    ///
+    /// ```
+    /// use pesapal_api::Environment;
+    /// assert_eq!("Live".parse::<Environment>().unwrap(), Environment::Live);
+    /// assert!("staging".parse::<Environment>().is_err());
+    /// ```
+    fn from_str(name: &str) -> Result<Environment> {
         match name.trim().to_ascii_lowercase().as_str() {
             "sandbox" | "demo" => Ok(Environment::Sandbox),
             "live" | "production" => Ok(Environment::Live),
             other => Err(Error::Config(format!("unknown Pesapal environment {other:?}: use sandbox or live"))),
         }
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -164,7 +197,7 @@ impl ClientBuilder {
     }
 
     /// The base URL to use, checked.
-    pub(crate) fn resolved_base_url(&self) -> Result<String> {
+    fn resolved_base_url(&self) -> Result<String> {
         let raw = self.base_url.as_deref().unwrap_or(self.environment.base_url());
         let url = url::Url::parse(raw).map_err(|e| Error::Config(format!("base URL {raw:?} is not a URL: {e}")))?;
         match (url.scheme(), self.environment) {
@@ -177,7 +210,7 @@ impl ClientBuilder {
         Ok(raw.trim_end_matches('/').to_owned())
     }
 
-    pub(crate) fn http(&self) -> Result<reqwest::Client> {
+    fn http(&self) -> Result<reqwest::Client> {
         if let Some(client) = &self.http {
             return Ok(client.clone());
         }
@@ -195,6 +228,15 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
     }
 
+    /// Checks the configuration and builds the client. No request is sent.
+    pub fn build(self) -> Result<Pesapal> {
+        let credentials = self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))?;
+        let base_url = self.resolved_base_url()?;
+        let api = wire::client(&base_url, self.http()?);
+        let tokens = Arc::new(Tokens::new(api.clone(), credentials, self.retry, self.refresh_margin));
+        Ok(Pesapal { api, tokens, retry: self.retry, base_url })
+    }
+
     /// Reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`, `PESAPAL_ENVIRONMENT` (`sandbox`
     /// or `live`, default sandbox) and `PESAPAL_BASE_URL` (optional).
     pub fn from_env() -> Result<ClientBuilder> {
@@ -203,7 +245,7 @@ impl ClientBuilder {
         let mut builder = ClientBuilder::default()
             .credentials(Credentials::new(required("PESAPAL_CONSUMER_KEY")?, required("PESAPAL_CONSUMER_SECRET")?));
         if let Some(environment) = var("PESAPAL_ENVIRONMENT") {
-            builder = builder.environment(Environment::parse(&environment)?);
+            builder = builder.environment(environment.parse()?);
         }
         if let Some(url) = var("PESAPAL_BASE_URL") {
             builder = builder.base_url(url);

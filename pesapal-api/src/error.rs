@@ -1,5 +1,7 @@
 //! One error type that says at which stage a call failed.
 
+use crate::operation;
+use crate::wire::{lossy, types};
 use std::fmt;
 
 /// Everything that can go wrong with a Pesapal call, by the stage at which it went wrong.
@@ -19,17 +21,15 @@ use std::fmt;
 pub enum Error {
     /// The input broke the documented rules; every offending field is listed. Nothing was sent.
     #[error("invalid input, nothing was sent: {0}")]
-    InvalidInput(#[from] ValidationErrors),
-    /// The HTTP exchange failed.
-    #[error("{operation}: transport failure, {sent}: {message}")]
+    InvalidInput(ValidationErrors),
+    /// The HTTP exchange failed; [`std::error::Error::source`] says how.
+    #[error("{operation}: transport failure, {sent}")]
     Transport {
         /// The operation, e.g. `SubmitOrderRequest`.
         operation: &'static str,
         /// Whether the request may have reached Pesapal.
         sent: Sent,
-        /// What failed.
-        message: String,
-        /// The underlying error, when there is one.
+        /// The underlying error.
         #[source]
         source: Option<reqwest::Error>,
     },
@@ -98,6 +98,44 @@ pub struct Rejection {
     pub raw_body: String,
 }
 
+impl Rejection {
+    /// The rejection an answer carries: a `status` other than `"200"`, or an error object with a
+    /// non-empty field; `None` when it reports success. At an error HTTP status the answer is a
+    /// rejection whatever its body says.
+    pub(crate) fn from_answer(
+        http_status: u16,
+        raw: &[u8],
+        status: Option<&types::CallStatus>,
+        error: Option<&types::PesapalErrorInner>,
+        message: Option<&str>,
+    ) -> Option<Rejection> {
+        let text = |value: Option<&String>| value.map(|v| v.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+        let status = status.map(ToString::to_string);
+        let failed_status = status.as_deref().is_some_and(|s| s.trim() != "200");
+        let error_type = error.and_then(|e| text(e.error_type.as_ref()).or_else(|| text(e.type_.as_ref())));
+        let code = error.and_then(|e| text(e.code.as_ref()));
+        let error_message = error.and_then(|e| text(e.message.as_ref()));
+        let has_error = error_type.is_some() || code.is_some() || error_message.is_some();
+        if !failed_status && !has_error && (200..300).contains(&http_status) {
+            return None;
+        }
+        let message = error_message
+            .or_else(|| text(message.map(str::to_owned).as_ref()).filter(|_| failed_status || !(200..300).contains(&http_status)))
+            .or_else(|| code.clone());
+        Some(Rejection { http_status, status, error_type, code, message, raw_body: lossy(raw) })
+    }
+
+    /// True when Pesapal refused the bearer token (HTTP 401 or `invalid_api_credentials_provided`).
+    pub(crate) fn refuses_token(&self) -> bool {
+        self.http_status == 401 || self.code.as_deref() == Some(INVALID_API_CREDENTIALS)
+    }
+
+    /// A rejection whose body says nothing usable (empty, not JSON, no error object).
+    pub(crate) fn bare(http_status: u16, raw: &[u8]) -> Rejection {
+        Rejection { http_status, status: None, error_type: None, code: None, message: None, raw_body: lossy(raw) }
+    }
+}
+
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.http_status)?;
@@ -122,15 +160,33 @@ pub const PAYMENT_DETAILS_NOT_FOUND: &str = "payment_details_not_found";
 pub const INVALID_API_CREDENTIALS: &str = "invalid_api_credentials_provided";
 
 impl Error {
-    /// True when trying the same call again later may succeed: transport failures before
-    /// sending, timeouts, HTTP 429 and 5xx. For payment operations, an error with
-    /// [`Sent::MaybeSent`] is retryable only after checking the transaction status.
-    pub fn is_retryable(&self) -> bool {
+    /// Whether the same request may be sent again, automatically, for an operation that is (or
+    /// is not) idempotent: the one rule used by the retry loop and by [`Error::is_retryable`].
+    ///
+    /// A request that certainly did not leave may always be sent again. One that may have
+    /// reached Pesapal, or that Pesapal refused with HTTP 429 or 5xx, only when sending it twice
+    /// does no harm (RequestToken, GetTransactionStatus, GetIpnList).
+    pub(crate) fn is_retry_safe(&self, idempotent: bool) -> bool {
         match self {
-            Error::Transport { .. } => true,
-            Error::Rejected { rejection, .. } => rejection.http_status == 429 || rejection.http_status >= 500,
+            Error::Transport { sent: Sent::NotSent, .. } => true,
+            Error::Transport { sent: Sent::MaybeSent, .. } => idempotent,
+            Error::Rejected { rejection, .. } => {
+                idempotent && (rejection.http_status == 429 || rejection.http_status >= 500)
+            }
             _ => false,
         }
+    }
+
+    /// True when sending the same call again is safe and may succeed: exactly the errors this
+    /// client retries by itself (see [`crate::RetryPolicy`]). A payment call whose outcome is
+    /// unknown ([`Error::is_outcome_unknown`]) is not: check
+    /// [`crate::Pesapal::transaction_status`] first.
+    pub fn is_retryable(&self) -> bool {
+        let idempotent = match self {
+            Error::Transport { operation, .. } | Error::Rejected { operation, .. } => operation::is_idempotent(operation),
+            _ => false,
+        };
+        self.is_retry_safe(idempotent)
     }
 
     /// True when Pesapal says the payment is simply not there yet (`payment_details_not_found`):
@@ -140,8 +196,13 @@ impl Error {
     }
 
     /// True when the request may have reached Pesapal but no answer came back.
-    pub fn outcome_unknown(&self) -> bool {
+    pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Error::Transport { sent: Sent::MaybeSent, .. })
+    }
+
+    /// True when Pesapal refused the bearer token (HTTP 401 or `invalid_api_credentials_provided`).
+    pub(crate) fn is_token_refused(&self) -> bool {
+        matches!(self, Error::Rejected { rejection, .. } if rejection.refuses_token())
     }
 
     /// Pesapal's answer, for [`Error::Rejected`] and [`Error::Authentication`].
@@ -150,6 +211,12 @@ impl Error {
             Error::Rejected { rejection, .. } | Error::Authentication(rejection) => Some(rejection),
             _ => None,
         }
+    }
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(errors: ValidationErrors) -> Error {
+        Error::InvalidInput(errors)
     }
 }
 
@@ -175,10 +242,14 @@ impl ValidationErrors {
         self.violations.push(Violation { field: field.into(), problem: problem.into() });
     }
 
-    pub(crate) fn extend_prefixed(&mut self, prefix: &str, other: ValidationErrors) {
-        for v in other.violations {
+    /// Runs `validate` on a nested object, naming its violations `prefix.field`.
+    pub(crate) fn prefixed<T>(&mut self, prefix: &str, validate: impl FnOnce(&mut ValidationErrors) -> T) -> T {
+        let mut nested = ValidationErrors::default();
+        let value = validate(&mut nested);
+        for v in nested.violations {
             self.push(format!("{prefix}.{}", v.field), v.problem);
         }
+        value
     }
 
     /// The names of the offending fields.
@@ -188,6 +259,14 @@ impl ValidationErrors {
 
     pub(crate) fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Error> {
         if self.violations.is_empty() { Ok(value()) } else { Err(Error::InvalidInput(self)) }
+    }
+
+    /// `value` when there is no violation; every violation otherwise.
+    pub(crate) fn into_value<T>(self, value: Option<T>) -> Result<T, Error> {
+        match value {
+            Some(value) if self.violations.is_empty() => Ok(value),
+            _ => Err(Error::InvalidInput(self)),
+        }
     }
 }
 

@@ -8,8 +8,10 @@
 //!   lifetime), one refresh shared by concurrent callers, one replay after a refused token.
 //! - **Validation**: builders check every documented rule and report every violation at once;
 //!   nothing is sent on invalid input.
-//! - **Lenient decoding** of what the real API sends: statuses as strings or numbers, `error`
-//!   as `null` or an all-null object, three date shapes, decimal amounts.
+//! - **One decoder**: every answer is decoded once, by the types generated from the corrected
+//!   spec, which describes what the real API sends (statuses as strings or numbers, `error` as
+//!   `null` or an all-null object, decimal amounts); this crate maps them to the types below and
+//!   reads the three date shapes. Errors keep the body and HTTP status exactly as they arrived.
 //! - **Errors by stage** ([`Error`]): invalid input, transport (not sent / maybe sent),
 //!   authentication, rejected by Pesapal (even with HTTP 200 and `"status": "500"`), undecodable.
 //! - **Safe retries**: only idempotent calls are retried after the request may have left; a
@@ -79,9 +81,10 @@ pub mod axum;
 mod client;
 mod config;
 mod error;
-mod models;
 mod notifications;
+mod operation;
 mod requests;
+mod responses;
 mod retry;
 mod token;
 mod transport;
@@ -94,16 +97,16 @@ pub use config::{
 pub use error::{
     Error, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, Rejection, Result, Sent, ValidationErrors, Violation,
 };
-pub use models::{
-    CancelAcknowledgement, IpnMethod, IpnRegistration, OrderSubmission, PaymentStatus, RefundAcknowledgement,
+pub use responses::{
+    CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, PayerInfo, PaymentStatus, RefundReceipt,
     SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use notifications::{
     Acknowledgement, Notification, NotificationError, NotificationType, VerificationError, VerifiedPayment,
 };
 pub use requests::{
-    BillingAddress, BillingAddressBuilder, Frequency, MAX_DESCRIPTION, MAX_MERCHANT_REFERENCE, MAX_STATE, OrderRequest,
-    OrderRequestBuilder, RefundRequest, RefundRequestBuilder, StkPushRequest, Subscription,
+    BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RefundRequest,
+    RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
 };
 pub use retry::RetryPolicy;
 

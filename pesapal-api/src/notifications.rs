@@ -26,7 +26,7 @@
 
 use crate::client::Pesapal;
 use crate::error::Error;
-use crate::models::TransactionStatus;
+use crate::responses::TransactionStatus;
 use serde_json::{Value, json};
 use std::fmt;
 use uuid::Uuid;

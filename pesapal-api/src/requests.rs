@@ -2,62 +2,68 @@
 //! once; nothing is sent on invalid input.
 
 use crate::error::{Error, ValidationErrors};
+use crate::wire::types;
 use chrono::NaiveDate;
-use pesapal_gen::types;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-/// Longest merchant reference (`id`) Pesapal accepts.
-pub const MAX_MERCHANT_REFERENCE: usize = 50;
-/// Longest order description Pesapal accepts.
-pub const MAX_DESCRIPTION: usize = 100;
-/// Longest billing-address state Pesapal accepts.
-pub const MAX_STATE: usize = 3;
-
-fn require(errors: &mut ValidationErrors, field: &str, value: &Option<String>) -> bool {
+/// A required text field, or a violation.
+fn require(errors: &mut ValidationErrors, field: &str, value: Option<String>) -> Option<String> {
     match value {
-        Some(v) if !v.trim().is_empty() => true,
+        Some(v) if !v.trim().is_empty() => Some(v),
         _ => {
             errors.push(field, "is required");
-            false
+            None
         }
     }
 }
 
-fn max_chars(errors: &mut ValidationErrors, field: &str, value: &str, max: usize) {
-    let count = value.chars().count();
-    if count > max {
-        errors.push(field, format!("is {count} characters long; the maximum is {max}"));
-    }
+/// `value` as the generated type of its field: the spec's rules (lengths, patterns) are checked
+/// by the generated `TryFrom`, and a broken one is a violation naming the wire field.
+fn spec_checked<T>(errors: &mut ValidationErrors, field: &str, value: String) -> Option<T>
+where
+    T: TryFrom<String>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(value).map_err(|e| errors.push(field, e.to_string())).ok()
 }
 
-pub(crate) fn check_amount(errors: &mut ValidationErrors, field: &str, amount: Option<Decimal>) {
+/// An optional field: absent is fine (`Some(None)`), given but invalid fails (`None`).
+fn optional<T>(value: Option<Option<T>>) -> Option<Option<T>> {
+    value.map_or(Some(None), |valid| valid.map(Some))
+}
+
+pub(crate) fn check_amount(errors: &mut ValidationErrors, field: &str, amount: Option<Decimal>) -> Option<Decimal> {
     match amount {
         None => errors.push(field, "is required"),
         Some(a) if a <= Decimal::ZERO => errors.push(field, format!("must be greater than zero, not {a}")),
         Some(a) if a.normalize().scale() > 2 => errors.push(field, format!("has more than 2 decimal places: {a}")),
-        Some(_) => {}
+        Some(a) => return Some(a),
     }
+    None
 }
 
-fn check_url(errors: &mut ValidationErrors, field: &str, value: &str) {
-    match url::Url::parse(value) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+fn check_url(errors: &mut ValidationErrors, field: &str, value: String) -> Option<String> {
+    match url::Url::parse(&value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => return Some(value),
         Ok(url) => errors.push(field, format!("must be an http(s) URL, not a {} URL", url.scheme())),
         Err(e) => errors.push(field, format!("is not a valid URL ({e})")),
     }
+    None
 }
 
-fn check_currency(errors: &mut ValidationErrors, field: &str, value: &str) {
-    if iso_currency::Currency::from_code(value).is_none() {
+fn check_currency(errors: &mut ValidationErrors, field: &str, value: String) -> Option<String> {
+    if iso_currency::Currency::from_code(&value).is_none() {
         errors.push(field, format!("{value:?} is not an ISO 4217 currency code (e.g. KES, UGX, TZS, USD)"));
+        return None;
     }
+    Some(value)
 }
 
-/// A customer's billing address. Pesapal needs an email address or a phone number.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A customer's billing address, validated. Pesapal needs an email address or a phone number.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BillingAddress {
-    inner: AddressFields,
+    body: types::BillingAddress,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,7 +82,7 @@ struct AddressFields {
     zip_code: Option<String>,
 }
 
-/// Builds a [`BillingAddress`].
+/// Builds a [`BillingAddress`]; see [`BillingAddress::builder`].
 #[derive(Debug, Clone, Default)]
 pub struct BillingAddressBuilder {
     fields: AddressFields,
@@ -96,6 +102,15 @@ macro_rules! setters {
 
 impl BillingAddress {
     /// Starts a billing address.
+    ///
+    /// ```
+    /// use pesapal_api::BillingAddress;
+    ///
+    /// let address = BillingAddress::builder().email_address("jane@example.com").country_code("KE").build();
+    /// assert!(address.is_ok());
+    /// let error = BillingAddress::builder().country_code("Kenya").build().unwrap_err();
+    /// assert!(error.to_string().contains("email_address"));
+    /// ```
     pub fn builder() -> BillingAddressBuilder {
         BillingAddressBuilder::default()
     }
@@ -129,9 +144,10 @@ impl BillingAddressBuilder {
         zip_code,
     }
 
-    fn check(&self) -> ValidationErrors {
-        let mut errors = ValidationErrors::default();
-        let f = &self.fields;
+    /// The address as the generated body type, or `None` with every violation pushed.
+    fn validate(self, errors: &mut ValidationErrors) -> Option<types::BillingAddress> {
+        let before = errors.violations.len();
+        let f = self.fields;
         let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         if !present(&f.email_address) && !present(&f.phone_number) {
             errors.push("email_address", "an email address or a phone number is required");
@@ -148,39 +164,35 @@ impl BillingAddressBuilder {
                 errors.push("phone_number", format!("{phone:?} is not a phone number (7 to 15 digits, optional +)"));
             }
         }
-        if let Some(country) = f.country_code.as_deref().filter(|c| !c.is_empty())
-            && (country.len() != 2 || celes::Country::from_alpha2(country).is_err())
-        {
-            errors.push("country_code", format!("{country:?} is not an ISO 3166-1 alpha-2 country code (e.g. KE)"));
-        }
-        if let Some(state) = &f.state {
-            max_chars(&mut errors, "state", state, MAX_STATE);
-        }
-        errors
+        let country_code = f.country_code.filter(|c| !c.is_empty()).and_then(|country| {
+            if celes::Country::from_alpha2(&country).is_err() {
+                errors.push("country_code", format!("{country:?} is not an ISO 3166-1 alpha-2 country code (e.g. KE)"));
+                return None;
+            }
+            spec_checked::<types::BillingAddressCountryCode>(errors, "country_code", country)
+        });
+        let state = f.state.and_then(|state| spec_checked::<types::BillingAddressState>(errors, "state", state));
+        (errors.violations.len() == before).then(|| types::BillingAddress {
+            email_address: f.email_address,
+            phone_number: f.phone_number,
+            country_code,
+            first_name: f.first_name,
+            middle_name: f.middle_name,
+            last_name: f.last_name,
+            line_1: f.line_1,
+            line_2: f.line_2,
+            city: f.city,
+            state,
+            postal_code: f.postal_code,
+            zip_code: f.zip_code,
+        })
     }
 
-    /// Validates the address.
+    /// Validates the address, reporting every violation at once.
     pub fn build(self) -> Result<BillingAddress, Error> {
-        self.check().into_result(|| BillingAddress { inner: self.fields })
-    }
-}
-
-impl BillingAddress {
-    fn to_wire(&self) -> types::builder::BillingAddress {
-        let f = self.inner.clone();
-        types::BillingAddress::builder()
-            .email_address(f.email_address)
-            .phone_number(f.phone_number)
-            .country_code(f.country_code.map(|c| c.parse().expect("validated: two letters")))
-            .first_name(f.first_name)
-            .middle_name(f.middle_name)
-            .last_name(f.last_name)
-            .line_1(f.line_1)
-            .line_2(f.line_2)
-            .city(f.city)
-            .state(f.state.map(|s| s.parse().expect("validated: at most 3 characters")))
-            .postal_code(f.postal_code)
-            .zip_code(f.zip_code)
+        let mut errors = ValidationErrors::default();
+        let body = self.validate(&mut errors);
+        errors.into_value(body.map(|body| BillingAddress { body }))
     }
 }
 
@@ -197,14 +209,13 @@ pub enum Frequency {
     Yearly,
 }
 
-impl Frequency {
-    fn to_wire(self) -> types::SubmitOrderRequestBodySubscriptionDetailsFrequency {
-        use types::SubmitOrderRequestBodySubscriptionDetailsFrequency as Wire;
-        match self {
-            Frequency::Daily => Wire::Daily,
-            Frequency::Weekly => Wire::Weekly,
-            Frequency::Monthly => Wire::Monthly,
-            Frequency::Yearly => Wire::Yearly,
+impl From<Frequency> for types::SubmitOrderRequestBodySubscriptionDetailsFrequency {
+    fn from(frequency: Frequency) -> Self {
+        match frequency {
+            Frequency::Daily => Self::Daily,
+            Frequency::Weekly => Self::Weekly,
+            Frequency::Monthly => Self::Monthly,
+            Frequency::Yearly => Self::Yearly,
         }
     }
 }
@@ -221,37 +232,31 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    fn check(&self) -> ValidationErrors {
-        let mut errors = ValidationErrors::default();
+    fn validate(self, errors: &mut ValidationErrors) -> Option<types::SubmitOrderRequestBodySubscriptionDetails> {
         if self.end <= self.start {
             errors.push("end_date", format!("{} must be after start_date {}", self.end, self.start));
         }
-        errors
-    }
-
-    fn to_wire(self) -> types::SubmitOrderRequestBodySubscriptionDetails {
         let date = |d: NaiveDate| d.format("%d-%m-%Y").to_string();
-        types::SubmitOrderRequestBodySubscriptionDetails {
-            start_date: date(self.start).parse().expect("dd-MM-yyyy matches the pattern"),
-            end_date: date(self.end).parse().expect("dd-MM-yyyy matches the pattern"),
-            frequency: self.frequency.to_wire(),
+        let start_date = spec_checked(errors, "start_date", date(self.start));
+        let end_date = spec_checked(errors, "end_date", date(self.end));
+        match (start_date, end_date) {
+            (Some(start_date), Some(end_date)) if self.end > self.start => {
+                Some(types::SubmitOrderRequestBodySubscriptionDetails {
+                    start_date,
+                    end_date,
+                    frequency: self.frequency.into(),
+                })
+            }
+            _ => None,
         }
     }
 }
 
-/// A payment order for SubmitOrderRequest, one-off or recurring.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A payment order for SubmitOrderRequest, one-off or recurring, validated: it holds the
+/// request body the spec declares.
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderRequest {
-    merchant_reference: String,
-    currency: String,
-    amount: Decimal,
-    description: String,
-    callback_url: String,
-    cancellation_url: Option<String>,
-    notification_id: Uuid,
-    billing_address: BillingAddress,
-    account_number: Option<String>,
-    subscription: Option<Subscription>,
+    pub(crate) body: types::SubmitOrderRequestBody,
 }
 
 /// Builds an [`OrderRequest`]; see [`OrderRequest::builder`].
@@ -291,7 +296,7 @@ impl OrderRequest {
     ///     }))
     ///     .build()
     ///     .expect("a valid order");
-    /// # let _ = order;
+    /// assert_eq!(order.merchant_reference(), "INV-2024-001");
     /// ```
     pub fn builder() -> OrderRequestBuilder {
         OrderRequestBuilder::default()
@@ -299,37 +304,7 @@ impl OrderRequest {
 
     /// Your reference for the order.
     pub fn merchant_reference(&self) -> &str {
-        &self.merchant_reference
-    }
-
-    pub(crate) fn to_wire(&self) -> types::builder::SubmitOrderRequestBody {
-        types::SubmitOrderRequestBody::builder()
-            .id(self.merchant_reference.parse::<types::SubmitOrderRequestBodyId>().expect("validated length"))
-            .currency(self.currency.clone())
-            .amount(self.amount)
-            .description(
-                self.description.parse::<types::SubmitOrderRequestBodyDescription>().expect("validated length"),
-            )
-            .callback_url(self.callback_url.clone())
-            .cancellation_url(self.cancellation_url.clone())
-            .notification_id(self.notification_id)
-            .billing_address(self.billing_address.to_wire())
-            .account_number(self.account_number.clone())
-            .subscription_details(self.subscription.map(Subscription::to_wire))
-    }
-
-    pub(crate) fn to_stk_wire(&self, msisdn: &str, payment_method: &str) -> types::builder::StkBody {
-        types::StkBody::builder()
-            .msisdn(msisdn.to_owned())
-            .payment_method(payment_method.to_owned())
-            .id(self.merchant_reference.parse::<types::StkBodyId>().expect("validated length"))
-            .currency(self.currency.clone())
-            .amount(self.amount)
-            .description(self.description.parse::<types::StkBodyDescription>().expect("validated length"))
-            .callback_url(self.callback_url.clone())
-            .cancellation_url(self.cancellation_url.clone())
-            .notification_id(self.notification_id)
-            .billing_address(self.billing_address.to_wire())
+        &self.body.id
     }
 }
 
@@ -376,7 +351,7 @@ impl OrderRequestBuilder {
         self
     }
 
-    /// The customer's billing address.
+    /// The customer's billing address (validated with the order).
     pub fn billing_address(mut self, value: BillingAddressBuilder) -> Self {
         self.billing_address = Some(value);
         self
@@ -391,77 +366,59 @@ impl OrderRequestBuilder {
         self
     }
 
-    fn check(&self) -> ValidationErrors {
-        let mut errors = ValidationErrors::default();
-        if require(&mut errors, "id", &self.merchant_reference) {
-            max_chars(
-                &mut errors,
-                "id",
-                self.merchant_reference.as_deref().unwrap_or_default(),
-                MAX_MERCHANT_REFERENCE,
-            );
-        }
-        if require(&mut errors, "currency", &self.currency) {
-            check_currency(&mut errors, "currency", self.currency.as_deref().unwrap_or_default());
-        }
-        check_amount(&mut errors, "amount", self.amount);
-        if require(&mut errors, "description", &self.description) {
-            max_chars(&mut errors, "description", self.description.as_deref().unwrap_or_default(), MAX_DESCRIPTION);
-        }
-        if require(&mut errors, "callback_url", &self.callback_url) {
-            check_url(&mut errors, "callback_url", self.callback_url.as_deref().unwrap_or_default());
-        }
-        if let Some(url) = &self.cancellation_url {
-            check_url(&mut errors, "cancellation_url", url);
-        }
+    /// The body, or `None` with every violation pushed.
+    fn validate(self, errors: &mut ValidationErrors) -> Option<types::SubmitOrderRequestBody> {
+        let id = require(errors, "id", self.merchant_reference).and_then(|v| spec_checked(errors, "id", v));
+        let currency = require(errors, "currency", self.currency).and_then(|v| check_currency(errors, "currency", v));
+        let amount = check_amount(errors, "amount", self.amount);
+        let description =
+            require(errors, "description", self.description).and_then(|v| spec_checked(errors, "description", v));
+        let callback_url =
+            require(errors, "callback_url", self.callback_url).and_then(|v| check_url(errors, "callback_url", v));
+        let cancellation_url = self.cancellation_url.map(|v| check_url(errors, "cancellation_url", v));
         if self.notification_id.is_none() {
             errors.push("notification_id", "is required (the ipn_id of a registered IPN URL)");
         }
-        match &self.billing_address {
-            Some(address) => errors.extend_prefixed("billing_address", address.check()),
-            None => errors.push("billing_address", "is required"),
-        }
-        if self.account_number.is_some() {
-            require(&mut errors, "account_number", &self.account_number);
-        }
-        if let Some(subscription) = &self.subscription {
-            errors.extend_prefixed("subscription_details", subscription.check());
-        }
-        errors
-    }
-
-    /// Validates the order, reporting every violation at once.
-    pub fn build(self) -> Result<OrderRequest, Error> {
-        let errors = self.check();
-        if !errors.violations.is_empty() {
-            return Err(Error::InvalidInput(errors));
-        }
-        let missing = "checked by check()";
-        Ok(OrderRequest {
-            merchant_reference: self.merchant_reference.expect(missing),
-            currency: self.currency.expect(missing),
-            amount: self.amount.expect(missing),
-            description: self.description.expect(missing),
-            callback_url: self.callback_url.expect(missing),
-            cancellation_url: self.cancellation_url,
-            notification_id: self.notification_id.expect(missing),
-            billing_address: BillingAddress { inner: self.billing_address.expect(missing).fields },
-            account_number: self.account_number,
-            subscription: self.subscription,
+        let billing_address = match self.billing_address {
+            Some(address) => errors.prefixed("billing_address", |errors| address.validate(errors)),
+            None => {
+                errors.push("billing_address", "is required");
+                None
+            }
+        };
+        let account_number = self.account_number.map(|v| require(errors, "account_number", Some(v)));
+        let subscription_details = self
+            .subscription
+            .map(|subscription| errors.prefixed("subscription_details", |errors| subscription.validate(errors)));
+        Some(types::SubmitOrderRequestBody {
+            id: id?,
+            currency: currency?,
+            amount: amount?,
+            description: description?,
+            callback_url: callback_url?,
+            cancellation_url: optional(cancellation_url)?,
+            notification_id: self.notification_id?,
+            billing_address: billing_address?,
+            account_number: optional(account_number)?,
+            subscription_details: optional(subscription_details)?,
         })
     }
+
+    /// Validates the order, reporting every violation at once. Nothing is sent.
+    pub fn build(self) -> Result<OrderRequest, Error> {
+        let mut errors = ValidationErrors::default();
+        let body = self.validate(&mut errors);
+        errors.into_value(body.map(|body| OrderRequest { body }))
+    }
 }
 
-/// A refund of a completed payment (RefundRequest).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A refund of a completed payment (RefundRequest), validated.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefundRequest {
-    confirmation_code: String,
-    amount: Decimal,
-    username: String,
-    remarks: String,
+    pub(crate) body: types::RefundRequestBody,
 }
 
-/// Builds a [`RefundRequest`].
+/// Builds a [`RefundRequest`]; see [`RefundRequest::builder`].
 #[derive(Debug, Clone, Default)]
 pub struct RefundRequestBuilder {
     confirmation_code: Option<String>,
@@ -488,14 +445,6 @@ impl RefundRequest {
     /// ```
     pub fn builder() -> RefundRequestBuilder {
         RefundRequestBuilder::default()
-    }
-
-    pub(crate) fn to_wire(&self) -> types::builder::RefundRequestBody {
-        types::RefundRequestBody::builder()
-            .confirmation_code(self.confirmation_code.clone())
-            .amount(self.amount)
-            .username(self.username.clone())
-            .remarks(self.remarks.clone())
     }
 }
 
@@ -524,50 +473,135 @@ impl RefundRequestBuilder {
         self
     }
 
-    /// Validates the refund, reporting every violation at once.
+    /// Validates the refund, reporting every violation at once. Nothing is sent.
     pub fn build(self) -> Result<RefundRequest, Error> {
         let mut errors = ValidationErrors::default();
-        require(&mut errors, "confirmation_code", &self.confirmation_code);
-        check_amount(&mut errors, "amount", self.amount);
-        require(&mut errors, "username", &self.username);
-        require(&mut errors, "remarks", &self.remarks);
-        let missing = "checked above";
-        errors.into_result(|| RefundRequest {
-            confirmation_code: self.confirmation_code.expect(missing),
-            amount: self.amount.expect(missing),
-            username: self.username.expect(missing),
-            remarks: self.remarks.expect(missing),
-        })
+        let confirmation_code = require(&mut errors, "confirmation_code", self.confirmation_code);
+        let amount = check_amount(&mut errors, "amount", self.amount);
+        let username = require(&mut errors, "username", self.username);
+        let remarks = require(&mut errors, "remarks", self.remarks);
+        let body = (|| {
+            Some(types::RefundRequestBody {
+                confirmation_code: confirmation_code?,
+                amount: amount?,
+                username: username?,
+                remarks: remarks?,
+            })
+        })();
+        errors.into_value(body.map(|body| RefundRequest { body }))
     }
 }
 
-/// A mobile-money STK push: an order plus the phone to prompt and the channel.
+/// A mobile-money STK push: an order plus the phone to prompt and the channel, validated.
 ///
 /// **Unverified shape**: Pesapal documents this endpoint only by a Postman sample.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StkPushRequest {
-    pub(crate) order: OrderRequest,
-    pub(crate) msisdn: String,
-    pub(crate) payment_method: String,
+    pub(crate) body: types::StkBody,
+}
+
+/// Builds a [`StkPushRequest`]; see [`StkPushRequest::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct StkPushRequestBuilder {
+    order: Option<OrderRequestBuilder>,
+    msisdn: Option<String>,
+    payment_method: Option<String>,
 }
 
 impl StkPushRequest {
-    /// Validates an STK push for `order` to the phone `msisdn` through `payment_method`
-    /// (e.g. `MpesaKE`).
-    pub fn new(
-        order: OrderRequest,
-        msisdn: impl Into<String>,
-        payment_method: impl Into<String>,
-    ) -> Result<Self, Error> {
-        let (msisdn, payment_method) = (msisdn.into(), payment_method.into());
-        let mut errors = ValidationErrors::default();
-        let digits = msisdn.strip_prefix('+').unwrap_or(&msisdn);
-        if !(9..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
-            errors.push("msisdn", format!("{msisdn:?} is not a mobile number (9 to 15 digits, optional +)"));
-        }
-        if payment_method.trim().is_empty() {
-            errors.push("payment_method", "is required (e.g. MpesaKE)");
-        }
-        errors.into_result(|| StkPushRequest { order, msisdn, payment_method })
+    /// Starts an STK push.
+    ///
+    /// ```
+    /// use pesapal_api::{BillingAddress, OrderRequest, StkPushRequest};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let push = StkPushRequest::builder()
+    ///     .order(
+    ///         OrderRequest::builder()
+    ///             .merchant_reference("ORDER-7")
+    ///             .amount(Decimal::new(100, 0))
+    ///             .currency("KES")
+    ///             .description("Coffee")
+    ///             .callback_url("https://shop.example.com/pesapal/callback")
+    ///             .notification_id("fe078e53-78da-4a83-aa89-e7ded5c456e6".parse().unwrap())
+    ///             .billing_address(BillingAddress::builder().phone_number("0723000000")),
+    ///     )
+    ///     .msisdn("0723000000")
+    ///     .payment_method("MpesaKE")
+    ///     .build();
+    /// assert!(push.is_ok());
+    /// ```
+    pub fn builder() -> StkPushRequestBuilder {
+        StkPushRequestBuilder::default()
     }
+}
+
+impl StkPushRequestBuilder {
+    /// The order to pay (validated with the push; it must not be recurring).
+    pub fn order(mut self, value: OrderRequestBuilder) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// The mobile number to prompt, 9 to 15 digits with an optional `+`.
+    pub fn msisdn(mut self, value: impl Into<String>) -> Self {
+        self.msisdn = Some(value.into());
+        self
+    }
+
+    /// The mobile-money channel, e.g. `MpesaKE`.
+    pub fn payment_method(mut self, value: impl Into<String>) -> Self {
+        self.payment_method = Some(value.into());
+        self
+    }
+
+    /// Validates the push, reporting every violation at once. Nothing is sent.
+    pub fn build(self) -> Result<StkPushRequest, Error> {
+        let mut errors = ValidationErrors::default();
+        let order = match self.order {
+            Some(order) if order.account_number.is_some() => {
+                errors.push("account_number", "an STK push cannot be recurring");
+                None
+            }
+            Some(order) => order.validate(&mut errors),
+            None => {
+                errors.push("order", "is required");
+                None
+            }
+        };
+        let msisdn = require(&mut errors, "msisdn", self.msisdn).filter(|msisdn| {
+            let digits = msisdn.strip_prefix('+').unwrap_or(msisdn);
+            let valid = (9..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit());
+            if !valid {
+                errors.push("msisdn", format!("{msisdn:?} is not a mobile number (9 to 15 digits, optional +)"));
+            }
+            valid
+        });
+        let payment_method = require(&mut errors, "payment_method", self.payment_method);
+        let body = match (order, msisdn, payment_method) {
+            (Some(order), Some(msisdn), Some(payment_method)) => stk_body(order, msisdn, payment_method, &mut errors),
+            _ => None,
+        };
+        errors.into_value(body.map(|body| StkPushRequest { body }))
+    }
+}
+
+/// The STK body: the order's fields (the same spec rules) plus the phone and the channel. The
+/// two generated body types share no Rust type, so the order's JSON carries the fields across,
+/// once, when the push is built.
+fn stk_body(
+    order: types::SubmitOrderRequestBody,
+    msisdn: String,
+    payment_method: String,
+    errors: &mut ValidationErrors,
+) -> Option<types::StkBody> {
+    let mut fields = match serde_json::to_value(order) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        _ => return None,
+    };
+    fields.insert("msisdn".into(), msisdn.into());
+    fields.insert("payment_method".into(), payment_method.into());
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| errors.push("order", format!("does not fit the STK request: {e}")))
+        .ok()
 }

@@ -1,5 +1,8 @@
 //! Retries with jittered exponential backoff, for the calls that are safe to repeat.
 
+use crate::error::Error;
+use crate::operation::Operation;
+use std::future::Future;
 use std::time::Duration;
 
 /// How idempotent calls (RequestToken, GetTransactionStatus, GetIpnList) are retried after a
@@ -33,6 +36,30 @@ impl RetryPolicy {
         let bound = self.base_delay.saturating_mul(2u32.saturating_pow(retry.saturating_sub(1))).min(self.max_delay);
         let nanos = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(fastrand::u64(0..=nanos))
+    }
+}
+
+/// Runs `attempt` until it succeeds, or fails with an error that [`Error::is_retry_safe`] does
+/// not allow to repeat for `operation`, or the policy's retries are spent.
+pub(crate) async fn with_retries<R, Fut>(
+    policy: &RetryPolicy,
+    operation: Operation,
+    mut attempt: impl FnMut() -> Fut,
+) -> Result<R, Error>
+where
+    Fut: Future<Output = Result<R, Error>>,
+{
+    let mut retries = 0;
+    loop {
+        match attempt().await {
+            Err(error) if retries < policy.max_retries && error.is_retry_safe(operation.idempotent) => {
+                retries += 1;
+                let delay = policy.delay(retries);
+                tracing::warn!(retries, ?delay, error = %error, "retrying");
+                tokio::time::sleep(delay).await;
+            }
+            result => return result,
+        }
     }
 }
 

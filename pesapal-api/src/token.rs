@@ -3,17 +3,17 @@
 
 use crate::config::Credentials;
 use crate::error::Error;
-use crate::retry::RetryPolicy;
-use crate::transport::{self, Operation};
+use crate::operation::REQUEST_TOKEN;
+use crate::responses;
+use crate::retry::{RetryPolicy, with_retries};
+use crate::wire::{self, Client, types};
 use chrono::{DateTime, Utc};
-use pesapal_gen::{AuthFuture, Authenticator, types};
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
-
-const REQUEST_TOKEN: Operation = Operation { name: "RequestToken", idempotent: true };
+use tracing::Instrument;
 
 #[derive(Clone)]
 struct Cached {
@@ -23,9 +23,10 @@ struct Cached {
     refresh_at: DateTime<Utc>,
 }
 
-/// Token cache and refresher; implements [`Authenticator`] for the generated client.
+/// Token cache and refresher. RequestToken is its own small call: one exchange, retried by the
+/// shared rule.
 pub(crate) struct Tokens {
-    api: pesapal_gen::Client,
+    api: Client,
     credentials: Credentials,
     retry: RetryPolicy,
     margin: Duration,
@@ -39,26 +40,10 @@ impl fmt::Debug for Tokens {
     }
 }
 
-/// The generated client used for RequestToken needs an authenticator it never calls.
-#[derive(Debug)]
-struct NoToken;
-
-impl Authenticator for NoToken {
-    fn authorization(&self) -> AuthFuture<'_> {
-        Box::pin(async { Err("RequestToken takes no bearer token".to_owned()) })
-    }
-}
-
 impl Tokens {
-    pub fn new(
-        base_url: &str,
-        http: reqwest::Client,
-        credentials: Credentials,
-        retry: RetryPolicy,
-        margin: Duration,
-    ) -> Tokens {
+    pub fn new(api: Client, credentials: Credentials, retry: RetryPolicy, margin: Duration) -> Tokens {
         Tokens {
-            api: pesapal_gen::Client::new_with_client(base_url, http, Arc::new(NoToken)),
+            api,
             credentials,
             retry,
             margin,
@@ -82,21 +67,15 @@ impl Tokens {
         if let Some(header) = self.fresh() {
             return Ok(header);
         }
-        let issued = transport::execute(
-            &self.retry,
-            None,
-            REQUEST_TOKEN,
-            || {
-                self.api
-                    .request_token()
-                    .body(types::RequestTokenBody {
-                        consumer_key: self.credentials.consumer_key.clone(),
-                        consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
-                    })
-                    .send()
-            },
-            |answer| answer.token(),
-        )
+        let issued = with_retries(&self.retry, REQUEST_TOKEN, || async {
+            let body = types::RequestTokenBody {
+                consumer_key: self.credentials.consumer_key.clone(),
+                consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
+            };
+            let answer = wire::exchange(REQUEST_TOKEN, None, self.api.request_token().body(body).send()).await?;
+            responses::issued_token(REQUEST_TOKEN, answer)
+        })
+        .instrument(REQUEST_TOKEN.span())
         .await?;
         let mut header =
             HeaderValue::try_from(format!("Bearer {}", issued.token.expose_secret())).map_err(|_| Error::Decode {
@@ -117,20 +96,10 @@ impl Tokens {
     }
 
     /// Forgets the token that Pesapal refused, unless it was already replaced.
-    pub fn invalidate(&self, refused: Option<&HeaderValue>) {
+    pub fn invalidate(&self, refused: &HeaderValue) {
         let mut cached = self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if cached.as_ref().is_some_and(|c| refused.is_none_or(|r| *r == c.header)) {
+        if cached.as_ref().is_some_and(|c| c.header == *refused) {
             *cached = None;
         }
-    }
-}
-
-/// The generated client's hook asks here; [`Tokens::header`] has normally run just before.
-#[derive(Debug, Clone)]
-pub(crate) struct SharedTokens(pub Arc<Tokens>);
-
-impl Authenticator for SharedTokens {
-    fn authorization(&self) -> AuthFuture<'_> {
-        Box::pin(async move { self.0.header().await.map_err(|e| e.to_string()) })
     }
 }

@@ -1,115 +1,164 @@
-//! Lenient reading of what the real API sends, as opposed to what its documentation says.
+//! The boundary with [`pesapal_gen`], the client generated from the corrected spec: its types
+//! are what goes over the wire, and [`exchange`] is one HTTP exchange through its client. No
+//! other module of this crate names `pesapal_gen`.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
-use rust_decimal::Decimal;
-use serde_json::Value;
-use std::str::FromStr;
+use crate::error::{Error, Rejection, Sent, ValidationErrors};
+use crate::operation::Operation;
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+use std::future::Future;
 
-/// East Africa Time (UTC+3): Pesapal's timestamps without an offset are local to Nairobi.
-pub(crate) fn east_africa_time() -> FixedOffset {
-    FixedOffset::east_opt(3 * 3600).expect("valid offset")
+pub(crate) use pesapal_gen::{Client, types};
+
+/// The generated client on `base_url`. Every bearer header is given per exchange (looked up
+/// once by the caller), so its authenticator is never asked.
+pub(crate) fn client(base_url: &str, http: reqwest::Client) -> Client {
+    Client::new_with_client(base_url, http, std::sync::Arc::new(HeaderPerExchange))
 }
 
-/// A string field that may come as a string, a number or a boolean; `null` and `""` are absent.
-pub(crate) fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+#[derive(Debug)]
+struct HeaderPerExchange;
+
+impl pesapal_gen::Authenticator for HeaderPerExchange {
+    fn authorization(&self) -> pesapal_gen::AuthFuture<'_> {
+        Box::pin(async { Err("no bearer header was given for this exchange".to_owned()) })
     }
 }
 
-/// An integer that may come as a number or a numeric string.
-pub(crate) fn integer(value: Option<&Value>) -> Option<i64> {
-    match value? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+/// What a generated `.send()` future resolves to.
+pub(crate) type GenResult<T, E> = Result<pesapal_gen::ResponseValue<T>, pesapal_gen::Error<E>>;
+
+/// A 2xx answer decoded by the generated types, with what arrived.
+pub(crate) struct Answer<T> {
+    /// The generated type, decoded once from `raw`.
+    pub value: T,
+    /// The HTTP status.
+    pub http_status: u16,
+    /// The body as received.
+    pub raw: Bytes,
 }
 
-/// An amount: a JSON number (`10.00`) or a string (`"10.00"`), never a float.
-pub(crate) fn decimal(value: Option<&Value>) -> Option<Decimal> {
-    match value? {
-        Value::Number(n) => {
-            Decimal::from_str(&n.to_string()).ok().or_else(|| Decimal::from_scientific(&n.to_string()).ok())
+impl<T> Answer<T> {
+    /// The rejection this answer carries, if its `status`/`error` say so (see
+    /// [`crate::responses`]).
+    pub fn rejection(&self, status: Option<&types::CallStatus>, error: Option<&types::PesapalError>, message: Option<&str>) -> Option<Rejection> {
+        Rejection::from_answer(self.http_status, &self.raw, status, error.and_then(|e| e.0.as_ref()), message)
+    }
+
+    /// An error for an answer that decoded but makes no sense (a missing field, say).
+    pub fn undecodable(&self, operation: Operation, reason: impl Into<String>) -> Error {
+        Error::Decode {
+            operation: operation.name,
+            http_status: self.http_status,
+            reason: reason.into(),
+            raw_body: lossy(&self.raw),
         }
-        Value::String(s) => Decimal::from_str(s.trim()).ok(),
-        _ => None,
     }
 }
 
-/// A timestamp in any of the three shapes Pesapal sends: UTC with `Z` and 7 fractional digits,
-/// no offset (East Africa Time), and no offset with 2–3 fractional digits.
-pub(crate) fn timestamp(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(with_offset) = DateTime::parse_from_rfc3339(text) {
-        return Some(with_offset.with_timezone(&Utc));
+/// The body as text, for errors.
+pub(crate) fn lossy(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).into_owned()
+}
+
+/// The error bodies of the spec's operations: the error envelope, or nothing (RequestToken
+/// declares no error response).
+pub(crate) trait ErrorBody {
+    /// The envelope, when the operation declares one.
+    fn envelope(&self) -> Option<&types::PesapalErrorResponse>;
+}
+
+impl ErrorBody for () {
+    fn envelope(&self) -> Option<&types::PesapalErrorResponse> {
+        None
     }
-    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
-        .ok()?;
-    east_africa_time().from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc))
 }
 
-/// The error object, or `None` when it is `null` or has no non-empty field (success).
-#[derive(Default)]
-pub(crate) struct WireError {
-    pub error_type: Option<String>,
-    pub code: Option<String>,
-    pub message: Option<String>,
+impl ErrorBody for types::PesapalErrorResponse {
+    fn envelope(&self) -> Option<&types::PesapalErrorResponse> {
+        Some(self)
+    }
 }
 
-pub(crate) fn error_object(body: &Value) -> Option<WireError> {
-    let error = body.get("error")?;
-    let field = |name: &str| text(error.get(name)).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let error = match error {
-        Value::Object(_) => WireError {
-            error_type: field("error_type").or_else(|| field("type")),
-            code: field("code"),
-            message: field("message"),
-        },
-        Value::String(s) if !s.trim().is_empty() => {
-            WireError { error_type: None, code: None, message: Some(s.trim().to_owned()) }
-        }
-        _ => return None,
+/// Sends one request (`send`, a generated `.send()` future) with the bearer header
+/// `authorization` (looked up once by the caller) and classifies what happened by stage. Every
+/// body is decoded once, by the generated types; the raw bytes and HTTP status are kept for
+/// errors.
+pub(crate) async fn exchange<T, E, Fut>(
+    operation: Operation,
+    authorization: Option<HeaderValue>,
+    send: Fut,
+) -> Result<Answer<T>, Error>
+where
+    E: ErrorBody,
+    Fut: Future<Output = GenResult<T, E>>,
+{
+    use pesapal_gen::Error as Gen;
+    let (result, raw) = pesapal_gen::exchange(authorization, send).await;
+    let (http_status, body) = match &raw {
+        Some(raw) => (raw.status.as_u16(), raw.body.clone()),
+        None => (0, Bytes::new()),
     };
-    (error.error_type.is_some() || error.code.is_some() || error.message.is_some()).then_some(error)
+    let transport = |sent, source| Error::Transport { operation: operation.name, sent, source };
+    match result {
+        Ok(response) => Ok(Answer { value: response.into_inner(), http_status, raw: body }),
+        // A declared error answer (a 401): the envelope, decoded once by the generated type.
+        Err(Gen::ErrorResponse(response)) => {
+            let envelope = response.into_inner();
+            let envelope = envelope.envelope();
+            Err(rejected(
+                operation,
+                Rejection::from_answer(
+                    http_status,
+                    &body,
+                    envelope.and_then(|e| e.status.as_ref()),
+                    envelope.and_then(|e| e.error.as_ref()).and_then(|e| e.0.as_ref()),
+                    envelope.and_then(|e| e.message.as_deref()),
+                )
+                .unwrap_or_else(|| Rejection::bare(http_status, &body)),
+            ))
+        }
+        // Bytes the generated types cannot read: at an error status (a 401 with an empty body,
+        // say) that is a rejection; at a success status, an undecodable answer.
+        Err(Gen::InvalidResponsePayload(bytes, error)) => {
+            if (200..300).contains(&http_status) {
+                Err(Error::Decode { operation: operation.name, http_status, reason: error.to_string(), raw_body: lossy(&bytes) })
+            } else {
+                Err(rejected(operation, Rejection::bare(http_status, &bytes)))
+            }
+        }
+        // A status the spec does not declare (429, 5xx, …): whatever envelope the body holds.
+        Err(Gen::UnexpectedResponse(_)) => {
+            let envelope = serde_json::from_slice::<types::PesapalErrorResponse>(&body).ok();
+            let rejection = envelope
+                .as_ref()
+                .and_then(|e| {
+                    Rejection::from_answer(
+                        http_status,
+                        &body,
+                        e.status.as_ref(),
+                        e.error.as_ref().and_then(|e| e.0.as_ref()),
+                        e.message.as_deref(),
+                    )
+                })
+                .unwrap_or_else(|| Rejection::bare(http_status, &body));
+            Err(rejected(operation, rejection))
+        }
+        Err(Gen::CommunicationError(e)) => {
+            let sent = if e.is_connect() || e.is_builder() { Sent::NotSent } else { Sent::MaybeSent };
+            Err(transport(sent, Some(e)))
+        }
+        Err(Gen::ResponseBodyError(e) | Gen::InvalidUpgrade(e)) => Err(transport(Sent::MaybeSent, Some(e))),
+        Err(Gen::InvalidRequest(message)) => {
+            let mut errors = ValidationErrors::default();
+            errors.push("request", message);
+            Err(Error::InvalidInput(errors))
+        }
+        // The authenticator is only asked when no header was given: a configuration error.
+        Err(Gen::Custom(message)) => Err(Error::Config(format!("no bearer token for {}: {message}", operation.name))),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn reads_the_three_date_shapes() {
-        let utc = timestamp("2021-08-26T12:29:30.5177702Z").unwrap();
-        assert_eq!(utc.to_rfc3339(), "2021-08-26T12:29:30.517770200+00:00");
-        // Offset-less: East Africa Time, three hours ahead of UTC.
-        assert_eq!(timestamp("2022-04-30T07:41:09").unwrap().to_rfc3339(), "2022-04-30T04:41:09+00:00");
-        assert_eq!(timestamp("2022-04-30T07:41:09.763").unwrap().to_rfc3339(), "2022-04-30T04:41:09.763+00:00");
-        assert_eq!(timestamp("2022-04-30T07:41:09.76").unwrap().to_rfc3339(), "2022-04-30T04:41:09.760+00:00");
-        assert_eq!(timestamp("yesterday"), None);
-    }
-
-    #[test]
-    fn reads_statuses_and_amounts_leniently() {
-        assert_eq!(text(Some(&json!(200))).as_deref(), Some("200"));
-        assert_eq!(text(Some(&json!("500"))).as_deref(), Some("500"));
-        assert_eq!(text(Some(&json!(null))), None);
-        assert_eq!(integer(Some(&json!("2"))), Some(2));
-        assert_eq!(decimal(Some(&json!(10.5))).unwrap().to_string(), "10.5");
-        assert_eq!(decimal(Some(&json!("10.00"))).unwrap().to_string(), "10.00");
-    }
-
-    #[test]
-    fn an_all_null_error_object_is_no_error() {
-        assert!(error_object(&json!({"error": null})).is_none());
-        assert!(error_object(&json!({"error": {"error_type": null, "code": null, "message": null}})).is_none());
-        let e = error_object(&json!({"error": {"error_type": "api_error  ", "code": "x", "message": ""}})).unwrap();
-        assert_eq!((e.error_type.as_deref(), e.code.as_deref(), e.message), (Some("api_error"), Some("x"), None));
-    }
+fn rejected(operation: Operation, rejection: Rejection) -> Error {
+    Error::Rejected { operation: operation.name, rejection: Box::new(rejection) }
 }

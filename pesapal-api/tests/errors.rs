@@ -219,7 +219,7 @@ async fn connection_refused_means_not_sent() {
         .unwrap();
     let error = pesapal.submit_order(&order()).await.unwrap_err();
     assert!(matches!(error, Error::Transport { sent: Sent::NotSent, operation: "RequestToken", .. }), "{error:?}");
-    assert!(!error.outcome_unknown());
+    assert!(!error.is_outcome_unknown());
 }
 
 /// A loopback server that answers RequestToken, then reads a SubmitOrderRequest in full and
@@ -292,7 +292,7 @@ async fn a_dropped_connection_after_a_submit_is_never_retried_and_the_outcome_is
         matches!(error, Error::Transport { sent: Sent::MaybeSent, operation: "SubmitOrderRequest", .. }),
         "{error:?}"
     );
-    assert!(error.outcome_unknown());
+    assert!(error.is_outcome_unknown());
     assert!(error.to_string().contains("outcome unknown"), "{error}");
     // Give a wrongly retried request time to arrive before counting.
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -157,7 +157,7 @@ async fn stk_push() {
         json!({"order_tracking_id": TRACKING_ID, "merchant_reference": "AA1122-3344ZZ", "redirect_url": null, "error": null, "status": "200"}),
     )
     .await;
-    let push = StkPushRequest::new(order().build().unwrap(), "0723241024", "MpesaKE").unwrap();
+    let push = StkPushRequest::builder().order(order()).msisdn("0723241024").payment_method("MpesaKE").build().unwrap();
     let submitted = client(&server).stk_push(&push).await.unwrap();
     let request = seen.only();
     assert_authenticated_json(&request);
@@ -215,7 +215,7 @@ async fn recurring_transaction_status_with_numeric_status() {
     let info = status.subscription.unwrap();
     assert_eq!(info.correlation_id.as_deref(), Some("111222"));
     assert_eq!(info.account_reference.as_deref(), Some("555-678"));
-    assert_eq!(status.payer_info.unwrap()["first_name"], "John");
+    assert_eq!(status.payer_info.unwrap().first_name.as_deref(), Some("John"));
 }
 
 #[tokio::test]

@@ -97,16 +97,25 @@ fn refund_rules() {
 
 #[test]
 fn stk_push_rules() {
-    let order = valid_order().build().unwrap();
-    assert!(StkPushRequest::new(order.clone(), "0723241024", "MpesaKE").is_ok());
-    assert_eq!(fields(StkPushRequest::new(order.clone(), "07232", "").map(|_| ())), ["msisdn", "payment_method"]);
-    assert_eq!(fields(StkPushRequest::new(order, "0723abc024", "MpesaKE").map(|_| ())), ["msisdn"]);
+    let push = |msisdn: &str, method: &str| {
+        StkPushRequest::builder().order(valid_order()).msisdn(msisdn).payment_method(method).build().map(|_| ())
+    };
+    assert!(push("0723241024", "MpesaKE").is_ok());
+    assert_eq!(fields(push("07232", "")), ["msisdn", "payment_method"]);
+    assert_eq!(fields(push("0723abc024", "MpesaKE")), ["msisdn"]);
+    // The order's own rules come with the push's, all at once; a recurring order cannot be pushed.
+    let bad_order = StkPushRequest::builder().order(valid_order().currency("KSH")).msisdn("0723").build();
+    assert_eq!(fields(bad_order.map(|_| ())), ["currency", "msisdn", "payment_method"]);
+    let recurring = StkPushRequest::builder().order(valid_order().recurring("ACC-1", None)).msisdn("0723241024");
+    assert_eq!(fields(recurring.payment_method("MpesaKE").build().map(|_| ())), ["account_number"]);
+    assert_eq!(fields(StkPushRequest::builder().build().map(|_| ())), ["order", "msisdn", "payment_method"]);
 }
 
 #[test]
 fn violations_explain_themselves() {
     let problems = violations(valid_order().merchant_reference("x".repeat(60)).amount(Decimal::new(1, 3)).build());
-    assert_eq!(problems[0].1, "is 60 characters long; the maximum is 50");
+    // The limit is the spec's (maxLength 50), checked by the generated type.
+    assert_eq!(problems[0], ("id".to_owned(), "longer than 50 characters".to_owned()));
     assert_eq!(problems[1].1, "has more than 2 decimal places: 0.001");
 }
 

@@ -208,67 +208,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///All IPN URLs registered for the merchant account.
+    ///All IPN URLs registered for the merchant account, or the error envelope when the call failed (with HTTP 200).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct GetIpnListResponse(pub ::std::vec::Vec<GetIpnListResponseItem>);
-    impl ::std::ops::Deref for GetIpnListResponse {
-        type Target = ::std::vec::Vec<GetIpnListResponseItem>;
-        fn deref(&self) -> &::std::vec::Vec<GetIpnListResponseItem> {
-            &self.0
-        }
+    #[serde(untagged)]
+    pub enum GetIpnListResponse {
+        Array(::std::vec::Vec<RegisterIpnResponse>),
+        PesapalErrorResponse(PesapalErrorResponse),
     }
-    impl ::std::convert::From<GetIpnListResponse>
-    for ::std::vec::Vec<GetIpnListResponseItem> {
-        fn from(value: GetIpnListResponse) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::vec::Vec<GetIpnListResponseItem>>
+    impl ::std::convert::From<::std::vec::Vec<RegisterIpnResponse>>
     for GetIpnListResponse {
-        fn from(value: ::std::vec::Vec<GetIpnListResponseItem>) -> Self {
-            Self(value)
+        fn from(value: ::std::vec::Vec<RegisterIpnResponse>) -> Self {
+            Self::Array(value)
         }
     }
-    ///`GetIpnListResponseItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GetIpnListResponseItem {
-        ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_date: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<PesapalError>,
-        ///Pesapal's internal number of the IPN registration (undocumented; recorded).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///A unique identifier that's liked to the IPN endpoint URL. `GUID`
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_id: ::std::option::Option<::std::string::String>,
-        ///`GET` or `POST` . This is the http request method Pesapal will use when triggering the IPN alert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_notification_type_description: ::std::option::Option<
-            ::std::string::String,
-        >,
-        ///Whether Pesapal notifies this URL: `1` active, `0` inactive (see `ipn_status_decription`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_status: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_status_decription: ::std::option::Option<::std::string::String>,
-        ///A human-readable outcome, e.g. `Request processed successfully` (undocumented; recorded).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///How Pesapal calls the IPN URL: `0` GET, `1` POST (see `ipn_notification_type_description`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notification_type: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
-        ///The notification url Pesapal with send a status alert to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-    }
-    impl GetIpnListResponseItem {
-        pub fn builder() -> builder::GetIpnListResponseItem {
-            Default::default()
+    impl ::std::convert::From<PesapalErrorResponse> for GetIpnListResponse {
+        fn from(value: PesapalErrorResponse) -> Self {
+            Self::PesapalErrorResponse(value)
         }
     }
     ///`GetTransactionStatusResponse`
@@ -752,31 +707,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    ///`StkResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct StkResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<PesapalError>,
-        ///Your application's unique ID received as part of the SUBMIT ORDER REQUEST.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub merchant_reference: ::std::option::Option<::std::string::String>,
-        ///Response message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///The GUID of the order at Pesapal: pass it to GetTransactionStatus. `00000000-0000-0000-0000-000000000000` when the submit failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub order_tracking_id: ::std::option::Option<::uuid::Uuid>,
-        ///URL generated that contains the payment instructions. Redirect to this URL or load it within an iframe
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redirect_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
-    }
-    impl StkResponse {
-        pub fn builder() -> builder::StkResponse {
-            Default::default()
         }
     }
     ///`SubmitOrderRequestBody`
@@ -1540,247 +1470,6 @@ pub mod types {
                     error: Ok(value.error),
                     message: Ok(value.message),
                     status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetIpnListResponseItem {
-            created_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<super::PesapalError>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            ipn_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ipn_notification_type_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ipn_status: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            ipn_status_decription: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            notification_type: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetIpnListResponseItem {
-            fn default() -> Self {
-                Self {
-                    created_date: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    ipn_id: Ok(Default::default()),
-                    ipn_notification_type_description: Ok(Default::default()),
-                    ipn_status: Ok(Default::default()),
-                    ipn_status_decription: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    notification_type: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetIpnListResponseItem {
-            pub fn created_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_date: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn ipn_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ipn_id: {e}")
-                    });
-                self
-            }
-            pub fn ipn_notification_type_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_notification_type_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ipn_notification_type_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn ipn_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ipn_status: {e}")
-                    });
-                self
-            }
-            pub fn ipn_status_decription<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_status_decription = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ipn_status_decription: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn notification_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notification_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for notification_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetIpnListResponseItem>
-        for super::GetIpnListResponseItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetIpnListResponseItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_date: value.created_date?,
-                    error: value.error?,
-                    id: value.id?,
-                    ipn_id: value.ipn_id?,
-                    ipn_notification_type_description: value
-                        .ipn_notification_type_description?,
-                    ipn_status: value.ipn_status?,
-                    ipn_status_decription: value.ipn_status_decription?,
-                    message: value.message?,
-                    notification_type: value.notification_type?,
-                    status: value.status?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetIpnListResponseItem>
-        for GetIpnListResponseItem {
-            fn from(value: super::GetIpnListResponseItem) -> Self {
-                Self {
-                    created_date: Ok(value.created_date),
-                    error: Ok(value.error),
-                    id: Ok(value.id),
-                    ipn_id: Ok(value.ipn_id),
-                    ipn_notification_type_description: Ok(
-                        value.ipn_notification_type_description,
-                    ),
-                    ipn_status: Ok(value.ipn_status),
-                    ipn_status_decription: Ok(value.ipn_status_decription),
-                    message: Ok(value.message),
-                    notification_type: Ok(value.notification_type),
-                    status: Ok(value.status),
-                    url: Ok(value.url),
                 }
             }
         }
@@ -3486,150 +3175,6 @@ pub mod types {
                     msisdn: Ok(value.msisdn),
                     notification_id: Ok(value.notification_id),
                     payment_method: Ok(value.payment_method),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StkResponse {
-            error: ::std::result::Result<
-                ::std::option::Option<super::PesapalError>,
-                ::std::string::String,
-            >,
-            merchant_reference: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order_tracking_id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
-            redirect_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StkResponse {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    merchant_reference: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    order_tracking_id: Ok(Default::default()),
-                    redirect_url: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                }
-            }
-        }
-        impl StkResponse {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn merchant_reference<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.merchant_reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for merchant_reference: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn order_tracking_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.order_tracking_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for order_tracking_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn redirect_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.redirect_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for redirect_url: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StkResponse> for super::StkResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StkResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    merchant_reference: value.merchant_reference?,
-                    message: value.message?,
-                    order_tracking_id: value.order_tracking_id?,
-                    redirect_url: value.redirect_url?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StkResponse> for StkResponse {
-            fn from(value: super::StkResponse) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    merchant_reference: Ok(value.merchant_reference),
-                    message: Ok(value.message),
-                    order_tracking_id: Ok(value.order_tracking_id),
-                    redirect_url: Ok(value.redirect_url),
-                    status: Ok(value.status),
                 }
             }
         }
@@ -5479,7 +5024,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::StkResponse>,
+            ResponseValue<types::SubmitOrderRequestResponse>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, body } = self;

@@ -45,9 +45,10 @@
 //! ```
 
 use progenitor_client::{ClientHooks, OperationInfo};
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
@@ -82,56 +83,85 @@ pub fn unauthenticated_operations() -> &'static [&'static str] {
     generated::UNAUTHENTICATED_OPERATIONS
 }
 
-tokio::task_local! {
-    static HTTP_STATUS: Cell<Option<StatusCode>>;
+/// What one exchange received: the HTTP status and the body bytes, exactly as they arrived.
+#[derive(Debug, Clone)]
+pub struct RawAnswer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The body, as received (the generated decode reads these same bytes).
+    pub body: Bytes,
 }
 
-/// Runs `send` (a generated `.send()` future) and returns its result with the HTTP status of the
-/// answer it received, if one arrived.
+/// The state of one [`exchange`]: the bearer header chosen by the caller, the answer received.
+#[derive(Default)]
+struct Exchange {
+    authorization: Option<HeaderValue>,
+    answer: Option<RawAnswer>,
+}
+
+tokio::task_local! {
+    static EXCHANGE: RefCell<Exchange>;
+}
+
+/// Runs `send` (a generated `.send()` future) as one exchange and returns its result with the
+/// raw answer (HTTP status and body bytes), when one arrived.
 ///
-/// The status is otherwise lost when the generated decode fails: `Error::InvalidResponsePayload`
-/// carries only the bytes. A client that reports errors by HTTP status (a 401 with an empty
-/// body, say) needs it.
+/// - `authorization`: the `Authorization` header for this request. `Some` replaces the client's
+///   [`Authenticator`] for this exchange (the caller has already looked the token up); `None`
+///   asks the authenticator as usual. Operations without a bearer token ignore it.
+/// - The raw answer is what the generated decode read: the bytes behind an
+///   `Error::InvalidResponsePayload`, and the status that error does not carry, or the exact
+///   body behind a successfully decoded value (nothing is decoded twice: the bytes are shared).
 ///
 /// ```no_run
 /// # async fn run(client: pesapal_gen::Client) {
-/// let (result, status) = pesapal_gen::with_http_status(client.get_ipn_list().send()).await;
-/// if let (Err(pesapal_gen::Error::InvalidResponsePayload(bytes, _)), Some(status)) = (&result, status) {
-///     eprintln!("HTTP {status}: {} undecodable bytes", bytes.len());
+/// let (result, answer) = pesapal_gen::exchange(None, client.get_ipn_list().send()).await;
+/// if let (Err(pesapal_gen::Error::InvalidResponsePayload(..)), Some(answer)) = (&result, answer) {
+///     eprintln!("HTTP {}: {:?}", answer.status, answer.body);
 /// }
 /// # }
 /// ```
-pub async fn with_http_status<F: Future>(send: F) -> (F::Output, Option<StatusCode>) {
-    HTTP_STATUS
-        .scope(Cell::new(None), async move {
+pub async fn exchange<F: Future>(authorization: Option<HeaderValue>, send: F) -> (F::Output, Option<RawAnswer>) {
+    let state = RefCell::new(Exchange { authorization, answer: None });
+    EXCHANGE
+        .scope(state, async move {
             let output = send.await;
-            (output, HTTP_STATUS.with(Cell::get))
+            (output, EXCHANGE.with(|state| state.borrow_mut().answer.take()))
         })
         .await
 }
 
 impl ClientHooks<SharedAuthenticator> for Client {
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if let Ok(response) = result {
-            // Outside `with_http_status` there is nobody to tell.
-            let _ = HTTP_STATUS.try_with(|status| status.set(Some(response.status())));
-        }
-        Ok(())
-    }
-
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
         // Progenitor announces the spec version on every request; Pesapal has no use for it.
         request.headers_mut().remove("api-version");
         if generated::UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
             return Ok(());
         }
-        let mut value = self.inner().authorization().await.map_err(Error::Custom)?;
+        let chosen = EXCHANGE.try_with(|state| state.borrow().authorization.clone()).ok().flatten();
+        let mut value = match chosen {
+            Some(value) => value,
+            None => self.inner().authorization().await.map_err(Error::Custom)?,
+        };
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
+    }
+
+    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        if EXCHANGE.try_with(|_| ()).is_err() {
+            return Ok(response);
+        }
+        // Inside an exchange: keep the bytes, and hand the generated code a response that
+        // reads the same (shared) bytes.
+        let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
+        let body = response.bytes().await?;
+        EXCHANGE.with(|state| state.borrow_mut().answer = Some(RawAnswer { status, body: body.clone() }));
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
     }
 }

@@ -125,8 +125,18 @@ fn reverting_any_wire_correction_fails_conformance() {
             Box::new(|a| remove_action(a, "$.components.schemas[?@.properties.error].properties[?@.type]")),
         ),
         (
-            "IPN list fields nullable",
-            Box::new(|a| remove_action(a, "$.components.schemas.GetIpnListResponse.items.properties[?@.type]")),
+            "IPN list items are IPN registrations",
+            Box::new(|a| {
+                action(a, schemas, "GetIpnListResponse")["update"]["GetIpnListResponse"]["oneOf"][0]["items"] =
+                    json!({"type": "object"});
+            }),
+        ),
+        (
+            "IPN list answers errors with the envelope",
+            Box::new(|a| {
+                let list = &mut action(a, schemas, "GetIpnListResponse")["update"]["GetIpnListResponse"];
+                list["oneOf"].as_array_mut().unwrap().truncate(1);
+            }),
         ),
         (
             "recurring details nullable",
