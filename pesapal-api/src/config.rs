@@ -5,9 +5,9 @@ use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::token::Tokens;
 use crate::wire;
-use std::sync::Arc;
 use secrecy::SecretString;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Pesapal's two environments.

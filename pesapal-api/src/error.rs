@@ -120,7 +120,10 @@ impl Rejection {
             return None;
         }
         let message = error_message
-            .or_else(|| text(message.map(str::to_owned).as_ref()).filter(|_| failed_status || !(200..300).contains(&http_status)))
+            .or_else(|| {
+                text(message.map(str::to_owned).as_ref())
+                    .filter(|_| failed_status || !(200..300).contains(&http_status))
+            })
             .or_else(|| code.clone());
         Some(Rejection { http_status, status, error_type, code, message, raw_body: lossy(raw) })
     }
@@ -183,7 +186,9 @@ impl Error {
     /// [`crate::Pesapal::transaction_status`] first.
     pub fn is_retryable(&self) -> bool {
         let idempotent = match self {
-            Error::Transport { operation, .. } | Error::Rejected { operation, .. } => operation::is_idempotent(operation),
+            Error::Transport { operation, .. } | Error::Rejected { operation, .. } => {
+                operation::is_idempotent(operation)
+            }
             _ => false,
         };
         self.is_retry_safe(idempotent)

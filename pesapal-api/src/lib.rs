@@ -97,16 +97,16 @@ pub use config::{
 pub use error::{
     Error, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, Rejection, Result, Sent, ValidationErrors, Violation,
 };
-pub use responses::{
-    CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, PayerInfo, PaymentStatus, RefundReceipt,
-    SubscriptionTransactionInfo, TransactionStatus,
-};
 pub use notifications::{
     Acknowledgement, Notification, NotificationError, NotificationType, VerificationError, VerifiedPayment,
 };
 pub use requests::{
     BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RefundRequest,
     RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
+};
+pub use responses::{
+    CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, PayerInfo, PaymentStatus, RefundReceipt,
+    SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use retry::RetryPolicy;
 

@@ -243,23 +243,29 @@ fn rejected<T>(operation: Operation, rejection: Rejection) -> Result<T, Error> {
 /// Fails with the rejection the answer carries in its `status`/`error`/`message`, if any.
 macro_rules! check {
     ($operation:expr, $answer:expr) => {
-        if let Some(rejection) =
-            $answer.rejection($answer.value.status.as_ref(), $answer.value.error.as_ref(), $answer.value.message.as_deref())
-        {
+        if let Some(rejection) = $answer.rejection(
+            $answer.value.status.as_ref(),
+            $answer.value.error.as_ref(),
+            $answer.value.message.as_deref(),
+        ) {
             return rejected($operation, rejection);
         }
     };
 }
 
-pub(crate) fn issued_token(operation: Operation, answer: Answer<types::RequestTokenResponse>) -> Result<IssuedToken, Error> {
+pub(crate) fn issued_token(
+    operation: Operation,
+    answer: Answer<types::RequestTokenResponse>,
+) -> Result<IssuedToken, Error> {
     let value = &answer.value;
     if let Some(rejection) = answer.rejection(value.status.as_ref(), value.error.as_ref(), value.message.as_deref()) {
         return Err(Error::Authentication(Box::new(rejection)));
     }
     let token = text(value.token.clone()).ok_or_else(|| answer.undecodable(operation, "no `token` in the answer"))?;
-    let expiry = value.expiry_date.as_deref().ok_or_else(|| answer.undecodable(operation, "no `expiryDate` in the answer"))?;
-    let expires_at =
-        timestamp(expiry).ok_or_else(|| answer.undecodable(operation, format!("`expiryDate` {expiry:?} is not a date")))?;
+    let expiry =
+        value.expiry_date.as_deref().ok_or_else(|| answer.undecodable(operation, "no `expiryDate` in the answer"))?;
+    let expires_at = timestamp(expiry)
+        .ok_or_else(|| answer.undecodable(operation, format!("`expiryDate` {expiry:?} is not a date")))?;
     Ok(IssuedToken { token: token.into(), expires_at })
 }
 
@@ -268,17 +274,20 @@ fn registration(
     answer: &Answer<impl Sized>,
     item: types::RegisterIpnResponse,
 ) -> Result<IpnRegistration, Error> {
-    let method = item.ipn_notification_type_description.as_deref().and_then(|m| match m.trim().to_ascii_uppercase().as_str() {
-        "GET" => Some(IpnMethod::Get),
-        "POST" => Some(IpnMethod::Post),
-        _ => None,
-    });
-    let active = item.ipn_status.map(|s| s == 1).or_else(|| {
-        item.ipn_status_decription.as_deref().map(|d| d.trim().eq_ignore_ascii_case("active"))
-    });
+    let method =
+        item.ipn_notification_type_description.as_deref().and_then(|m| match m.trim().to_ascii_uppercase().as_str() {
+            "GET" => Some(IpnMethod::Get),
+            "POST" => Some(IpnMethod::Post),
+            _ => None,
+        });
+    let active = item
+        .ipn_status
+        .map(|s| s == 1)
+        .or_else(|| item.ipn_status_decription.as_deref().map(|d| d.trim().eq_ignore_ascii_case("active")));
     Ok(IpnRegistration {
         url: text(item.url).ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `url`"))?,
-        ipn_id: text(item.ipn_id).ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `ipn_id`"))?,
+        ipn_id: text(item.ipn_id)
+            .ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `ipn_id`"))?,
         created_at: item.created_date.as_deref().and_then(timestamp),
         method,
         active,
@@ -320,7 +329,8 @@ pub(crate) fn order_submission(
 ) -> Result<OrderSubmission, Error> {
     check!(operation, answer);
     let value = &answer.value;
-    let order_tracking_id = value.order_tracking_id.ok_or_else(|| answer.undecodable(operation, "no `order_tracking_id`"))?;
+    let order_tracking_id =
+        value.order_tracking_id.ok_or_else(|| answer.undecodable(operation, "no `order_tracking_id`"))?;
     if order_tracking_id.is_nil() {
         // A failed submit answers with an all-zero tracking id, sometimes with `"status": "200"`.
         let mut rejection = Rejection::bare(answer.http_status, &answer.raw);
@@ -368,11 +378,16 @@ pub(crate) fn transaction_status(
         created_at: value.created_date.as_deref().and_then(timestamp),
         call_back_url: text(value.call_back_url),
         subscription,
-        payer_info: value.payer_info.map(|p| PayerInfo { first_name: text(p.first_name), last_name: text(p.last_name) }),
+        payer_info: value
+            .payer_info
+            .map(|p| PayerInfo { first_name: text(p.first_name), last_name: text(p.last_name) }),
     })
 }
 
-pub(crate) fn refund(operation: Operation, answer: Answer<types::RefundRequestResponse>) -> Result<RefundReceipt, Error> {
+pub(crate) fn refund(
+    operation: Operation,
+    answer: Answer<types::RefundRequestResponse>,
+) -> Result<RefundReceipt, Error> {
     check!(operation, answer);
     Ok(RefundReceipt { message: text(answer.value.message) })
 }
@@ -412,6 +427,9 @@ mod tests {
         )
         .unwrap_err();
         let r = error.rejection().unwrap();
-        assert_eq!((r.error_type.as_deref(), r.code.as_deref(), r.message.as_deref()), (Some("api_error"), Some("x"), Some("x")));
+        assert_eq!(
+            (r.error_type.as_deref(), r.code.as_deref(), r.message.as_deref()),
+            (Some("api_error"), Some("x"), Some("x"))
+        );
     }
 }

@@ -42,14 +42,7 @@ impl fmt::Debug for Tokens {
 
 impl Tokens {
     pub fn new(api: Client, credentials: Credentials, retry: RetryPolicy, margin: Duration) -> Tokens {
-        Tokens {
-            api,
-            credentials,
-            retry,
-            margin,
-            cached: RwLock::new(None),
-            refreshing: tokio::sync::Mutex::new(()),
-        }
+        Tokens { api, credentials, retry, margin, cached: RwLock::new(None), refreshing: tokio::sync::Mutex::new(()) }
     }
 
     fn fresh(&self) -> Option<HeaderValue> {

@@ -41,7 +41,12 @@ pub(crate) struct Answer<T> {
 impl<T> Answer<T> {
     /// The rejection this answer carries, if its `status`/`error` say so (see
     /// [`crate::responses`]).
-    pub fn rejection(&self, status: Option<&types::CallStatus>, error: Option<&types::PesapalError>, message: Option<&str>) -> Option<Rejection> {
+    pub fn rejection(
+        &self,
+        status: Option<&types::CallStatus>,
+        error: Option<&types::PesapalError>,
+        message: Option<&str>,
+    ) -> Option<Rejection> {
         Rejection::from_answer(self.http_status, &self.raw, status, error.and_then(|e| e.0.as_ref()), message)
     }
 
@@ -122,7 +127,12 @@ where
         // say) that is a rejection; at a success status, an undecodable answer.
         Err(Gen::InvalidResponsePayload(bytes, error)) => {
             if (200..300).contains(&http_status) {
-                Err(Error::Decode { operation: operation.name, http_status, reason: error.to_string(), raw_body: lossy(&bytes) })
+                Err(Error::Decode {
+                    operation: operation.name,
+                    http_status,
+                    reason: error.to_string(),
+                    raw_body: lossy(&bytes),
+                })
             } else {
                 Err(rejected(operation, Rejection::bare(http_status, &bytes)))
             }

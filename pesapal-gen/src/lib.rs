@@ -44,8 +44,8 @@
 //! # }
 //! ```
 
-use progenitor_client::{ClientHooks, OperationInfo};
 use bytes::Bytes;
+use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use std::cell::RefCell;
