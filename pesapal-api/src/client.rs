@@ -9,6 +9,7 @@ use crate::requests::{OrderRequest, RefundRequest, StkPushRequest};
 use crate::retry::RetryPolicy;
 use crate::token::{SharedTokens, Tokens};
 use crate::transport::{self, Operation};
+use crate::verification::Verifications;
 use pesapal_gen::types;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -20,6 +21,7 @@ pub struct Pesapal {
     tokens: Arc<Tokens>,
     retry: RetryPolicy,
     base_url: String,
+    verifications: Arc<Verifications>,
 }
 
 const REGISTER_IPN: Operation = Operation { name: "RegisterIPN", idempotent: false };
@@ -45,6 +47,11 @@ impl Pesapal {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The guard that bounds notification verifications, shared by clones.
+    pub(crate) fn verifications(&self) -> &Verifications {
+        &self.verifications
     }
 
     async fn call<T, E, R, Fut>(
@@ -162,6 +169,7 @@ impl ClientBuilder {
         let http = self.http()?;
         let tokens = Arc::new(Tokens::new(&base_url, http.clone(), credentials, self.retry, self.refresh_margin));
         let api = pesapal_gen::Client::new_with_client(&base_url, http, Arc::new(SharedTokens(tokens.clone())));
-        Ok(Pesapal { api, tokens, retry: self.retry, base_url })
+        let verifications = Arc::new(self.verifications()?);
+        Ok(Pesapal { api, tokens, retry: self.retry, base_url, verifications })
     }
 }

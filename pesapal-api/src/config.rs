@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
+use crate::verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT, Verifications};
 use secrecy::SecretString;
 use std::fmt;
 use std::time::Duration;
@@ -76,6 +77,8 @@ pub struct ClientBuilder {
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) retry: RetryPolicy,
     pub(crate) refresh_margin: Duration,
+    pub(crate) max_concurrent_verifications: usize,
+    pub(crate) verification_wait: Duration,
 }
 
 /// Default time for one HTTP exchange.
@@ -97,6 +100,8 @@ impl Default for ClientBuilder {
             http: None,
             retry: RetryPolicy::default(),
             refresh_margin: DEFAULT_REFRESH_MARGIN,
+            max_concurrent_verifications: DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
+            verification_wait: DEFAULT_VERIFICATION_WAIT,
         }
     }
 }
@@ -161,6 +166,38 @@ impl ClientBuilder {
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
         self
+    }
+
+    /// At most this many GetTransactionStatus calls made by [`crate::Pesapal::verify_notification`]
+    /// (and so by the axum IPN endpoint) are in flight at once, across the client's clones
+    /// (default [`DEFAULT_MAX_CONCURRENT_VERIFICATIONS`], 16; at least 1). Notifications are
+    /// unsigned: this bounds what a flood of forged ones costs you and Pesapal. Concurrent
+    /// verifications of the same tracking id share one call and count once.
+    pub fn max_concurrent_verifications(mut self, max: usize) -> Self {
+        self.max_concurrent_verifications = max;
+        self
+    }
+
+    /// How long a verification beyond [`ClientBuilder::max_concurrent_verifications`] waits for
+    /// a free slot, in arrival order, before it fails with
+    /// [`crate::VerificationError::Busy`] without calling Pesapal (default
+    /// [`DEFAULT_VERIFICATION_WAIT`], 10 s). The IPN endpoint then answers with the failure
+    /// acknowledgement and Pesapal notifies again.
+    pub fn verification_wait(mut self, wait: Duration) -> Self {
+        self.verification_wait = wait;
+        self
+    }
+
+    /// The verification guard, checked.
+    pub(crate) fn verifications(&self) -> Result<Verifications> {
+        let max = self.max_concurrent_verifications;
+        if max == 0 || max > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(Error::Config(format!(
+                "max_concurrent_verifications must be between 1 and {}, not {max}",
+                tokio::sync::Semaphore::MAX_PERMITS
+            )));
+        }
+        Ok(Verifications::new(max, self.verification_wait))
     }
 
     /// The base URL to use, checked.
