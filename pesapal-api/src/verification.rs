@@ -294,6 +294,14 @@ mod tests {
         assert_eq!(verifications.in_progress(), 0);
     }
 
+    #[test]
+    fn the_cap_is_at_least_one() {
+        let builder = crate::ClientBuilder::default();
+        assert!(matches!(builder.clone().max_concurrent_verifications(0).verifications(), Err(Error::Config(_))));
+        let one = builder.max_concurrent_verifications(1).verifications().unwrap();
+        assert_eq!((one.max_in_flight, one.permits.available_permits()), (1, 1));
+    }
+
     /// Polls once, without a runtime waker.
     fn futures_poll<T>(future: std::pin::Pin<&mut impl Future<Output = T>>) -> Option<T> {
         let mut context = std::task::Context::from_waker(std::task::Waker::noop());
