@@ -6,6 +6,12 @@
 //! (and HTTP 500) when verification or your handler failed, so that Pesapal notifies again.
 //! A malformed notification gets HTTP 400 with the reason.
 //!
+//! Anyone can send notifications. A malformed one costs no call to Pesapal; the others are
+//! verified through [`Pesapal::verify_notification`], so concurrent ones for the same tracking
+//! id share one GetTransactionStatus call and at most
+//! [`ClientBuilder::max_concurrent_verifications`](crate::ClientBuilder::max_concurrent_verifications)
+//! calls are in flight.
+//!
 //! Pesapal repeats notifications: make the handler idempotent with
 //! [`VerifiedPayment::dedupe_key`].
 //!

@@ -11,6 +11,7 @@ use crate::responses::{
 use crate::retry::RetryPolicy;
 use crate::token::Tokens;
 use crate::transport;
+use crate::verification::Verifications;
 use crate::wire::{Answer, Client, ErrorBody, GenResult, types};
 use std::future::Future;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub struct Pesapal {
     pub(crate) tokens: Arc<Tokens>,
     pub(crate) retry: RetryPolicy,
     pub(crate) base_url: String,
+    pub(crate) verifications: Arc<Verifications>,
 }
 
 impl Pesapal {
@@ -35,6 +37,11 @@ impl Pesapal {
     /// `PESAPAL_ENVIRONMENT` and `PESAPAL_BASE_URL` (see [`crate::ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Pesapal> {
         crate::ClientBuilder::from_env()?.build()
+    }
+
+    /// The guard that bounds notification verifications, shared by clones.
+    pub(crate) fn verifications(&self) -> &Verifications {
+        &self.verifications
     }
 
     /// The base URL requests go to.

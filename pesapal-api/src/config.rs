@@ -4,6 +4,7 @@ use crate::client::Pesapal;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::token::Tokens;
+use crate::verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT, Verifications};
 use crate::wire;
 use secrecy::SecretString;
 use std::fmt;
@@ -109,6 +110,8 @@ pub struct ClientBuilder {
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) retry: RetryPolicy,
     pub(crate) refresh_margin: Duration,
+    pub(crate) max_concurrent_verifications: usize,
+    pub(crate) verification_wait: Duration,
 }
 
 /// Default time for one HTTP exchange.
@@ -130,6 +133,8 @@ impl Default for ClientBuilder {
             http: None,
             retry: RetryPolicy::default(),
             refresh_margin: DEFAULT_REFRESH_MARGIN,
+            max_concurrent_verifications: DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
+            verification_wait: DEFAULT_VERIFICATION_WAIT,
         }
     }
 }
@@ -196,6 +201,38 @@ impl ClientBuilder {
         self
     }
 
+    /// At most this many GetTransactionStatus calls made by [`crate::Pesapal::verify_notification`]
+    /// (and so by the axum IPN endpoint) are in flight at once, across the client's clones
+    /// (default [`DEFAULT_MAX_CONCURRENT_VERIFICATIONS`], 16; at least 1). Notifications are
+    /// unsigned: this bounds what a flood of forged ones costs you and Pesapal. Concurrent
+    /// verifications of the same tracking id share one call and count once.
+    pub fn max_concurrent_verifications(mut self, max: usize) -> Self {
+        self.max_concurrent_verifications = max;
+        self
+    }
+
+    /// How long a verification beyond [`ClientBuilder::max_concurrent_verifications`] waits for
+    /// a free slot, in arrival order, before it fails with
+    /// [`crate::VerificationError::Busy`] without calling Pesapal (default
+    /// [`DEFAULT_VERIFICATION_WAIT`], 10 s). The IPN endpoint then answers with the failure
+    /// acknowledgement and Pesapal notifies again.
+    pub fn verification_wait(mut self, wait: Duration) -> Self {
+        self.verification_wait = wait;
+        self
+    }
+
+    /// The verification guard, checked.
+    pub(crate) fn verifications(&self) -> Result<Verifications> {
+        let max = self.max_concurrent_verifications;
+        if max == 0 || max > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(Error::Config(format!(
+                "max_concurrent_verifications must be between 1 and {}, not {max}",
+                tokio::sync::Semaphore::MAX_PERMITS
+            )));
+        }
+        Ok(Verifications::new(max, self.verification_wait))
+    }
+
     /// The base URL to use, checked.
     fn resolved_base_url(&self) -> Result<String> {
         let raw = self.base_url.as_deref().unwrap_or(self.environment.base_url());
@@ -234,7 +271,8 @@ impl ClientBuilder {
         let base_url = self.resolved_base_url()?;
         let api = wire::client(&base_url, self.http()?);
         let tokens = Arc::new(Tokens::new(api.clone(), credentials, self.retry, self.refresh_margin));
-        Ok(Pesapal { api, tokens, retry: self.retry, base_url })
+        let verifications = Arc::new(self.verifications()?);
+        Ok(Pesapal { api, tokens, retry: self.retry, base_url, verifications })
     }
 
     /// Reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`, `PESAPAL_ENVIRONMENT` (`sandbox`

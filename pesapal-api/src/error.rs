@@ -16,7 +16,7 @@ use std::fmt;
 /// | [`Error::Config`] | building the client | no |
 ///
 /// Secrets never appear in an error: not the consumer secret, not the bearer token.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input broke the documented rules; every offending field is listed. Nothing was sent.
@@ -29,9 +29,9 @@ pub enum Error {
         operation: &'static str,
         /// Whether the request may have reached Pesapal.
         sent: Sent,
-        /// The underlying error.
+        /// The underlying error (shared, so that the error can be cloned).
         #[source]
-        source: Option<reqwest::Error>,
+        source: Option<std::sync::Arc<reqwest::Error>>,
     },
     /// Pesapal refused the consumer key and secret, or the token could not be obtained.
     #[error("authentication failed: {0}")]

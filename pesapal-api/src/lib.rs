@@ -75,6 +75,8 @@
 //! Pesapal's notifications are unsigned. [`Notification`] parses them (GET query, JSON or form
 //! POST body), [`Pesapal::verify_notification`] confirms them with GetTransactionStatus and
 //! checks the merchant reference, and [`Acknowledgement`] is the answer Pesapal expects.
+//! Verification costs at most one GetTransactionStatus call per tracking id at a time, and
+//! [`ClientBuilder::max_concurrent_verifications`] calls in all.
 
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -88,6 +90,7 @@ mod responses;
 mod retry;
 mod token;
 mod transport;
+mod verification;
 mod wire;
 
 pub use client::Pesapal;
@@ -109,6 +112,7 @@ pub use responses::{
     SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use retry::RetryPolicy;
+pub use verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT};
 
 /// The generated low-level client, for what this crate does not cover.
 pub use pesapal_gen as generated;

@@ -167,7 +167,7 @@ pub struct VerifiedPayment {
 }
 
 /// Why a notification could not be verified.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerificationError {
     /// GetTransactionStatus failed (unknown tracking id, network, …).
@@ -181,13 +181,35 @@ pub enum VerificationError {
         /// From GetTransactionStatus.
         actual: Option<String>,
     },
+    /// Too many notifications were being verified: no GetTransactionStatus slot freed up in
+    /// time, and nothing was sent. Answer with a failure acknowledgement, so that Pesapal
+    /// notifies again (see [`crate::ClientBuilder::max_concurrent_verifications`]).
+    #[error(
+        "too many notifications being verified: no GetTransactionStatus slot free within {waited:?} (at most {max_in_flight} in flight)"
+    )]
+    Busy {
+        /// The cap on GetTransactionStatus calls in flight for verifications.
+        max_in_flight: usize,
+        /// How long this verification waited for a slot.
+        waited: std::time::Duration,
+    },
 }
 
 impl Pesapal {
     /// Verifies a notification: asks GetTransactionStatus for its tracking id and checks that
     /// the merchant reference matches (for `RECURRING`, the subscription's account number).
+    ///
+    /// Anyone can send notifications, so their cost is bounded, for this client and its clones:
+    /// concurrent verifications of one tracking id share one GetTransactionStatus call, and at
+    /// most [`ClientBuilder::max_concurrent_verifications`] such calls are in flight. A caller
+    /// beyond the cap waits at most [`ClientBuilder::verification_wait`], then gets
+    /// [`VerificationError::Busy`].
+    ///
+    /// [`ClientBuilder::max_concurrent_verifications`]: crate::ClientBuilder::max_concurrent_verifications
+    /// [`ClientBuilder::verification_wait`]: crate::ClientBuilder::verification_wait
     pub async fn verify_notification(&self, notification: &Notification) -> Result<VerifiedPayment, VerificationError> {
-        let status = self.transaction_status(notification.order_tracking_id).await?;
+        let id = notification.order_tracking_id;
+        let status = self.verifications().status(id, || self.transaction_status(id)).await?;
         let actual = match notification.notification_type {
             NotificationType::Recurring => status.subscription.as_ref().and_then(|s| s.account_reference.clone()),
             _ => status.merchant_reference.clone(),

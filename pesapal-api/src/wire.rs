@@ -156,9 +156,9 @@ where
         }
         Err(Gen::CommunicationError(e)) => {
             let sent = if e.is_connect() || e.is_builder() { Sent::NotSent } else { Sent::MaybeSent };
-            Err(transport(sent, Some(e)))
+            Err(transport(sent, Some(e.into())))
         }
-        Err(Gen::ResponseBodyError(e) | Gen::InvalidUpgrade(e)) => Err(transport(Sent::MaybeSent, Some(e))),
+        Err(Gen::ResponseBodyError(e) | Gen::InvalidUpgrade(e)) => Err(transport(Sent::MaybeSent, Some(e.into()))),
         Err(Gen::InvalidRequest(message)) => {
             let mut errors = ValidationErrors::default();
             errors.push("request", message);
