@@ -80,9 +80,9 @@ impl Verifications {
 
     /// The status of `id`, from `call` or from the call already in flight for `id`.
     ///
-    /// The caller that runs `call` gets its outcome as is; the others get a copy, in which a
-    /// transport error keeps its message but not its `source()` (a `reqwest::Error` cannot be
-    /// copied). If the caller running `call` is cancelled, one of the waiting callers calls again.
+    /// The caller that runs `call` gets its outcome; the others get a clone of it (a transport
+    /// error shares its `source()`). If the caller running `call` is cancelled, one of the
+    /// waiting callers calls again.
     pub(crate) async fn status<F, Fut>(&self, id: Uuid, call: F) -> Outcome
     where
         F: FnOnce() -> Fut,
