@@ -389,6 +389,12 @@ impl State {
             PaymentMethod::Card => ("476173******0010".to_owned(), random_code(16, b"0123456789")),
         };
         order.status = OrderStatus::Completed;
+        if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
+            // Periods that passed before the first payment are not charged.
+            while schedule.due(schedule.charges + 1).is_some_and(|due| due <= now) {
+                schedule.charges += 1;
+            }
+        }
         order.payment = Some(Payment {
             method,
             account,
