@@ -82,8 +82,8 @@ async fn revoked_tokens_are_replaced() {
 #[tokio::test]
 async fn ipn_delivery_is_retried_until_acknowledged() {
     use axum::http::StatusCode;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     let shop = shop(IpnMethod::Get).await;
     // A second merchant endpoint that fails twice, then acknowledges.
