@@ -176,10 +176,13 @@ impl OrderFields {
     }
 
     fn into_order(self, now: chrono::DateTime<chrono::Utc>, kind: OrderKind) -> Order {
+        // Pesapal answers amounts with two decimals (`100.00`).
+        let mut amount = self.amount;
+        amount.rescale(2);
         Order {
             order_tracking_id: Uuid::new_v4(),
             merchant_reference: self.id,
-            amount: self.amount,
+            amount,
             currency: self.currency.to_ascii_uppercase(),
             description: self.description,
             callback_url: self.callback_url,
