@@ -1,11 +1,9 @@
 //! Benchmark fixtures for pesapal-rs: a loopback HTTP server answering Pesapal's recorded
 //! response shapes ([`server`]) and the floor to compare against, a hand-written reqwest +
 //! serde client doing the same calls with no token cache, validation or leniency ([`raw`]).
-//! [`sim`] sets up the simulator (`pesapal-sim`) for its throughput benchmark.
 
 pub mod raw;
 pub mod server;
-pub mod sim;
 
 /// A tracking id the server knows.
 pub const TRACKING_ID: &str = "b945e4af-80a5-4ec1-8706-e03f8332fb04";

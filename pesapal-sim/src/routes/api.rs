@@ -73,8 +73,8 @@ async fn inject_faults(State(sim): State<Arc<Sim>>, request: Request, next: Next
     next.run(request).await
 }
 
-/// Checks the bearer token; `Err` is the 401 answer.
-fn authorize(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
+/// Checks the bearer token; `Some` is the 401 answer.
+fn authorize(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -85,7 +85,8 @@ fn authorize(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
     let now = sim.clock.now();
     sim.state()
         .use_token(token, now, revoke_after)
-        .map_err(|refusal| json(StatusCode::UNAUTHORIZED, wire::unauthorized(refusal)))
+        .err()
+        .map(|refusal| json(StatusCode::UNAUTHORIZED, wire::unauthorized(refusal)))
 }
 
 /// Decodes a JSON body into a generated request type.
@@ -116,7 +117,7 @@ async fn request_token(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 }
 
 async fn register_ipn(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
+    if let Some(refused) = authorize(&sim, &headers) {
         return refused;
     }
     let registered = decode::<types::RegisterIpnBody>(&body).and_then(|body| {
@@ -135,7 +136,7 @@ async fn register_ipn(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Byt
 }
 
 async fn ipn_list(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
+    if let Some(refused) = authorize(&sim, &headers) {
         return refused;
     }
     ok(wire::ipn_list(sim.state().ipns()))
@@ -240,11 +241,8 @@ fn subscription(
 }
 
 async fn submit_order(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    let submitted = require_billing_address(&body).and_then(|()| {
-        let request: types::SubmitOrderRequestBody = decode(&body)?;
+    create_order(&sim, &headers, &body, |body| {
+        let request: types::SubmitOrderRequestBody = decode(body)?;
         let kind = subscription(request.account_number, request.subscription_details)?;
         let fields = OrderFields {
             id: request.id.to_string(),
@@ -255,26 +253,18 @@ async fn submit_order(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Byt
             cancellation_url: request.cancellation_url,
             notification_id: request.notification_id,
             billing: request.billing_address,
-        }
-        .check()?;
-        let now = sim.clock.now();
-        sim.state().add_order(fields.into_order(now, kind))
-    });
-    match submitted {
-        Ok(order) => ok(wire::order_submitted(&order, &sim.redirect_url(order.order_tracking_id))),
-        Err(e) => ok(wire::order_refused(&e)),
-    }
+        };
+        Ok((fields, kind))
+    })
 }
 
 async fn stk(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    let submitted = require_billing_address(&body).and_then(|()| {
-        let request: types::StkBody = decode(&body)?;
+    create_order(&sim, &headers, &body, |body| {
+        let request: types::StkBody = decode(body)?;
         if request.msisdn.trim().is_empty() {
             return Err(SimError::InvalidRequest("msisdn is required".into()));
         }
+        let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
         let fields = OrderFields {
             id: request.id.to_string(),
             amount: request.amount,
@@ -284,12 +274,29 @@ async fn stk(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Re
             cancellation_url: request.cancellation_url,
             notification_id: request.notification_id,
             billing: request.billing_address,
-        }
-        .check()?;
+        };
+        Ok((fields, kind))
+    })
+}
+
+/// SubmitOrderRequest and the STK push: authorize, read the order with `read`, check it, store
+/// it, answer with its tracking id and payment page (the STK answer has the same fields).
+fn create_order(
+    sim: &Sim,
+    headers: &HeaderMap,
+    body: &[u8],
+    read: impl FnOnce(&[u8]) -> Result<(OrderFields, OrderKind), SimError>,
+) -> Response {
+    if let Some(refused) = authorize(sim, headers) {
+        return refused;
+    }
+    let created = require_billing_address(body).and_then(|()| {
+        let (fields, kind) = read(body)?;
+        let fields = fields.check()?;
         let now = sim.clock.now();
-        sim.state().add_order(fields.into_order(now, OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() }))
+        sim.state().add_order(fields.into_order(now, kind))
     });
-    match submitted {
+    match created {
         Ok(order) => ok(wire::order_submitted(&order, &sim.redirect_url(order.order_tracking_id))),
         Err(e) => ok(wire::order_refused(&e)),
     }
@@ -305,7 +312,7 @@ pub(crate) fn tracking_id_from_query(query: Option<&str>) -> Result<Uuid, SimErr
 }
 
 async fn transaction_status(State(sim): State<Arc<Sim>>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
+    if let Some(refused) = authorize(&sim, &headers) {
         return refused;
     }
     match tracking_id_from_query(query.as_deref()).and_then(|id| sim.order(id)) {
@@ -315,7 +322,7 @@ async fn transaction_status(State(sim): State<Arc<Sim>>, headers: HeaderMap, Raw
 }
 
 async fn refund(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
+    if let Some(refused) = authorize(&sim, &headers) {
         return refused;
     }
     let refunded = decode::<types::RefundRequestBody>(&body).and_then(|request| {
@@ -329,7 +336,7 @@ async fn refund(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) ->
 }
 
 async fn cancel(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = authorize(&sim, &headers) {
+    if let Some(refused) = authorize(&sim, &headers) {
         return refused;
     }
     match decode::<types::CancelOrderBody>(&body).and_then(|request| sim.state().cancel(request.order_tracking_id)) {

@@ -154,10 +154,7 @@ async fn faults(State(sim): State<Arc<Sim>>) -> Response {
 }
 
 async fn set_faults(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    answer(optional_body::<Faults>(&body).map(|faults| {
-        sim.faults().0 = faults.clone();
-        faults
-    }))
+    answer(optional_body::<Faults>(&body).inspect(|faults| sim.faults().0 = faults.clone()))
 }
 
 async fn reset(State(sim): State<Arc<Sim>>) -> Response {
