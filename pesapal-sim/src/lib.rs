@@ -41,10 +41,45 @@
 //! `invalid_confirmation_code`, `refund_amount_exceeds_paid_amount`). A refused bearer token
 //! answers HTTP 401 with code `invalid_api_credentials_provided`.
 //!
+//! # Hosted payment page
+//!
+//! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`:
+//! it shows the merchant reference, amount, currency and description, and offers "Pay with
+//! M-Pesa", "Pay with card", "Fail" and "Cancel" (which leaves the order pending). Each sends the
+//! browser to the order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
+//! `OrderTrackingId`, `OrderMerchantReference` and `OrderNotificationType=CALLBACKURL`.
+//!
+//! # IPN delivery
+//!
+//! Each status change (completed, failed, reversed, recurring charge) calls the order's
+//! registered IPN URL: GET with the three parameters in the query, or POST with them in a JSON
+//! body. A call counts only if the merchant answers HTTP 200 with
+//! `{"orderNotificationType":…,"orderTrackingId":…,"orderMerchantReference":…,"status":200}`;
+//! otherwise it is retried after [`SimConfig::ipn_backoff`], doubled each time, up to
+//! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
+//! `GET /_sim/ipn/deliveries`).
+//!
 //! # Control API
 //!
-//! Under `/_sim` (a prefix Pesapal does not use); see the table in the `routes::control`
-//! module source, or the methods of [`Simulator`], which do the same in-process.
+//! Under `/_sim`, a prefix Pesapal does not use; the methods of [`Simulator`] do the same
+//! in-process.
+//!
+//! | Method and path | Effect |
+//! |---|---|
+//! | `GET /_sim` | base URL, consumer key, clock |
+//! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them |
+//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}` |
+//! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
+//! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |
+//! | `POST /_sim/orders/{id}/approve` | the customer approves an STK prompt (pays by M-Pesa) |
+//! | `GET /_sim/clock`, `POST /_sim/clock/advance` | body `{"seconds":N}`; makes due subscription charges |
+//! | `GET /_sim/ipn/deliveries` | every IPN delivery and its attempts |
+//! | `GET /_sim/refunds` | accepted refund requests |
+//! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`Faults`] in force (PUT replaces them), counts |
+//! | `POST /_sim/reset` | forget everything |
+//!
+//! Control errors answer `{"error":code,"message":…}` with HTTP 404 (unknown order), 400 (bad
+//! input) or 409 (a transition the order's state does not allow).
 
 mod clock;
 mod config;

@@ -264,10 +264,20 @@ pub(crate) enum TokenRefusal {
     Revoked,
 }
 
+/// Issued bearer tokens. `Debug` shows how many, never the tokens.
+#[derive(Default)]
+struct Tokens(HashMap<String, Token>);
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} tokens [REDACTED]", self.0.len())
+    }
+}
+
 /// Everything the simulator remembers.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    tokens: HashMap<String, Token>,
+    tokens: Tokens,
     pub tokens_issued: u64,
     pub tokens_revoked: u64,
     ipns: Vec<Ipn>,
@@ -287,7 +297,7 @@ impl State {
         let token =
             format!("sim.{}.{}", Uuid::new_v4().simple(), random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
         let expires_at = now + lifetime;
-        self.tokens.insert(token.clone(), Token { expires_at, uses: 0 });
+        self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
         self.tokens_issued += 1;
         (token, expires_at)
     }
@@ -300,12 +310,12 @@ impl State {
         revoke_after: Option<u64>,
     ) -> Result<(), TokenRefusal> {
         let token = token.ok_or(TokenRefusal::Missing)?;
-        let record = self.tokens.get_mut(token).ok_or(TokenRefusal::Unknown)?;
+        let record = self.tokens.0.get_mut(token).ok_or(TokenRefusal::Unknown)?;
         if now >= record.expires_at {
             return Err(TokenRefusal::Expired);
         }
         if revoke_after.is_some_and(|n| record.uses >= n) {
-            self.tokens.remove(token);
+            self.tokens.0.remove(token);
             self.tokens_revoked += 1;
             return Err(TokenRefusal::Revoked);
         }

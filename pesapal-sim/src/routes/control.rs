@@ -1,19 +1,5 @@
-//! The control API under `/_sim`, for tests and demos: act as the customer or the provider,
-//! move the clock, inspect IPN deliveries, configure faults, reset.
-//!
-//! | Method and path | Effect |
-//! |---|---|
-//! | `GET /_sim` | base URL, consumer key, clock |
-//! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them |
-//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` or `{"method":"card"}` (optional) |
-//! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
-//! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |
-//! | `POST /_sim/orders/{id}/approve` | the customer approves an STK prompt (pays by M-Pesa) |
-//! | `GET /_sim/clock`, `POST /_sim/clock/advance` | body `{"seconds":N}`; runs due subscription charges |
-//! | `GET /_sim/ipn/deliveries` | every IPN delivery and its attempts |
-//! | `GET /_sim/refunds` | accepted refund requests |
-//! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`crate::Faults`] in force, and counts |
-//! | `POST /_sim/reset` | forget everything |
+//! The control API under `/_sim` (documented in the crate root): act as the customer or the
+//! provider, move the clock, inspect IPN deliveries, configure faults, reset.
 
 use crate::error::SimError;
 use crate::faults::Faults;
