@@ -286,3 +286,26 @@ async fn control_api_clock_faults_reset() {
     let deliveries: Value = raw.http.get(raw.url("/_sim/ipn/deliveries")).send().await.unwrap().json().await.unwrap();
     assert_eq!(deliveries, json!([]));
 }
+
+#[tokio::test]
+async fn cancel_on_the_page_returns_to_the_cancellation_url_and_leaves_the_order_pending() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let body = json!({
+        "id": "RAW-CANCEL", "currency": "KES", "amount": 5, "description": "d",
+        "callback_url": "http://127.0.0.1:9/cb", "cancellation_url": "http://127.0.0.1:9/cancelled",
+        "notification_id": ipn, "billing_address": {"phone_number": "0723000000"}
+    });
+    let (_, order) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &body.to_string()).await;
+    let id = order["order_tracking_id"].as_str().unwrap().to_owned();
+    let form = [("OrderTrackingId", id.as_str()), ("action", "cancel")];
+    let page_url = raw.sim.payment_page_url(id.parse().unwrap());
+    let cancelled = raw.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let location = cancelled.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("http://127.0.0.1:9/cancelled?OrderTrackingId="), "{location}");
+    let order = raw.sim.order(id.parse().unwrap()).unwrap();
+    assert_eq!(order.status, pesapal_sim::OrderStatus::Pending);
+    assert!(raw.sim.deliveries().is_empty(), "nothing changed, nothing notified");
+}
