@@ -1,0 +1,63 @@
+//! How a simulator is set up.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+/// A simulator's settings. [`SimConfig::default`] listens on a free loopback port with fresh
+/// random credentials, one-hour tokens and fast IPN retries.
+#[derive(Clone)]
+pub struct SimConfig {
+    /// Address to listen on (default `127.0.0.1`).
+    pub host: IpAddr,
+    /// Port to listen on (default 0: any free port).
+    pub port: u16,
+    /// The merchant's consumer key accepted by RequestToken.
+    pub consumer_key: String,
+    /// The merchant's consumer secret. Never shown in `Debug` output.
+    pub consumer_secret: String,
+    /// How long an issued token lives (default one hour, as the sandbox).
+    pub token_lifetime: Duration,
+    /// IPN calls per notification before giving up (default 5).
+    pub ipn_max_attempts: u32,
+    /// Delay before the second IPN call; doubled for each later one (default 50 ms).
+    pub ipn_backoff: Duration,
+    /// Time allowed for one IPN call (default 5 s).
+    pub ipn_timeout: Duration,
+    /// The base URL put in `redirect_url`s, when the listening address is not what browsers
+    /// reach (e.g. behind a proxy). Default: `http://host:port`.
+    pub public_url: Option<String>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        let random = |prefix: &str| format!("{prefix}{}", uuid::Uuid::new_v4().simple());
+        SimConfig {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            consumer_key: random("sim-key-"),
+            consumer_secret: random("sim-secret-"),
+            token_lifetime: Duration::from_secs(3600),
+            ipn_max_attempts: 5,
+            ipn_backoff: Duration::from_millis(50),
+            ipn_timeout: Duration::from_secs(5),
+            public_url: None,
+        }
+    }
+}
+
+impl fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("consumer_key", &self.consumer_key)
+            .field("consumer_secret", &"[REDACTED]")
+            .field("token_lifetime", &self.token_lifetime)
+            .field("ipn_max_attempts", &self.ipn_max_attempts)
+            .field("ipn_backoff", &self.ipn_backoff)
+            .field("ipn_timeout", &self.ipn_timeout)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}

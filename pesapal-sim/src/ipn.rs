@@ -1,0 +1,180 @@
+//! IPN delivery: calls the merchant's registered URL (GET with a query, or POST with a JSON
+//! body), retries with doubling backoff until the merchant acknowledges, and records every
+//! attempt.
+
+use crate::sim::Sim;
+use crate::state::{IpnMethod, Notice};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// One notification and its delivery attempts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// The simulator's id of the delivery.
+    pub id: u64,
+    /// `OrderTrackingId` sent.
+    pub order_tracking_id: Uuid,
+    /// `OrderMerchantReference` sent (the account number for `RECURRING`).
+    pub merchant_reference: String,
+    /// `OrderNotificationType` sent: `IPNCHANGE` or `RECURRING`.
+    pub notification_type: String,
+    /// The merchant's URL.
+    pub url: String,
+    /// GET or POST.
+    pub method: IpnMethod,
+    /// The merchant answered with the expected acknowledgement.
+    pub acknowledged: bool,
+    /// No more attempts will be made (acknowledged, or attempts exhausted).
+    pub finished: bool,
+    /// Every call made, in order.
+    pub attempts: Vec<Attempt>,
+}
+
+/// One call to the merchant's IPN URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// 1 for the first call.
+    pub number: u32,
+    /// When it was made (real time).
+    pub at: DateTime<Utc>,
+    /// The merchant's HTTP status, if it answered.
+    pub http_status: Option<u16>,
+    /// The merchant's body (at most 2 KiB), if it answered.
+    pub body: Option<String>,
+    /// Why the call failed or was not acknowledged.
+    pub error: Option<String>,
+    /// The answer was the expected acknowledgement.
+    pub acknowledged: bool,
+}
+
+/// Starts delivering a notification in the background.
+pub(crate) fn dispatch(sim: &Arc<Sim>, notice: Notice) {
+    let delivery = Delivery {
+        id: sim.next_delivery_id(),
+        order_tracking_id: notice.order_tracking_id,
+        merchant_reference: notice.merchant_reference.clone(),
+        notification_type: notice.notification_type.to_owned(),
+        url: notice.ipn.url.clone(),
+        method: notice.ipn.method,
+        acknowledged: false,
+        finished: false,
+        attempts: Vec::new(),
+    };
+    let id = delivery.id;
+    sim.record_delivery(delivery);
+    let sim = sim.clone();
+    tokio::spawn(async move {
+        let mut shutdown = sim.shutdown.clone();
+        let max = sim.config.ipn_max_attempts.max(1);
+        let mut backoff = sim.config.ipn_backoff;
+        for number in 1..=max {
+            let attempt = call(&sim, &notice, number).await;
+            let acknowledged = attempt.acknowledged;
+            let last = acknowledged || number == max;
+            sim.update_delivery(id, |d| {
+                d.attempts.push(attempt);
+                d.acknowledged = acknowledged;
+                d.finished = last;
+            });
+            if last {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = crate::server::stopped(&mut shutdown) => return,
+            }
+            backoff = backoff.saturating_mul(2);
+        }
+    });
+}
+
+async fn call(sim: &Sim, notice: &Notice, number: u32) -> Attempt {
+    let at = Utc::now();
+    let tracking_id = notice.order_tracking_id.to_string();
+    let request = match notice.ipn.method {
+        IpnMethod::Get => sim.http.get(&notice.ipn.url).query(&[
+            ("OrderTrackingId", tracking_id.as_str()),
+            ("OrderMerchantReference", notice.merchant_reference.as_str()),
+            ("OrderNotificationType", notice.notification_type),
+        ]),
+        IpnMethod::Post => sim.http.post(&notice.ipn.url).json(&json!({
+            "OrderTrackingId": tracking_id,
+            "OrderMerchantReference": notice.merchant_reference,
+            "OrderNotificationType": notice.notification_type,
+        })),
+    };
+    let failed =
+        |error: String| Attempt { number, at, http_status: None, body: None, error: Some(error), acknowledged: false };
+    let response = match request.timeout(sim.config.ipn_timeout).send().await {
+        Ok(response) => response,
+        Err(e) => return failed(format!("no answer: {e}")),
+    };
+    let status = response.status().as_u16();
+    let body = match response.text().await {
+        Ok(body) => body,
+        Err(e) => return failed(format!("unreadable answer: {e}")),
+    };
+    let error = acknowledgement_problem(notice, status, &body);
+    let mut kept = body;
+    if kept.len() > 2048 {
+        let mut end = 2048;
+        while !kept.is_char_boundary(end) {
+            end -= 1;
+        }
+        kept.truncate(end);
+    }
+    Attempt { number, at, http_status: Some(status), body: Some(kept), acknowledged: error.is_none(), error }
+}
+
+/// Why an answer is not the acknowledgement Pesapal expects, or `None` if it is.
+fn acknowledgement_problem(notice: &Notice, http_status: u16, body: &str) -> Option<String> {
+    if http_status != 200 {
+        return Some(format!("HTTP {http_status}"));
+    }
+    let Ok(Value::Object(ack)) = serde_json::from_str::<Value>(body) else {
+        return Some("the answer is not a JSON object".into());
+    };
+    let text = |key: &str| ack.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    if !text("orderNotificationType").eq_ignore_ascii_case(notice.notification_type) {
+        return Some(format!("orderNotificationType is {:?}", text("orderNotificationType")));
+    }
+    if !text("orderTrackingId").eq_ignore_ascii_case(&notice.order_tracking_id.to_string()) {
+        return Some(format!("orderTrackingId is {:?}", text("orderTrackingId")));
+    }
+    if text("orderMerchantReference") != notice.merchant_reference {
+        return Some(format!("orderMerchantReference is {:?}", text("orderMerchantReference")));
+    }
+    match ack.get("status").and_then(Value::as_i64) {
+        Some(200) => None,
+        other => Some(format!("status is {other:?}, not 200")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Ipn;
+
+    #[test]
+    fn only_the_exact_acknowledgement_counts() {
+        let id = Uuid::new_v4();
+        let notice = Notice {
+            order_tracking_id: id,
+            merchant_reference: "R-1".into(),
+            notification_type: "IPNCHANGE",
+            ipn: Ipn { id, url: "http://x".into(), method: IpnMethod::Get, created_at: Utc::now() },
+        };
+        let ack = |status: &str| {
+            format!(
+                r#"{{"orderNotificationType":"IPNCHANGE","orderTrackingId":"{id}","orderMerchantReference":"R-1","status":{status}}}"#
+            )
+        };
+        assert_eq!(acknowledgement_problem(&notice, 200, &ack("200")), None);
+        assert!(acknowledgement_problem(&notice, 200, &ack("500")).is_some());
+        assert!(acknowledgement_problem(&notice, 500, &ack("200")).is_some());
+        assert!(acknowledgement_problem(&notice, 200, "OK").is_some());
+    }
+}

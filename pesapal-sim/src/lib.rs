@@ -1,0 +1,322 @@
+//! A stateful, offline **Pesapal API 3.0** for tests, demos and CI: every operation of the
+//! spec, the hosted payment page, IPN delivery with retries, a virtual clock for recurring
+//! charges, a control API and fault injection.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = pesapal_sim::Simulator::start().await?;
+//! println!("point your client at {}", sim.base_url());
+//! println!("key {} / secret {}", sim.consumer_key(), sim.consumer_secret());
+//! // … RequestToken, RegisterIPN, SubmitOrderRequest …, then act as the customer:
+//! // sim.pay(order_tracking_id, pesapal_sim::PaymentMethod::Mpesa)?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Or as a server any client can use: `cargo run -p pesapal-sim -- --port 8080`.
+//!
+//! # Behaviour
+//!
+//! Answers follow the real API's recorded shapes: `status` as a string, errors as HTTP 200 with
+//! `"status":"500"` and an `error` object, HTTP 401 without `status` for a bad or expired bearer
+//! token, `expiryDate` in UTC with seven fractional digits, GetTransactionStatus `created_date`
+//! in offset-less East Africa Time, amounts as JSON numbers, and `payment_details_not_found`
+//! while an order is unpaid. Paths are case-insensitive under `/api/`.
+//!
+//! Orders move pending → completed / failed; failed may still complete (with a new confirmation
+//! code); completed may be reversed. CancelOrder accepts pending or failed orders, once.
+//! RefundRequest needs a completed payment's confirmation code and at most the amount paid
+//! (less earlier refunds). Recurring orders (`account_number` + `subscription_details`) are
+//! charged at `start_date + k·frequency` (k ≥ 1, up to `end_date`) when
+//! [`Simulator::advance_clock`] passes those dates, once their first payment completed; each
+//! charge is a new completed order announced by a `RECURRING` IPN whose
+//! `OrderMerchantReference` is the account number.
+//!
+//! # Error codes
+//!
+//! Where Pesapal's code is not documented the simulator picks one: see [`SimError::code`]
+//! (`invalid_api_request_parameters`, `missing_mandatory_billing_address`,
+//! `invalid_consumer_key_or_secret_provided`, `invalid_ipn_id`, `invalid_order_tracking_id`,
+//! `payment_details_not_found`, `order_cancellation_not_allowed`, `order_already_cancelled`,
+//! `invalid_confirmation_code`, `refund_amount_exceeds_paid_amount`). A refused bearer token
+//! answers HTTP 401 with code `invalid_api_credentials_provided`.
+//!
+//! # Hosted payment page
+//!
+//! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`:
+//! it shows the merchant reference, amount, currency and description, and offers "Pay with
+//! M-Pesa", "Pay with card", "Fail" and "Cancel" (which leaves the order pending). Each sends the
+//! browser to the order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
+//! `OrderTrackingId`, `OrderMerchantReference` and `OrderNotificationType=CALLBACKURL`.
+//!
+//! # IPN delivery
+//!
+//! Each status change (completed, failed, reversed, recurring charge) calls the order's
+//! registered IPN URL: GET with the three parameters in the query, or POST with them in a JSON
+//! body. A call counts only if the merchant answers HTTP 200 with
+//! `{"orderNotificationType":…,"orderTrackingId":…,"orderMerchantReference":…,"status":200}`;
+//! otherwise it is retried after [`SimConfig::ipn_backoff`], doubled each time, up to
+//! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
+//! `GET /_sim/ipn/deliveries`).
+//!
+//! # Control API
+//!
+//! Under `/_sim`, a prefix Pesapal does not use; the methods of [`Simulator`] do the same
+//! in-process.
+//!
+//! | Method and path | Effect |
+//! |---|---|
+//! | `GET /_sim` | base URL, consumer key, clock |
+//! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them |
+//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}` |
+//! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
+//! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |
+//! | `POST /_sim/orders/{id}/approve` | the customer approves an STK prompt (pays by M-Pesa) |
+//! | `GET /_sim/clock`, `POST /_sim/clock/advance` | body `{"seconds":N}`; makes due subscription charges |
+//! | `GET /_sim/ipn/deliveries` | every IPN delivery and its attempts |
+//! | `GET /_sim/refunds` | accepted refund requests |
+//! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`Faults`] in force (PUT replaces them), counts |
+//! | `POST /_sim/reset` | forget everything |
+//!
+//! Control errors answer `{"error":code,"message":…}` with HTTP 404 (unknown order), 400 (bad
+//! input) or 409 (a transition the order's state does not allow).
+
+mod clock;
+mod config;
+mod error;
+mod faults;
+mod ipn;
+mod page;
+mod routes;
+mod server;
+mod sim;
+mod state;
+mod wire;
+
+pub use config::SimConfig;
+pub use error::{SimError, StartError};
+pub use faults::{FaultStats, Faults};
+pub use ipn::{Attempt, Delivery};
+pub use state::{Ipn, IpnMethod, Order, OrderKind, OrderStatus, Payment, PaymentMethod, Refund, Schedule};
+
+use sim::Sim;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// A running simulator. It stops when dropped or on [`Simulator::shutdown`].
+pub struct Simulator {
+    sim: Arc<Sim>,
+    address: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Simulator")
+            .field("base_url", &self.sim.public_url)
+            .field("consumer_key", &self.sim.config.consumer_key)
+            .field("consumer_secret", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why waiting for IPN deliveries ended without the expected ones.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("timed out after {waited:?}: {seen} matching deliveries finished, {wanted} wanted")]
+pub struct WaitTimeout {
+    /// How long it waited.
+    pub waited: Duration,
+    /// Matching finished deliveries seen.
+    pub seen: usize,
+    /// Matching finished deliveries wanted.
+    pub wanted: usize,
+}
+
+impl Simulator {
+    /// Starts a simulator on a free loopback port with fresh credentials.
+    pub async fn start() -> Result<Simulator, StartError> {
+        Simulator::start_with(SimConfig::default()).await
+    }
+
+    /// Starts a simulator with the given settings.
+    pub async fn start_with(config: SimConfig) -> Result<Simulator, StartError> {
+        let address = SocketAddr::new(config.host, config.port);
+        let listener =
+            tokio::net::TcpListener::bind(address).await.map_err(|source| StartError::Bind { address, source })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind { address, source })?;
+        let public_url = config.public_url.clone().map_or_else(
+            || {
+                let host =
+                    if address.ip().is_unspecified() { "127.0.0.1".to_owned() } else { address.ip().to_string() };
+                let host = if address.is_ipv6() && !address.ip().is_unspecified() { format!("[{host}]") } else { host };
+                format!("http://{host}:{}", address.port())
+            },
+            |url| url.trim_end_matches('/').to_owned(),
+        );
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| StartError::HttpClient(e.to_string()))?;
+        let (stop, stopped) = watch::channel(false);
+        let sim = Arc::new(Sim::new(config, public_url, http, stopped.clone()));
+        let app = routes::app(sim.clone());
+        let task = tokio::spawn(server::serve(listener, app, stopped));
+        Ok(Simulator { sim, address, stop, task: Some(task) })
+    }
+
+    /// The base URL to give a Pesapal client, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> &str {
+        &self.sim.public_url
+    }
+
+    /// The address the simulator listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The consumer key RequestToken accepts.
+    pub fn consumer_key(&self) -> &str {
+        &self.sim.config.consumer_key
+    }
+
+    /// The consumer secret RequestToken accepts.
+    pub fn consumer_secret(&self) -> &str {
+        &self.sim.config.consumer_secret
+    }
+
+    /// The hosted payment page of an order (its `redirect_url`).
+    pub fn payment_page_url(&self, order_tracking_id: Uuid) -> String {
+        self.sim.redirect_url(order_tracking_id)
+    }
+
+    /// The customer pays (pending or failed → completed, with a new confirmation code).
+    pub fn pay(&self, order_tracking_id: Uuid, method: PaymentMethod) -> Result<Order, SimError> {
+        self.sim.pay(order_tracking_id, method)
+    }
+
+    /// The customer's payment attempt fails (pending or failed → failed).
+    pub fn fail(&self, order_tracking_id: Uuid) -> Result<Order, SimError> {
+        self.sim.fail(order_tracking_id, PaymentMethod::Card)
+    }
+
+    /// The customer approves an STK prompt on the phone (pays by M-Pesa).
+    pub fn approve_stk(&self, order_tracking_id: Uuid) -> Result<Order, SimError> {
+        self.sim.pay(order_tracking_id, PaymentMethod::Mpesa)
+    }
+
+    /// A completed payment is reversed.
+    pub fn reverse(&self, order_tracking_id: Uuid) -> Result<Order, SimError> {
+        self.sim.reverse(order_tracking_id)
+    }
+
+    /// One order as the simulator keeps it.
+    pub fn order(&self, order_tracking_id: Uuid) -> Result<Order, SimError> {
+        self.sim.order(order_tracking_id)
+    }
+
+    /// Every order (subscription charges included), oldest first.
+    pub fn orders(&self) -> Vec<Order> {
+        self.sim.state().orders()
+    }
+
+    /// Accepted refund requests.
+    pub fn refunds(&self) -> Vec<Refund> {
+        self.sim.state().refunds.clone()
+    }
+
+    /// Moves the virtual clock forward (tokens expire, subscriptions charge); returns the
+    /// charges made.
+    pub fn advance_clock(&self, by: Duration) -> Vec<Order> {
+        self.sim.advance(chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX))
+    }
+
+    /// The simulator's current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.sim.clock.now()
+    }
+
+    /// Every IPN delivery, with its attempts.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.sim.deliveries()
+    }
+
+    /// Waits until at least `wanted` deliveries matching `filter` are finished (acknowledged or
+    /// given up), at most `timeout`; returns them.
+    pub async fn wait_for_deliveries(
+        &self,
+        wanted: usize,
+        timeout: Duration,
+        filter: impl Fn(&Delivery) -> bool,
+    ) -> Result<Vec<Delivery>, WaitTimeout> {
+        let mut changes = self.sim.deliveries_changed.subscribe();
+        let matching = || self.sim.deliveries().into_iter().filter(|d| d.finished && filter(d)).collect::<Vec<_>>();
+        let waited = tokio::time::timeout(timeout, async {
+            loop {
+                let found = matching();
+                if found.len() >= wanted {
+                    return found;
+                }
+                if changes.changed().await.is_err() {
+                    return found;
+                }
+            }
+        })
+        .await;
+        match waited {
+            Ok(found) if found.len() >= wanted => Ok(found),
+            Ok(found) => Err(WaitTimeout { waited: timeout, seen: found.len(), wanted }),
+            Err(_) => Err(WaitTimeout { waited: timeout, seen: matching().len(), wanted }),
+        }
+    }
+
+    /// Sets the faults to inject from now on (replacing the previous ones).
+    pub fn set_faults(&self, faults: Faults) {
+        self.sim.faults().0 = faults;
+    }
+
+    /// Faults injected so far.
+    pub fn fault_stats(&self) -> FaultStats {
+        self.sim.faults().1
+    }
+
+    /// Tokens issued so far.
+    pub fn tokens_issued(&self) -> u64 {
+        self.sim.state().tokens_issued
+    }
+
+    /// Tokens revoked by [`Faults::revoke_tokens_after`] so far.
+    pub fn tokens_revoked(&self) -> u64 {
+        self.sim.state().tokens_revoked
+    }
+
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, faults, clock.
+    pub fn reset(&self) {
+        self.sim.reset();
+    }
+
+    /// Stops serving and waits for the accept loop to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until Ctrl-C (for the binary).
+    pub async fn run_until_ctrl_c(self) {
+        let _ = tokio::signal::ctrl_c().await;
+        self.shutdown().await;
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

@@ -1,0 +1,128 @@
+//! The hosted payment page at an order's `redirect_url`: shows the order, offers "Pay with
+//! M-Pesa", "Pay with card", "Fail" and "Cancel", then sends the browser to the order's
+//! callback URL with `OrderTrackingId`, `OrderMerchantReference` and
+//! `OrderNotificationType=CALLBACKURL`, as Pesapal does.
+
+use crate::error::SimError;
+use crate::routes::api::tracking_id_from_query;
+use crate::sim::Sim;
+use crate::state::{Order, OrderStatus, PaymentMethod};
+use crate::wire;
+use axum::Router;
+use axum::extract::{Form, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Where the page lives, as on Pesapal (`/pesapaliframe/PesapalIframe3/Index`).
+pub(crate) const PAGE_PATH: &str = "/pesapaliframe/PesapalIframe3/Index";
+
+pub(crate) fn router() -> Router<Arc<Sim>> {
+    Router::new().route(PAGE_PATH, get(show).post(act))
+}
+
+async fn show(State(sim): State<Arc<Sim>>, RawQuery(query): RawQuery) -> Response {
+    match tracking_id_from_query(query.as_deref()).and_then(|id| sim.order(id)) {
+        Ok(order) => Html(render(&order, None)).into_response(),
+        Err(e) => not_found(&e),
+    }
+}
+
+fn not_found(error: &SimError) -> Response {
+    let body = format!(
+        "<!doctype html><html><head><title>Pesapal (simulated)</title></head><body><h1>Order not found</h1><p>{}</p></body></html>",
+        text(&error.to_string())
+    );
+    (StatusCode::NOT_FOUND, Html(body)).into_response()
+}
+
+/// The form posted by the page's buttons.
+#[derive(Debug, Deserialize)]
+struct Action {
+    #[serde(rename = "OrderTrackingId")]
+    order_tracking_id: String,
+    action: String,
+}
+
+async fn act(State(sim): State<Arc<Sim>>, Form(action): Form<Action>) -> Response {
+    let id = match action.order_tracking_id.trim().parse() {
+        Ok(id) => id,
+        Err(_) => return not_found(&SimError::InvalidRequest("OrderTrackingId is not a GUID".into())),
+    };
+    let outcome = match action.action.as_str() {
+        "mpesa" => sim.pay(id, PaymentMethod::Mpesa),
+        "card" => sim.pay(id, PaymentMethod::Card),
+        "fail" => sim.fail(id, PaymentMethod::Card),
+        "cancel" => sim.order(id),
+        other => Err(SimError::InvalidRequest(format!("unknown action {other:?}"))),
+    };
+    match outcome {
+        Ok(order) => {
+            let kind = if action.action == "cancel" { "CANCEL" } else { "CALLBACKURL" };
+            Redirect::to(&wire::callback_url(&order, kind)).into_response()
+        }
+        Err(SimError::UnknownOrder(id)) => not_found(&SimError::UnknownOrder(id)),
+        Err(error) => match sim.order(id) {
+            Ok(order) => (StatusCode::CONFLICT, Html(render(&order, Some(&error.to_string())))).into_response(),
+            Err(e) => not_found(&e),
+        },
+    }
+}
+
+fn render(order: &Order, problem: Option<&str>) -> String {
+    let id = order.order_tracking_id.to_string();
+    let payable = !order.cancelled && matches!(order.status, OrderStatus::Pending | OrderStatus::Failed);
+    let state = match (order.cancelled, order.status) {
+        (true, _) => "This order was cancelled by the merchant.".to_owned(),
+        (false, OrderStatus::Pending) => "Awaiting payment.".to_owned(),
+        (false, OrderStatus::Failed) => "The last payment attempt failed. You may try again.".to_owned(),
+        (false, OrderStatus::Completed) => format!(
+            "Paid. Confirmation code {}.",
+            order.payment.as_ref().map(|p| p.confirmation_code.as_str()).unwrap_or_default()
+        ),
+        (false, OrderStatus::Reversed) => "The payment was reversed.".to_owned(),
+    };
+    let buttons = if payable {
+        format!(
+            r#"<form method="post" action="{path}">
+<input type="hidden" name="OrderTrackingId" value="{id}">
+<button id="pay-mpesa" name="action" value="mpesa">Pay with M-Pesa</button>
+<button id="pay-card" name="action" value="card">Pay with card</button>
+<button id="fail" name="action" value="fail">Fail</button>
+<button id="cancel" name="action" value="cancel">Cancel</button>
+</form>"#,
+            path = attr(PAGE_PATH),
+            id = attr(&id),
+        )
+    } else {
+        format!(
+            r#"<p><a id="back" href="{}">Back to the shop</a></p>"#,
+            attr(&wire::callback_url(order, "CALLBACKURL"))
+        )
+    };
+    let problem = problem.map(|p| format!(r#"<p class="problem" id="problem">{}</p>"#, text(p))).unwrap_or_default();
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pesapal (simulated) – {reference}</title>
+<style>body{{font-family:sans-serif;max-width:32rem;margin:2rem auto}}dt{{font-weight:bold}}button{{margin:.3rem;padding:.5rem 1rem}}.problem{{color:#b00}}</style>
+</head><body>
+<h1>Pesapal payment (simulated)</h1>
+<dl>
+<dt>Merchant reference</dt><dd id="merchant-reference">{reference}</dd>
+<dt>Amount</dt><dd id="amount">{currency} {amount}</dd>
+<dt>Description</dt><dd id="description">{description}</dd>
+</dl>
+<p id="state">{state}</p>
+{problem}
+{buttons}
+</body></html>"#,
+        reference = text(&order.merchant_reference),
+        currency = text(&order.currency),
+        amount = order.amount,
+        description = text(&order.description),
+        state = text(&state),
+    )
+}

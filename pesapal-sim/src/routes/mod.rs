@@ -1,0 +1,14 @@
+//! The simulator's HTTP surface: Pesapal's API, the control API and the hosted payment page.
+
+pub(crate) mod api;
+pub(crate) mod control;
+
+use crate::page;
+use crate::sim::Sim;
+use axum::Router;
+use std::sync::Arc;
+
+/// Every route of the simulator.
+pub(crate) fn app(sim: Arc<Sim>) -> Router {
+    Router::new().merge(api::router(sim.clone())).nest("/_sim", control::router()).merge(page::router()).with_state(sim)
+}

@@ -1,0 +1,603 @@
+//! The simulator's memory: tokens, registered IPNs, orders with Pesapal's state machine,
+//! refunds and recurring charges. Plain data and synchronous transitions; no I/O here.
+
+use crate::error::SimError;
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How the customer paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentMethod {
+    /// M-Pesa (Kenya): `payment_method` "MpesaKE", a phone number as account.
+    #[default]
+    Mpesa,
+    /// A Visa card: `payment_method` "Visa", a masked card number as account.
+    Card,
+}
+
+impl PaymentMethod {
+    /// `payment_method` as GetTransactionStatus reports it.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            PaymentMethod::Mpesa => "MpesaKE",
+            PaymentMethod::Card => "Visa",
+        }
+    }
+}
+
+/// An order's payment state, as GetTransactionStatus's `status_code` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    /// `0` / `INVALID`: not paid yet.
+    Pending,
+    /// `1` / `Completed`.
+    Completed,
+    /// `2` / `Failed`: not final, the customer may pay again.
+    Failed,
+    /// `3` / `Reversed`.
+    Reversed,
+}
+
+impl OrderStatus {
+    /// `status_code`.
+    pub fn code(self) -> i64 {
+        match self {
+            OrderStatus::Pending => 0,
+            OrderStatus::Completed => 1,
+            OrderStatus::Failed => 2,
+            OrderStatus::Reversed => 3,
+        }
+    }
+
+    /// `payment_status_description`.
+    pub fn description(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "INVALID",
+            OrderStatus::Completed => "Completed",
+            OrderStatus::Failed => "Failed",
+            OrderStatus::Reversed => "Reversed",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Failed => "failed",
+            OrderStatus::Reversed => "reversed",
+        }
+    }
+}
+
+/// The HTTP method an IPN URL is called with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum IpnMethod {
+    /// Parameters in the query string.
+    Get,
+    /// Parameters in a JSON body.
+    Post,
+}
+
+/// A registered IPN URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ipn {
+    /// `ipn_id`.
+    pub id: Uuid,
+    /// The merchant's URL.
+    pub url: String,
+    /// How it is called.
+    pub method: IpnMethod,
+    /// When it was registered (virtual clock).
+    pub created_at: DateTime<Utc>,
+}
+
+/// The customer's last payment attempt on an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    /// How.
+    pub method: PaymentMethod,
+    /// Masked card number or phone number.
+    pub account: String,
+    /// The provider's code; empty for a failed attempt.
+    pub confirmation_code: String,
+    /// When (virtual clock).
+    pub at: DateTime<Utc>,
+    /// Why, in words.
+    pub description: String,
+}
+
+/// A subscription's schedule: charges at `start + k·frequency` (k ≥ 1) up to `end`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Schedule {
+    /// First day of the subscription (its first period is the payment on the hosted page).
+    pub start: NaiveDate,
+    /// Last day a charge may fall on.
+    pub end: NaiveDate,
+    /// `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`.
+    pub frequency: String,
+    /// Charges made so far (k of the next charge is `charges + 1`).
+    pub charges: u32,
+}
+
+impl Schedule {
+    /// When charge `k` falls due (midnight UTC), or `None` past the end.
+    pub fn due(&self, k: u32) -> Option<DateTime<Utc>> {
+        let day = match self.frequency.as_str() {
+            "DAILY" => self.start.checked_add_signed(Duration::days(i64::from(k))),
+            "WEEKLY" => self.start.checked_add_signed(Duration::weeks(i64::from(k))),
+            "MONTHLY" => self.start.checked_add_months(Months::new(k)),
+            _ => self.start.checked_add_months(Months::new(k.saturating_mul(12))),
+        }?;
+        (day <= self.end).then(|| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc())).flatten()
+    }
+}
+
+/// What kind of order this is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OrderKind {
+    /// SubmitOrderRequest without `account_number`.
+    OneOff,
+    /// DirectMobileMoneyStk: waits for the customer's phone (a control call approves it).
+    Stk {
+        /// The phone number prompted.
+        msisdn: String,
+    },
+    /// SubmitOrderRequest with `account_number` (and optionally `subscription_details`).
+    Recurring {
+        /// The merchant's account number: the `OrderMerchantReference` of `RECURRING` IPNs.
+        account_number: String,
+        /// When charges fall due; none without `subscription_details`.
+        schedule: Option<Schedule>,
+    },
+    /// One charge of a subscription, made by the simulator on its clock.
+    Charge {
+        /// The subscription's account number.
+        account_number: String,
+        /// The subscription's order.
+        subscription: Uuid,
+        /// Pesapal's id of the recurring payment.
+        correlation_id: i64,
+    },
+}
+
+/// An order and its payment, as the simulator keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Order {
+    /// `order_tracking_id`.
+    pub order_tracking_id: Uuid,
+    /// The merchant's `id`.
+    pub merchant_reference: String,
+    /// Amount asked.
+    pub amount: Decimal,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// The merchant's description.
+    pub description: String,
+    /// Where the browser goes after the payment page.
+    pub callback_url: String,
+    /// Where the browser goes after "Cancel" (the callback URL when absent).
+    pub cancellation_url: Option<String>,
+    /// The IPN notified of changes.
+    pub notification_id: Uuid,
+    /// Payer's first name.
+    pub first_name: Option<String>,
+    /// Payer's last name.
+    pub last_name: Option<String>,
+    /// Payer's phone number.
+    pub phone_number: Option<String>,
+    /// Payer's email address.
+    pub email_address: Option<String>,
+    /// When the order was submitted (virtual clock).
+    pub created_at: DateTime<Utc>,
+    /// Payment state.
+    pub status: OrderStatus,
+    /// Set once by CancelOrder.
+    pub cancelled: bool,
+    /// The last payment attempt.
+    pub payment: Option<Payment>,
+    /// Amount refunded so far.
+    pub refunded: Decimal,
+    /// One-off, STK, recurring or a subscription's charge.
+    #[serde(flatten)]
+    pub kind: OrderKind,
+}
+
+impl Order {
+    /// The `account_number` for recurring orders and their charges.
+    pub fn account_number(&self) -> Option<&str> {
+        match &self.kind {
+            OrderKind::Recurring { account_number, .. } | OrderKind::Charge { account_number, .. } => {
+                Some(account_number)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A refund request accepted by the simulator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refund {
+    /// The refunded order.
+    pub order_tracking_id: Uuid,
+    /// The payment's confirmation code.
+    pub confirmation_code: String,
+    /// Amount asked back.
+    pub amount: Decimal,
+    /// Who asked.
+    pub username: String,
+    /// Why.
+    pub remarks: String,
+    /// When (virtual clock).
+    pub at: DateTime<Utc>,
+}
+
+/// What a state change means for the merchant: an IPN to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Notice {
+    pub order_tracking_id: Uuid,
+    /// The order's reference, or the account number for `RECURRING`.
+    pub merchant_reference: String,
+    /// `IPNCHANGE` or `RECURRING`.
+    pub notification_type: &'static str,
+    pub ipn: Ipn,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    expires_at: DateTime<Utc>,
+    uses: u64,
+}
+
+/// Why a bearer token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenRefusal {
+    Missing,
+    Unknown,
+    Expired,
+    Revoked,
+}
+
+/// Issued bearer tokens. `Debug` shows how many, never the tokens.
+#[derive(Default)]
+struct Tokens(HashMap<String, Token>);
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} tokens [REDACTED]", self.0.len())
+    }
+}
+
+/// Everything the simulator remembers.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    tokens: Tokens,
+    pub tokens_issued: u64,
+    pub tokens_revoked: u64,
+    ipns: Vec<Ipn>,
+    orders: HashMap<Uuid, Order>,
+    order_ids: Vec<Uuid>,
+    pub refunds: Vec<Refund>,
+    next_correlation_id: i64,
+}
+
+fn random_code(len: usize, alphabet: &[u8]) -> String {
+    (0..len).map(|_| char::from(alphabet[fastrand::usize(..alphabet.len())])).collect()
+}
+
+impl State {
+    /// Issues a bearer token valid for `lifetime` from `now`.
+    pub fn issue_token(&mut self, now: DateTime<Utc>, lifetime: Duration) -> (String, DateTime<Utc>) {
+        let token =
+            format!("sim.{}.{}", Uuid::new_v4().simple(), random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
+        let expires_at = now + lifetime;
+        self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
+        self.tokens_issued += 1;
+        (token, expires_at)
+    }
+
+    /// Checks a bearer token and counts its use; `revoke_after` uses revoke it.
+    pub fn use_token(
+        &mut self,
+        token: Option<&str>,
+        now: DateTime<Utc>,
+        revoke_after: Option<u64>,
+    ) -> Result<(), TokenRefusal> {
+        let token = token.ok_or(TokenRefusal::Missing)?;
+        let record = self.tokens.0.get_mut(token).ok_or(TokenRefusal::Unknown)?;
+        if now >= record.expires_at {
+            return Err(TokenRefusal::Expired);
+        }
+        if revoke_after.is_some_and(|n| record.uses >= n) {
+            self.tokens.0.remove(token);
+            self.tokens_revoked += 1;
+            return Err(TokenRefusal::Revoked);
+        }
+        record.uses += 1;
+        Ok(())
+    }
+
+    /// Registers an IPN URL; the same URL and method registered again keeps its id.
+    pub fn register_ipn(&mut self, url: String, method: IpnMethod, now: DateTime<Utc>) -> Ipn {
+        if let Some(existing) = self.ipns.iter().find(|i| i.url == url && i.method == method) {
+            return existing.clone();
+        }
+        let ipn = Ipn { id: Uuid::new_v4(), url, method, created_at: now };
+        self.ipns.push(ipn.clone());
+        ipn
+    }
+
+    /// Every registered IPN, oldest first.
+    pub fn ipns(&self) -> &[Ipn] {
+        &self.ipns
+    }
+
+    fn ipn(&self, id: Uuid) -> Option<&Ipn> {
+        self.ipns.iter().find(|i| i.id == id)
+    }
+
+    /// Stores a new order after checking that its IPN exists.
+    pub fn add_order(&mut self, order: Order) -> Result<Order, SimError> {
+        if self.ipn(order.notification_id).is_none() {
+            return Err(SimError::UnknownIpn(order.notification_id));
+        }
+        self.order_ids.push(order.order_tracking_id);
+        self.orders.insert(order.order_tracking_id, order.clone());
+        Ok(order)
+    }
+
+    /// One order.
+    pub fn order(&self, id: Uuid) -> Result<&Order, SimError> {
+        self.orders.get(&id).ok_or(SimError::UnknownOrder(id))
+    }
+
+    fn order_mut(&mut self, id: Uuid) -> Result<&mut Order, SimError> {
+        self.orders.get_mut(&id).ok_or(SimError::UnknownOrder(id))
+    }
+
+    /// Every order, oldest first.
+    pub fn orders(&self) -> Vec<Order> {
+        self.order_ids.iter().filter_map(|id| self.orders.get(id)).cloned().collect()
+    }
+
+    fn notice(&self, order: &Order, notification_type: &'static str) -> Option<Notice> {
+        let merchant_reference = match (&order.kind, notification_type) {
+            (OrderKind::Charge { account_number, .. }, _) => account_number.clone(),
+            _ => order.merchant_reference.clone(),
+        };
+        Some(Notice {
+            order_tracking_id: order.order_tracking_id,
+            merchant_reference,
+            notification_type,
+            ipn: self.ipn(order.notification_id)?.clone(),
+        })
+    }
+
+    /// The customer pays: pending or failed → completed, with a new confirmation code.
+    pub fn pay(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        let order = self.order_mut(id)?;
+        if order.cancelled {
+            return Err(SimError::OrderCancelled);
+        }
+        if !matches!(order.status, OrderStatus::Pending | OrderStatus::Failed) {
+            return Err(SimError::InvalidTransition { action: "pay", status: order.status.name() });
+        }
+        let (account, code) = match method {
+            PaymentMethod::Mpesa => {
+                let phone = match &order.kind {
+                    OrderKind::Stk { msisdn } => msisdn.clone(),
+                    _ => order.phone_number.clone().unwrap_or_else(|| "254700000000".into()),
+                };
+                (mask_phone(&phone), random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+            }
+            PaymentMethod::Card => ("476173******0010".to_owned(), random_code(16, b"0123456789")),
+        };
+        order.status = OrderStatus::Completed;
+        if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
+            // Periods that passed before the first payment are not charged.
+            while schedule.due(schedule.charges + 1).is_some_and(|due| due <= now) {
+                schedule.charges += 1;
+            }
+        }
+        order.payment = Some(Payment {
+            method,
+            account,
+            confirmation_code: code,
+            at: now,
+            description: "Payment successful".into(),
+        });
+        let order = order.clone();
+        Ok(self.notice(&order, "IPNCHANGE"))
+    }
+
+    /// The payment attempt fails: pending or failed → failed.
+    pub fn fail(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        let order = self.order_mut(id)?;
+        if order.cancelled {
+            return Err(SimError::OrderCancelled);
+        }
+        if !matches!(order.status, OrderStatus::Pending | OrderStatus::Failed) {
+            return Err(SimError::InvalidTransition { action: "fail", status: order.status.name() });
+        }
+        order.status = OrderStatus::Failed;
+        order.payment = Some(Payment {
+            method,
+            account: String::new(),
+            confirmation_code: String::new(),
+            at: now,
+            description: "Unable to Authorize Transaction.Kindly contact your bank for assistance".into(),
+        });
+        let order = order.clone();
+        Ok(self.notice(&order, "IPNCHANGE"))
+    }
+
+    /// The payment is reversed: completed → reversed.
+    pub fn reverse(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        let order = self.order_mut(id)?;
+        if order.status != OrderStatus::Completed {
+            return Err(SimError::InvalidTransition { action: "reverse", status: order.status.name() });
+        }
+        order.status = OrderStatus::Reversed;
+        if let Some(payment) = &mut order.payment {
+            payment.description = "Payment reversed".into();
+            payment.at = now;
+        }
+        let order = order.clone();
+        Ok(self.notice(&order, "IPNCHANGE"))
+    }
+
+    /// CancelOrder: only pending or failed orders, only once.
+    pub fn cancel(&mut self, id: Uuid) -> Result<(), SimError> {
+        let order = self.order_mut(id)?;
+        if order.cancelled {
+            return Err(SimError::AlreadyCancelled);
+        }
+        if !matches!(order.status, OrderStatus::Pending | OrderStatus::Failed) {
+            return Err(SimError::NotCancellable);
+        }
+        order.cancelled = true;
+        Ok(())
+    }
+
+    /// RefundRequest: a completed payment's code, at most what is left of the amount paid.
+    pub fn refund(
+        &mut self,
+        confirmation_code: &str,
+        amount: Decimal,
+        username: String,
+        remarks: String,
+        now: DateTime<Utc>,
+    ) -> Result<Refund, SimError> {
+        if amount <= Decimal::ZERO {
+            return Err(SimError::InvalidRequest("amount must be positive".into()));
+        }
+        let order = self
+            .orders
+            .values_mut()
+            .find(|o| {
+                o.status == OrderStatus::Completed
+                    && o.payment.as_ref().is_some_and(|p| p.confirmation_code == confirmation_code.trim())
+            })
+            .ok_or_else(|| SimError::UnknownConfirmationCode(confirmation_code.to_owned()))?;
+        if order.refunded + amount > order.amount {
+            return Err(SimError::RefundTooLarge);
+        }
+        order.refunded += amount;
+        let refund = Refund {
+            order_tracking_id: order.order_tracking_id,
+            confirmation_code: confirmation_code.trim().to_owned(),
+            amount,
+            username,
+            remarks,
+            at: now,
+        };
+        self.refunds.push(refund.clone());
+        Ok(refund)
+    }
+
+    /// Makes every subscription charge due by `now`: each is a new completed order that sends a
+    /// `RECURRING` IPN. Only subscriptions whose first payment completed are charged.
+    pub fn charge_due(&mut self, now: DateTime<Utc>) -> Vec<Notice> {
+        let mut charges = Vec::new();
+        for id in self.order_ids.clone() {
+            let Some(order) = self.orders.get_mut(&id) else { continue };
+            if order.status != OrderStatus::Completed {
+                continue;
+            }
+            let OrderKind::Recurring { account_number, schedule: Some(schedule) } = &mut order.kind else {
+                continue;
+            };
+            let account_number = account_number.clone();
+            let mut dues = Vec::new();
+            while let Some(due) = schedule.due(schedule.charges + 1) {
+                if due > now {
+                    break;
+                }
+                schedule.charges += 1;
+                dues.push(due);
+            }
+            for due in dues {
+                charges.push((order.clone(), account_number.clone(), due));
+            }
+        }
+        let mut notices = Vec::new();
+        for (parent, account_number, due) in charges {
+            self.next_correlation_id += 1;
+            let charge = Order {
+                order_tracking_id: Uuid::new_v4(),
+                created_at: due,
+                status: OrderStatus::Completed,
+                cancelled: false,
+                payment: Some(Payment {
+                    method: parent.payment.as_ref().map_or(PaymentMethod::Card, |p| p.method),
+                    account: parent.payment.as_ref().map(|p| p.account.clone()).unwrap_or_default(),
+                    confirmation_code: random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+                    at: due,
+                    description: "Recurring payment successful".into(),
+                }),
+                refunded: Decimal::ZERO,
+                kind: OrderKind::Charge {
+                    account_number,
+                    subscription: parent.order_tracking_id,
+                    correlation_id: 100_000 + self.next_correlation_id,
+                },
+                ..parent
+            };
+            self.order_ids.push(charge.order_tracking_id);
+            self.orders.insert(charge.order_tracking_id, charge.clone());
+            notices.extend(self.notice(&charge, "RECURRING"));
+        }
+        notices
+    }
+}
+
+/// `254712345678` → `2547******78`.
+fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().collect();
+    if digits.len() <= 6 {
+        return phone.to_owned();
+    }
+    let keep_start = 4.min(digits.len());
+    let keep_end = 2;
+    digits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < keep_start || i >= digits.len() - keep_end { *c } else { '*' })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule(frequency: &str) -> Schedule {
+        Schedule {
+            start: NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
+            end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            frequency: frequency.into(),
+            charges: 0,
+        }
+    }
+
+    #[test]
+    fn charges_fall_due_by_frequency_until_the_end() {
+        assert_eq!(schedule("DAILY").due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 1).unwrap());
+        assert_eq!(schedule("WEEKLY").due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 7).unwrap());
+        assert_eq!(schedule("MONTHLY").due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 28).unwrap());
+        assert!(schedule("MONTHLY").due(11).is_some());
+        assert_eq!(schedule("MONTHLY").due(12), None);
+        assert_eq!(schedule("YEARLY").due(1), None);
+    }
+
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(mask_phone("254712345678"), "2547******78");
+        assert_eq!(mask_phone("0712"), "0712");
+    }
+}

@@ -1,0 +1,181 @@
+//! The checkout in a real browser: headless Chromium driven through chromedriver (WebDriver,
+//! with `fantoccini`). Shop → Buy → the simulator's payment page → Pay → the shop shows "paid";
+//! then Fail and Pay again on one order. A screenshot of each page goes to
+//! `target/browser-screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
+//! test fails and says how to install them; set `PESAPAL_SKIP_BROWSER_TEST=1` to skip it
+//! deliberately on a machine without a browser.
+
+#[path = "../examples/checkout/shop.rs"]
+#[allow(dead_code, reason = "the example uses more of the shop than this test")]
+mod shop;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use pesapal_api::{Credentials, Pesapal};
+use pesapal_sim::Simulator;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Bounds on a hung browser, never a measured time.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Kills chromedriver (and so the browser) when the test ends, passed or not.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn program(env: &str, default: &str) -> PathBuf {
+    std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from)
+}
+
+async fn start_driver() -> (Driver, String) {
+    let chromedriver = program("CHROMEDRIVER", CHROMEDRIVER);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", chromedriver.display()));
+    let driver = Driver(child);
+    let url = format!("http://127.0.0.1:{port}");
+    let ready = tokio::time::timeout(WAIT, async {
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(ready.is_ok(), "chromedriver did not start listening on {url}");
+    (driver, url)
+}
+
+async fn browser(webdriver: &str, profile: &Path) -> Client {
+    let chromium = program("CHROMIUM", CHROMIUM);
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1024,800",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect::<Vec<_>>();
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {"binary": chromium, "args": args},
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector).capabilities(capabilities).connect(webdriver).await.expect("a WebDriver session")
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
+    let dir = target.join("browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn click(client: &Client, css: &str) {
+    client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn flows(client: &Client, shop_url: &str, sim: &Simulator) {
+    // Shop → Buy → payment page → Pay with M-Pesa → paid.
+    client.goto(shop_url).await.unwrap();
+    assert_eq!(text_of(client, "#product").await, shop::PRODUCT);
+    screenshot(client, "01-shop").await;
+    click(client, "#buy").await;
+    assert!(text_of(client, "h1").await.contains("Pesapal"));
+    assert_eq!(text_of(client, "#merchant-reference").await, "SHOP-1001");
+    assert_eq!(text_of(client, "#amount").await, "KES 1500.00");
+    assert_eq!(text_of(client, "#description").await, shop::PRODUCT);
+    screenshot(client, "02-payment-page").await;
+    click(client, "#pay-mpesa").await;
+    assert_eq!(text_of(client, "#status").await, "paid");
+    assert!(!text_of(client, "#confirmation-code").await.is_empty());
+    screenshot(client, "03-paid").await;
+
+    // Fail, then pay on the same order.
+    client.goto(shop_url).await.unwrap();
+    click(client, "#buy").await;
+    assert_eq!(text_of(client, "#merchant-reference").await, "SHOP-1002");
+    click(client, "#fail").await;
+    assert_eq!(text_of(client, "#status").await, "payment failed");
+    screenshot(client, "04-failed").await;
+    click(client, "#pay").await;
+    assert!(text_of(client, "#state").await.contains("failed"));
+    screenshot(client, "05-payment-page-after-failure").await;
+    click(client, "#pay-card").await;
+    assert_eq!(text_of(client, "#status").await, "paid");
+    assert_eq!(text_of(client, "#reference").await, "SHOP-1002");
+    screenshot(client, "06-paid-after-failure").await;
+
+    // Each state change was notified, and the shop acknowledged: 1 + 2 deliveries.
+    let deliveries = sim.wait_for_deliveries(3, WAIT, |d| d.acknowledged).await.expect("IPNs acknowledged");
+    assert_eq!(deliveries.len(), 3);
+}
+
+#[tokio::test]
+async fn checkout_in_headless_chromium() {
+    if std::env::var_os("PESAPAL_SKIP_BROWSER_TEST").is_some() {
+        eprintln!("PESAPAL_SKIP_BROWSER_TEST is set: browser test skipped");
+        return;
+    }
+    for (env, default) in [("CHROMIUM", CHROMIUM), ("CHROMEDRIVER", CHROMEDRIVER)] {
+        let path = program(env, default);
+        assert!(
+            path.exists(),
+            "{} not found: install Debian's browser with `apt-get install -y chromium chromium-driver` \
+             (or set {env}; PESAPAL_SKIP_BROWSER_TEST=1 skips this test)",
+            path.display()
+        );
+    }
+    let sim = Simulator::start().await.unwrap();
+    let pesapal = Pesapal::builder()
+        .credentials(Credentials::new(sim.consumer_key(), sim.consumer_secret()))
+        .base_url(sim.base_url())
+        .build()
+        .unwrap();
+    let shop = shop::start(pesapal, 0, None).await.unwrap();
+    let (_driver, webdriver) = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&webdriver, profile.path()).await;
+    // Run the flows in a task so that the session is closed even when an assertion fails.
+    let result = {
+        let (client, url) = (client.clone(), format!("{}/", shop.url));
+        let sim = std::sync::Arc::new(sim);
+        tokio::spawn(async move { flows(&client, &url, &sim).await }).await
+    };
+    let _ = client.close().await;
+    if let Err(failure) = result {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}

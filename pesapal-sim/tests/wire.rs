@@ -1,0 +1,311 @@
+//! Raw HTTP against the simulator: Pesapal's real-world shapes, error answers, the control API
+//! and the hosted payment page, as any client (curl) sees them.
+
+use pesapal_sim::Simulator;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct Raw {
+    sim: Simulator,
+    http: reqwest::Client,
+}
+
+impl Raw {
+    async fn new() -> Raw {
+        // Starting the simulator installs the rustls crypto provider reqwest needs.
+        let sim = Simulator::start().await.unwrap();
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Raw { sim, http }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.base_url())
+    }
+
+    async fn token(&self) -> String {
+        let body = json!({"consumer_key": self.sim.consumer_key(), "consumer_secret": self.sim.consumer_secret()});
+        let answer: Value =
+            self.http.post(self.url("/api/Auth/RequestToken")).json(&body).send().await.unwrap().json().await.unwrap();
+        answer["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn post(&self, path: &str, token: &str, body: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, String) {
+        let response = self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    async fn ipn(&self, token: &str) -> String {
+        let (_, ipn) = self
+            .post(
+                "/api/URLSetup/RegisterIPN",
+                token,
+                r#"{"url":"http://127.0.0.1:9/ipn","ipn_notification_type":"GET"}"#,
+            )
+            .await;
+        ipn["ipn_id"].as_str().unwrap().to_owned()
+    }
+
+    async fn order(&self, token: &str, ipn: &str) -> String {
+        let body = json!({
+            "id": "RAW-1", "currency": "KES", "amount": "100.00", "description": "raw",
+            "callback_url": "http://127.0.0.1:9/cb?session=7", "notification_id": ipn,
+            "billing_address": {"email_address": "a@b.c"}
+        });
+        let (_, order) = self.post("/api/Transactions/SubmitOrderRequest", token, &body.to_string()).await;
+        order["order_tracking_id"].as_str().unwrap().to_owned()
+    }
+}
+
+fn seven_digit_utc(text: &str) -> bool {
+    regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$").unwrap().is_match(text)
+}
+
+#[tokio::test]
+async fn token_shapes() {
+    let raw = Raw::new().await;
+    let body = json!({"consumer_key": raw.sim.consumer_key(), "consumer_secret": raw.sim.consumer_secret()});
+    let good: Value =
+        raw.http.post(raw.url("/api/Auth/RequestToken")).json(&body).send().await.unwrap().json().await.unwrap();
+    assert_eq!(good["status"], "200");
+    assert_eq!(good["error"], Value::Null);
+    assert!(seven_digit_utc(good["expiryDate"].as_str().unwrap()), "{good}");
+
+    let bad = json!({"consumer_key": raw.sim.consumer_key(), "consumer_secret": "nope"});
+    let response = raw.http.post(raw.url("/api/Auth/RequestToken")).json(&bad).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let refused: Value = response.json().await.unwrap();
+    assert_eq!(refused["status"], "500");
+    assert_eq!(refused["token"], Value::Null);
+    assert_eq!(refused["error"]["code"], "invalid_consumer_key_or_secret_provided");
+
+    let response = raw.http.post(raw.url("/api/Auth/RequestToken")).body("{not json").send().await.unwrap();
+    let refused: Value = response.json().await.unwrap();
+    assert_eq!(refused["error"]["code"], "invalid_api_request_parameters");
+}
+
+#[tokio::test]
+async fn a_bad_bearer_token_is_401_without_status() {
+    let raw = Raw::new().await;
+    for token in ["", "forged"] {
+        let (status, body) = raw.get("/api/URLSetup/GetIpnList", token).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert!(body.get("status").is_none(), "{body}");
+        assert_eq!(body["error"]["code"], "invalid_api_credentials_provided");
+    }
+}
+
+#[tokio::test]
+async fn submit_errors_have_pesapal_shapes() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let base = json!({
+        "id": "E-1", "currency": "KES", "amount": 10, "description": "d",
+        "callback_url": "http://127.0.0.1:9/cb", "notification_id": ipn,
+    });
+
+    let (status, no_billing) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &base.to_string()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(no_billing["status"], "500");
+    assert_eq!(no_billing["order_tracking_id"], "00000000-0000-0000-0000-000000000000");
+    assert_eq!(no_billing["merchant_reference"], Value::Null);
+    assert_eq!(no_billing["redirect_url"], Value::Null);
+    assert_eq!(no_billing["error"]["code"], "missing_mandatory_billing_address");
+    assert_eq!(no_billing["error"]["error_type"], "api_error");
+
+    let mut empty_billing = base.clone();
+    empty_billing["billing_address"] = json!({"first_name": "J"});
+    let (_, answer) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &empty_billing.to_string()).await;
+    assert_eq!(answer["error"]["code"], "missing_mandatory_billing_address");
+
+    let mut bad_amount = base.clone();
+    bad_amount["billing_address"] = json!({"phone_number": "0723000000"});
+    bad_amount["amount"] = json!("ten");
+    let (_, answer) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &bad_amount.to_string()).await;
+    assert_eq!(answer["error"]["code"], "invalid_api_request_parameters");
+
+    let (_, answer) = raw.post("/api/Transactions/SubmitOrderRequest", &token, "[1,2").await;
+    assert_eq!(answer["error"]["code"], "invalid_api_request_parameters");
+
+    let (_, answer) = raw.post("/api/Transactions/CancelOrder", &token, r#"{"order_tracking_id":"x"}"#).await;
+    assert_eq!(answer["status"], "500");
+    assert_eq!(answer["error"]["code"], "invalid_api_request_parameters");
+
+    let (_, answer) = raw.get("/api/Transactions/GetTransactionStatus?orderTrackingId=nope", &token).await;
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["error"]["code"], "invalid_api_request_parameters");
+}
+
+#[tokio::test]
+async fn status_shapes_pending_then_completed() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let id = raw.order(&token, &ipn).await;
+    let path = format!("/api/Transactions/GetTransactionStatus?orderTrackingId={id}");
+
+    let (status, pending) = raw.get(&path, &token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pending.contains(r#""amount":100.00"#), "amounts are numbers with their scale: {pending}");
+    let pending: Value = serde_json::from_str(&pending).unwrap();
+    assert_eq!(pending["status"], "500");
+    assert_eq!(pending["status_code"], 0);
+    assert_eq!(pending["payment_status_description"], "INVALID");
+    assert_eq!(pending["error"]["code"], "payment_details_not_found");
+
+    // The control API, as curl would drive it.
+    let paid: Value = raw
+        .http
+        .post(raw.url(&format!("/_sim/orders/{id}/pay")))
+        .json(&json!({"method": "card"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paid["status"], "completed");
+
+    let (_, completed) = raw.get(&path.to_ascii_lowercase().replace(&id.to_ascii_lowercase(), &id), &token).await;
+    let completed: Value = serde_json::from_str(&completed).unwrap();
+    assert_eq!(completed["status"], "200");
+    assert_eq!(completed["status_code"], 1);
+    assert_eq!(completed["payment_status_description"], "Completed");
+    assert_eq!(
+        completed["error"],
+        json!({"error_type": null, "code": null, "message": null, "call_back_url": null}),
+        "success carries an all-null error object"
+    );
+    let created = completed["created_date"].as_str().unwrap();
+    assert!(
+        regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$").unwrap().is_match(created),
+        "offset-less East Africa time: {created}"
+    );
+    assert_eq!(completed["payment_method"], "Visa");
+    assert!(!completed["confirmation_code"].as_str().unwrap().is_empty());
+
+    let conflict = raw.http.post(raw.url(&format!("/_sim/orders/{id}/pay"))).send().await.unwrap();
+    assert_eq!(conflict.status(), StatusCode::CONFLICT);
+    let missing = raw.http.post(raw.url(&format!("/_sim/orders/{}/pay", uuid::Uuid::nil()))).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn ipn_list_and_registration_shapes() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let (_, registered) = raw
+        .post("/api/URLSetup/RegisterIPN", &token, r#"{"url":"http://127.0.0.1:9/ipn","ipn_notification_type":"POST"}"#)
+        .await;
+    assert_eq!(registered["status"], "200");
+    assert_eq!(registered["ipn_notification_type_description"], "POST");
+    assert!(seven_digit_utc(registered["created_date"].as_str().unwrap()));
+    let (_, refused) =
+        raw.post("/api/URLSetup/RegisterIPN", &token, r#"{"url":"not a url","ipn_notification_type":"GET"}"#).await;
+    assert_eq!(refused["error"]["code"], "invalid_api_request_parameters");
+    let (_, list) = raw.get("/api/URLSetup/GetIpnList", &token).await;
+    let list: Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["ipn_id"], registered["ipn_id"]);
+}
+
+#[tokio::test]
+async fn the_hosted_payment_page_pays_and_returns_to_the_callback() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let id = raw.order(&token, &ipn).await;
+    let page_url = raw.sim.payment_page_url(id.parse().unwrap());
+
+    let page = raw.http.get(&page_url).send().await.unwrap().text().await.unwrap();
+    for expected in ["RAW-1", "KES", "100.00", "raw", "Pay with M-Pesa", "Pay with card", "Fail", "Cancel"] {
+        assert!(page.contains(expected), "{expected:?} missing from the page");
+    }
+
+    let form = [("OrderTrackingId", id.as_str()), ("action", "fail")];
+    let failed = raw.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(failed.status(), StatusCode::SEE_OTHER);
+    let form = [("OrderTrackingId", id.as_str()), ("action", "mpesa")];
+    let paid = raw.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(paid.status(), StatusCode::SEE_OTHER);
+    let location = url::Url::parse(paid.headers()["location"].to_str().unwrap()).unwrap();
+    let query: Vec<(String, String)> = location.query_pairs().into_owned().collect();
+    assert_eq!(location.path(), "/cb");
+    assert_eq!(
+        query,
+        vec![
+            ("session".into(), "7".into()),
+            ("OrderTrackingId".into(), id.clone()),
+            ("OrderMerchantReference".into(), "RAW-1".into()),
+            ("OrderNotificationType".into(), "CALLBACKURL".into()),
+        ]
+    );
+    let again = raw.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT, "a paid order cannot be paid again");
+    let unknown = raw.http.get(raw.sim.payment_page_url(uuid::Uuid::new_v4())).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn control_api_clock_faults_reset() {
+    let raw = Raw::new().await;
+    let advanced: Value = raw
+        .http
+        .post(raw.url("/_sim/clock/advance"))
+        .json(&json!({"seconds": 3600}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(advanced["charges"], json!([]));
+    let put = raw.http.put(raw.url("/_sim/faults")).json(&json!({"latency_ms": 1})).send().await.unwrap();
+    assert_eq!(put.status(), StatusCode::OK);
+    let faults: Value = raw.http.get(raw.url("/_sim/faults")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(faults["faults"]["latency_ms"], 1);
+    let bad = raw.http.put(raw.url("/_sim/faults")).body("{oops").send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    raw.http.post(raw.url("/_sim/reset")).send().await.unwrap();
+    let clock: Value = raw.http.get(raw.url("/_sim/clock")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(clock["offset_seconds"], 0);
+    let deliveries: Value = raw.http.get(raw.url("/_sim/ipn/deliveries")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(deliveries, json!([]));
+}
+
+#[tokio::test]
+async fn cancel_on_the_page_returns_to_the_cancellation_url_and_leaves_the_order_pending() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let body = json!({
+        "id": "RAW-CANCEL", "currency": "KES", "amount": 5, "description": "d",
+        "callback_url": "http://127.0.0.1:9/cb", "cancellation_url": "http://127.0.0.1:9/cancelled",
+        "notification_id": ipn, "billing_address": {"phone_number": "0723000000"}
+    });
+    let (_, order) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &body.to_string()).await;
+    let id = order["order_tracking_id"].as_str().unwrap().to_owned();
+    let form = [("OrderTrackingId", id.as_str()), ("action", "cancel")];
+    let page_url = raw.sim.payment_page_url(id.parse().unwrap());
+    let cancelled = raw.http.post(&page_url).form(&form).send().await.unwrap();
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let location = cancelled.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("http://127.0.0.1:9/cancelled?OrderTrackingId="), "{location}");
+    let order = raw.sim.order(id.parse().unwrap()).unwrap();
+    assert_eq!(order.status, pesapal_sim::OrderStatus::Pending);
+    assert!(raw.sim.deliveries().is_empty(), "nothing changed, nothing notified");
+}
