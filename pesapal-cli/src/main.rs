@@ -113,16 +113,21 @@ impl CliError {
                         code: rejection.code.clone(),
                         ..base("rejected", error.to_string(), EXIT_REJECTED)
                     },
-                    E::Transport { sent, .. } => ErrorOutput {
-                        outcome_unknown: *sent == Sent::MaybeSent,
-                        hint: if *sent == Sent::MaybeSent { unknown_hint(check) } else { None },
+                    E::Transport { sent, operation, .. } => ErrorOutput {
+                        outcome_unknown: *sent == Sent::MaybeSent && *operation != "RequestToken",
+                        hint: if *sent == Sent::MaybeSent && *operation != "RequestToken" {
+                            unknown_hint(check)
+                        } else {
+                            None
+                        },
                         ..base("transport", error.to_string(), EXIT_TRANSPORT)
                     },
-                    E::Decode { .. } => ErrorOutput {
+                    E::Decode { operation, .. } if *operation != "RequestToken" => ErrorOutput {
                         outcome_unknown: check.is_some(),
                         hint: unknown_hint(check),
                         ..base("decode", error.to_string(), EXIT_TRANSPORT)
                     },
+                    E::Decode { .. } => base("decode", error.to_string(), EXIT_TRANSPORT),
                     _ => base("error", error.to_string(), EXIT_TRANSPORT),
                 }
             }
@@ -321,9 +326,6 @@ async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
 /// Builds the order, listing every violation (the CLI's and the SDK's) at once.
 fn build_order(args: &cli::SubmitArgs) -> Result<OrderRequest, CliError> {
     let mut own = Vec::new();
-    if args.email.is_none() && args.phone.is_none() {
-        own.push(Violation { field: "billing_address".into(), problem: "give --email or --phone (or both)".into() });
-    }
     let schedule = [args.start.is_some(), args.end.is_some(), args.frequency.is_some()];
     let subscription = match (args.start, args.end, args.frequency) {
         (Some(start), Some(end), Some(frequency)) => Some(Subscription {
@@ -375,11 +377,7 @@ fn build_order(args: &cli::SubmitArgs) -> Result<OrderRequest, CliError> {
         Ok(order) if errors.violations.is_empty() => Ok(order),
         Ok(_) => Err(CliError::Invalid(errors)),
         Err(pesapal_api::Error::InvalidInput(sdk)) => {
-            let ours_on_billing = errors.violations.iter().any(|v| v.field == "billing_address");
-            errors.violations.extend(sdk.violations.into_iter().filter(|v| {
-                // The SDK's "email or phone" rule repeats ours.
-                !(ours_on_billing && v.field.starts_with("billing_address") && !v.field.contains('.'))
-            }));
+            errors.violations.extend(sdk.violations);
             Err(CliError::Invalid(errors))
         }
         Err(other) => Err(other.into()),
