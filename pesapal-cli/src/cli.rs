@@ -192,6 +192,9 @@ pub struct RefundArgs {
     /// Why.
     #[arg(long)]
     pub remarks: String,
+    /// The payment's currency, e.g. KES: only to show the amount (RefundRequest carries none).
+    #[arg(long)]
+    pub currency: Option<String>,
     /// Do not ask for confirmation on live.
     #[arg(long)]
     pub yes: bool,

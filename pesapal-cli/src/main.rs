@@ -8,8 +8,8 @@ use clap::{CommandFactory, Parser};
 use cli::{CancelArgs, Cli, Command, EnvName, FrequencyName, IpnCommand, MethodName, OrderCommand, RefundArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use output::{
-    CancelOutput, ErrorDocument, ErrorOutput, IpnListOutput, IpnOutput, Money, OrderOutput, RefundOutput,
-    StatusOutput, TokenOutput, ViolationOutput,
+    CancelOutput, ErrorDocument, ErrorOutput, IpnListOutput, IpnOutput, Money, OrderOutput, RefundOutput, StatusOutput,
+    TokenOutput, ViolationOutput,
 };
 use pesapal_api::{
     BillingAddress, Credentials, Environment, Frequency, IpnMethod, OrderRequest, Pesapal, RefundRequest, Sent,
@@ -151,10 +151,11 @@ impl Context {
         let (key, secret) = match (key, secret) {
             (Some(key), Some(secret)) => (key, secret),
             (key, secret) => {
-                let missing: Vec<&str> = [("PESAPAL_CONSUMER_KEY", key.is_none()), ("PESAPAL_CONSUMER_SECRET", secret.is_none())]
-                    .into_iter()
-                    .filter_map(|(name, missing)| missing.then_some(name))
-                    .collect();
+                let missing: Vec<&str> =
+                    [("PESAPAL_CONSUMER_KEY", key.is_none()), ("PESAPAL_CONSUMER_SECRET", secret.is_none())]
+                        .into_iter()
+                        .filter_map(|(name, missing)| missing.then_some(name))
+                        .collect();
                 return Err(CliError::Config(format!("missing configuration: {} not set", missing.join(" and "))));
             }
         };
@@ -445,12 +446,13 @@ async fn refund(ctx: &Context, args: RefundArgs) -> Result<(), CliError> {
             pesapal_api::Error::InvalidInput(errors) => CliError::Invalid(errors),
             other => other.into(),
         })?;
-    let amount = Money::new(args.amount, None);
+    let amount = Money::new(args.amount, args.currency.clone().map(|c| c.trim().to_ascii_uppercase()));
     ctx.confirm(&format!("refund {amount} of payment {}", args.confirmation_code), args.yes)?;
     let pesapal = ctx.client()?;
-    let ack = pesapal.refund(&request).await.map_err(|e| {
-        CliError::payment(e, "check `pesapal status TRACKING_ID` and the merchant dashboard's refunds")
-    })?;
+    let ack = pesapal
+        .refund(&request)
+        .await
+        .map_err(|e| CliError::payment(e, "check `pesapal status TRACKING_ID` and the merchant dashboard's refunds"))?;
     ctx.print(&RefundOutput { confirmation_code: args.confirmation_code, amount, message: ack.message })
 }
 

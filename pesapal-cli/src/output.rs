@@ -248,7 +248,7 @@ impl fmt::Display for StatusOutput {
             writeln!(f, "Timed out waiting for a final status.")?;
         }
         let mut row = |label: &str, value: &Option<String>| match value {
-            Some(value) => writeln!(f, "  {label:<18}{value}"),
+            Some(value) => writeln!(f, "  {label:<20}{value}"),
             None => Ok(()),
         };
         row("Amount:", &self.amount.as_ref().map(ToString::to_string))?;

@@ -250,7 +250,18 @@ fn status_wait_on_a_final_payment_returns_at_once_human() {
 fn refund_human_and_json() {
     let env = env();
     let (_, code) = env.paid("CLI-REFUND-1");
-    let args = ["refund", &code, "--amount", "1000", "--username", "jane.ops", "--remarks", "Customer returned it"];
+    let args = [
+        "refund",
+        &code,
+        "--amount",
+        "1000",
+        "--currency",
+        "KES",
+        "--username",
+        "jane.ops",
+        "--remarks",
+        "Customer returned it",
+    ];
     let human = env.run(&args);
     assert_eq!(human.code, 0, "{}", human.stderr);
     insta::assert_snapshot!("refund_human", human.stdout.replace(&code, "[CODE]"));
@@ -387,10 +398,13 @@ fn transport_failure_exits_3() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = Command::new(BIN);
     clear_env(&mut cmd);
-    let out = run(cmd
-        .env("PESAPAL_CONSUMER_KEY", "key")
-        .env("PESAPAL_CONSUMER_SECRET", "secret")
-        .args(["--base-url", &format!("http://127.0.0.1:{port}"), "--json", "ipn", "list"]));
+    let out = run(cmd.env("PESAPAL_CONSUMER_KEY", "key").env("PESAPAL_CONSUMER_SECRET", "secret").args([
+        "--base-url",
+        &format!("http://127.0.0.1:{port}"),
+        "--json",
+        "ipn",
+        "list",
+    ]));
     assert_eq!(out.code, 3, "{}", out.stdout);
     let doc = json(&out.stdout);
     assert_eq!(doc["error"]["kind"], "transport");
@@ -408,7 +422,8 @@ fn live_refund_and_cancel_refuse_without_a_terminal() {
     assert_eq!(out.code, 2);
     insta::assert_snapshot!("live_cancel_refused_stderr", out.stderr);
 
-    let refund = [&live[..], &["--json", "refund", "CODE1", "--amount", "10", "--username", "u", "--remarks", "r"]].concat();
+    let refund =
+        [&live[..], &["--json", "refund", "CODE1", "--amount", "10", "--username", "u", "--remarks", "r"]].concat();
     let mut cmd = Command::new(BIN);
     clear_env(&mut cmd);
     let out = run(cmd.args(&refund).write_stdin(""));
@@ -418,7 +433,10 @@ fn live_refund_and_cancel_refuse_without_a_terminal() {
     // PESAPAL_ENVIRONMENT=live counts too.
     let mut cmd = Command::new(BIN);
     clear_env(&mut cmd);
-    let out = run(cmd.env("PESAPAL_ENVIRONMENT", "LIVE").args(["cancel", "5b1c4a3e-2f6d-4e8a-9c7b-1a2b3c4d5e6f"]).write_stdin(""));
+    let out = run(cmd
+        .env("PESAPAL_ENVIRONMENT", "LIVE")
+        .args(["cancel", "5b1c4a3e-2f6d-4e8a-9c7b-1a2b3c4d5e6f"])
+        .write_stdin(""));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("refusing"), "{}", out.stderr);
 
@@ -438,4 +456,80 @@ fn verbose_shows_tracing_on_stderr_without_secrets() {
     assert!(!out.stderr.is_empty(), "tracing goes to stderr");
     assert!(!out.stderr.contains(env.sim.consumer_secret()));
     assert!(!out.stdout.contains("DEBUG") && !out.stdout.contains("TRACE"));
+}
+
+/// A loopback server that issues tokens and then closes the connection on any other request
+/// after reading it: the outcome of that request is unknown.
+fn dropping_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut request_line = String::new();
+                    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut length = 0;
+                    loop {
+                        let mut header = String::new();
+                        reader.read_line(&mut header).unwrap();
+                        if header.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((name, value)) = header.split_once(':')
+                            && name.eq_ignore_ascii_case("content-length")
+                        {
+                            length = value.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    if !request_line.contains("RequestToken") {
+                        return; // read, never answered
+                    }
+                    let answer = r#"{"token":"t0k3n","expiryDate":"2099-01-01T00:00:00Z","error":null,"status":"200","message":"Request processed successfully"}"#;
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    stream.write_all(response.as_bytes()).unwrap();
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn unknown_outcome_of_a_payment_call_says_to_check_status() {
+    let url = dropping_server();
+    let id = "5b1c4a3e-2f6d-4e8a-9c7b-1a2b3c4d5e6f";
+    let mut cmd = Command::new(BIN);
+    clear_env(&mut cmd);
+    let out = run(cmd.env("PESAPAL_CONSUMER_KEY", "key").env("PESAPAL_CONSUMER_SECRET", "secret").args([
+        "--base-url",
+        &url,
+        "cancel",
+        id,
+    ]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("check `pesapal status {id}` before retrying")), "{}", out.stderr);
+
+    let mut cmd = Command::new(BIN);
+    clear_env(&mut cmd);
+    let ipn = "00000000-0000-0000-0000-000000000001";
+    let out = run(cmd
+        .env("PESAPAL_CONSUMER_KEY", "key")
+        .env("PESAPAL_CONSUMER_SECRET", "secret")
+        .args([&["--base-url", &url, "--json"], &order_args("CLI-LOST", ipn)[..]].concat()));
+    assert_eq!(out.code, 3, "{}", out.stdout);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["error"]["kind"], "transport");
+    assert_eq!(doc["error"]["outcome_unknown"], true);
+    assert!(doc["error"]["hint"].as_str().unwrap().contains("pesapal status"), "{doc}");
 }
