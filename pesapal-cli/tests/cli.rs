@@ -209,9 +209,7 @@ fn status_wait_sees_the_payment_complete() {
     let env = env();
     let id = env.submit("CLI-WAIT");
     let mut cmd = std::process::Command::new(BIN);
-    for var in ["PESAPAL_ENVIRONMENT"] {
-        cmd.env_remove(var);
-    }
+    cmd.env_remove("PESAPAL_ENVIRONMENT");
     let mut child = cmd
         .env("PESAPAL_CONSUMER_KEY", env.sim.consumer_key())
         .env("PESAPAL_CONSUMER_SECRET", env.sim.consumer_secret())
