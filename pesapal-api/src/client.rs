@@ -49,6 +49,12 @@ impl Pesapal {
         &self.base_url
     }
 
+    /// Obtains a token (RequestToken) if none is cached or it is about to expire, and returns
+    /// its `expiryDate`. Checks the credentials; the token itself is never exposed.
+    pub async fn token_expiry(&self) -> Result<chrono::DateTime<chrono::Utc>> {
+        self.tokens.expires_at().await
+    }
+
     async fn call<T, E, R, Fut>(
         &self,
         operation: Operation,

@@ -21,6 +21,8 @@ struct Cached {
     header: HeaderValue,
     /// When to replace it: `expiryDate` less the margin.
     refresh_at: DateTime<Utc>,
+    /// Pesapal's `expiryDate`.
+    expires_at: DateTime<Utc>,
 }
 
 /// Token cache and refresher. RequestToken is its own small call: one exchange, retried by the
@@ -84,8 +86,20 @@ impl Tokens {
         let refresh_at = issued.expires_at - chrono::Duration::from_std(margin).unwrap_or_default();
         tracing::debug!(expires_at = %issued.expires_at, %refresh_at, "new token");
         *self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
-            Some(Cached { header: header.clone(), refresh_at });
+            Some(Cached { header: header.clone(), refresh_at, expires_at: issued.expires_at });
         Ok(header)
+    }
+
+    /// When the current token expires, fetching one first when there is none or it is stale.
+    pub async fn expires_at(&self) -> Result<DateTime<Utc>, Error> {
+        self.header().await?;
+        let cached = self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.as_ref().map(|c| c.expires_at).ok_or_else(|| Error::Decode {
+            operation: REQUEST_TOKEN.name,
+            http_status: 200,
+            reason: "the token was invalidated while being read".into(),
+            raw_body: "[token withheld]".into(),
+        })
     }
 
     /// Forgets the token that Pesapal refused, unless it was already replaced.

@@ -1,0 +1,211 @@
+//! The command line, as clap sees it.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// The Pesapal API 3.0 from the command line: tokens, IPN URLs, orders, statuses, refunds and
+/// cancellations.
+///
+/// Credentials come from PESAPAL_CONSUMER_KEY and PESAPAL_CONSUMER_SECRET.
+///
+/// Exit codes: 0 success, 1 Pesapal rejected the request, 2 bad usage or invalid input (nothing
+/// sent), 3 transport failure or an answer that could not be read.
+#[derive(Debug, Parser)]
+#[command(name = "pesapal", version, propagate_version = true)]
+pub struct Cli {
+    /// Pesapal environment.
+    #[arg(long = "env", global = true, env = "PESAPAL_ENVIRONMENT", value_enum, ignore_case = true)]
+    pub environment: Option<EnvName>,
+
+    /// Send requests to this base URL instead of the environment's (a proxy or the simulator).
+    #[arg(long, global = true, env = "PESAPAL_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// Print one JSON document instead of human-readable text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Show the SDK's tracing on stderr (-v debug, -vv trace). Secrets are redacted.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--env` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvName {
+    /// Test credentials, no real money.
+    #[value(alias = "demo")]
+    Sandbox,
+    /// Real payments.
+    #[value(alias = "production")]
+    Live,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the credentials: prints the environment and when the token expires (never the token).
+    Token,
+    /// Register or list IPN (payment notification) URLs.
+    #[command(subcommand)]
+    Ipn(IpnCommand),
+    /// Create orders.
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Show an order's payment status; with --wait, poll until it is final.
+    Status(StatusArgs),
+    /// Ask for a refund of a completed payment.
+    Refund(RefundArgs),
+    /// Cancel a pending or failed order.
+    Cancel(CancelArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// `pesapal ipn …`
+#[derive(Debug, Subcommand)]
+pub enum IpnCommand {
+    /// Register the URL Pesapal notifies; prints the IPN id orders need.
+    Register {
+        /// The http(s) URL.
+        url: String,
+        /// How Pesapal calls it.
+        #[arg(long, value_enum, default_value_t = MethodName::Get, ignore_case = true)]
+        method: MethodName,
+    },
+    /// List the registered IPN URLs.
+    List,
+}
+
+/// `--method` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodName {
+    /// Parameters in the query string.
+    Get,
+    /// Parameters in the body.
+    Post,
+}
+
+/// `pesapal order …`
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Create an order; prints its tracking id and the URL to send the customer to.
+    Submit(Box<SubmitArgs>),
+}
+
+/// `pesapal order submit` arguments.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Amount, e.g. 2500 or 2500.50.
+    #[arg(long)]
+    pub amount: Decimal,
+    /// ISO 4217 currency, e.g. KES.
+    #[arg(long)]
+    pub currency: String,
+    /// Your unique reference for the order.
+    #[arg(long)]
+    pub reference: String,
+    /// What is being paid for.
+    #[arg(long)]
+    pub description: String,
+    /// Where Pesapal sends the customer after paying.
+    #[arg(long)]
+    pub callback_url: String,
+    /// The IPN id from `pesapal ipn register`.
+    #[arg(long)]
+    pub ipn_id: Uuid,
+    /// Customer's email (email or phone is required).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Customer's phone number (email or phone is required).
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Customer's first name.
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// Customer's last name.
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// Recurring payments: the customer's account number with you.
+    #[arg(long)]
+    pub account_number: Option<String>,
+    /// Recurring payments: first charge (YYYY-MM-DD).
+    #[arg(long, requires = "account_number")]
+    pub start: Option<NaiveDate>,
+    /// Recurring payments: last charge (YYYY-MM-DD).
+    #[arg(long, requires = "account_number")]
+    pub end: Option<NaiveDate>,
+    /// Recurring payments: how often.
+    #[arg(long, value_enum, requires = "account_number", ignore_case = true)]
+    pub frequency: Option<FrequencyName>,
+}
+
+/// `--frequency` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrequencyName {
+    /// Every day.
+    Daily,
+    /// Every week.
+    Weekly,
+    /// Every month.
+    Monthly,
+    /// Every year.
+    Yearly,
+}
+
+/// `pesapal status` arguments.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The order tracking id.
+    pub tracking_id: Uuid,
+    /// Poll (with backoff) until the payment is completed or reversed, or the timeout passes.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait polls, e.g. 30s, 10m.
+    #[arg(long, requires = "wait", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+}
+
+/// `pesapal refund` arguments.
+#[derive(Debug, Args)]
+pub struct RefundArgs {
+    /// The payment's confirmation code (from `pesapal status`).
+    pub confirmation_code: String,
+    /// How much to refund.
+    #[arg(long)]
+    pub amount: Decimal,
+    /// Who asks for the refund.
+    #[arg(long)]
+    pub username: String,
+    /// Why.
+    #[arg(long)]
+    pub remarks: String,
+    /// The payment's currency, e.g. KES: only to show the amount (RefundRequest carries none).
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Do not ask for confirmation on live.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `pesapal cancel` arguments.
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The order tracking id.
+    pub tracking_id: Uuid,
+    /// Do not ask for confirmation on live.
+    #[arg(long)]
+    pub yes: bool,
+}
