@@ -172,7 +172,7 @@ impl BillingAddressBuilder {
             spec_checked::<types::BillingAddressCountryCode>(errors, "country_code", country)
         });
         let state = f.state.and_then(|state| spec_checked::<types::BillingAddressState>(errors, "state", state));
-        (errors.violations.len() == before).then(|| types::BillingAddress {
+        (errors.violations.len() == before).then_some(types::BillingAddress {
             email_address: f.email_address,
             phone_number: f.phone_number,
             country_code,

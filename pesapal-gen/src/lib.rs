@@ -23,7 +23,7 @@
 //! refresh belong to the implementor (in `pesapal-api`).
 //!
 //! ```no_run
-//! use pesapal_gen::{Authenticator, AuthFuture, Client};
+//! use pesapal_gen::{Authenticator, AuthFuture, Client, types};
 //! use reqwest::header::HeaderValue;
 //! use std::sync::Arc;
 //!
@@ -36,10 +36,13 @@
 //!     }
 //! }
 //!
-//! # async fn run() -> Result<(), pesapal_gen::Error<()>> {
+//! # async fn run() -> Result<(), pesapal_gen::Error<pesapal_gen::types::PesapalErrorResponse>> {
 //! let client = Client::new("https://cybqa.pesapal.com/pesapalv3", Arc::new(FixedToken));
-//! let ipns = client.get_ipn_list().send().await?;
-//! println!("{} IPN URLs registered", ipns.len());
+//! match client.get_ipn_list().send().await?.into_inner() {
+//!     types::GetIpnListResponse::Array(ipns) => println!("{} IPN URLs registered", ipns.len()),
+//!     // Pesapal reports errors with HTTP 200 and the error envelope.
+//!     types::GetIpnListResponse::PesapalErrorResponse(error) => println!("refused: {error:?}"),
+//! }
 //! # Ok(())
 //! # }
 //! ```
