@@ -48,6 +48,7 @@ pub enum NotificationError {
 
 /// What a notification says happened.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NotificationType {
     /// `IPNCHANGE`: a payment status changed.
     IpnChange,
@@ -88,6 +89,7 @@ impl fmt::Display for NotificationType {
 
 /// An IPN call or a browser callback, as received: **unverified**.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Notification {
     /// `OrderTrackingId`.
     pub order_tracking_id: Uuid,
@@ -156,6 +158,7 @@ impl Notification {
 
 /// A notification confirmed by GetTransactionStatus.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedPayment {
     /// The notification that prompted the check.
     pub notification: Notification,
@@ -235,6 +238,7 @@ impl Pesapal {
 /// Answer `500` when you could not process the notification, so that Pesapal retries. The
 /// browser callback gets no acknowledgement: show the customer a page instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Acknowledgement {
     /// Echoed notification type.
     pub notification_type: String,
