@@ -93,12 +93,16 @@ pub enum PaymentStatus {
 impl PaymentStatus {
     /// Reads the status from the code, falling back to the description.
     pub fn from_wire(code: Option<i64>, description: Option<&str>) -> PaymentStatus {
-        let by_description = description.map(|d| d.trim().to_ascii_uppercase());
-        match (code, by_description.as_deref()) {
-            (Some(0), _) | (None, Some("INVALID" | "PENDING")) => PaymentStatus::Pending,
-            (Some(1), _) | (None, Some("COMPLETED")) => PaymentStatus::Completed,
-            (Some(2), _) | (None, Some("FAILED")) => PaymentStatus::Failed,
-            (Some(3), _) | (None, Some("REVERSED")) => PaymentStatus::Reversed,
+        let described = |name: &str| description.is_some_and(|d| d.trim().eq_ignore_ascii_case(name));
+        match code {
+            Some(0) => PaymentStatus::Pending,
+            Some(1) => PaymentStatus::Completed,
+            Some(2) => PaymentStatus::Failed,
+            Some(3) => PaymentStatus::Reversed,
+            None if described("INVALID") || described("PENDING") => PaymentStatus::Pending,
+            None if described("COMPLETED") => PaymentStatus::Completed,
+            None if described("FAILED") => PaymentStatus::Failed,
+            None if described("REVERSED") => PaymentStatus::Reversed,
             _ => PaymentStatus::Unknown { code, description: description.map(str::to_owned) },
         }
     }
@@ -222,12 +226,16 @@ pub(crate) fn east_africa_time() -> FixedOffset {
 /// no offset (East Africa Time), and no offset with 2–3 fractional digits.
 pub(crate) fn timestamp(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
-    if let Ok(with_offset) = DateTime::parse_from_rfc3339(text) {
-        return Some(with_offset.with_timezone(&Utc));
-    }
-    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
-        .ok()?;
+    // Offset-less is the common shape: chrono's ISO 8601 reader (`%Y-%m-%dT%H:%M:%S%.f`) first.
+    let naive = match text.parse::<NaiveDateTime>() {
+        Ok(naive) => naive,
+        Err(_) => {
+            if let Ok(with_offset) = DateTime::parse_from_rfc3339(text) {
+                return Some(with_offset.with_timezone(&Utc));
+            }
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok()?
+        }
+    };
     east_africa_time().from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc))
 }
 

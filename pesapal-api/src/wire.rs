@@ -106,9 +106,10 @@ where
     };
     let transport = |sent, source| Error::Transport { operation: operation.name, sent, source };
     match result {
-        Ok(response) => Ok(Answer { value: response.into_inner(), http_status, raw: body }),
+        Ok(response) => Ok(Answer { http_status: response.status().as_u16(), value: response.into_inner(), raw: body }),
         // A declared error answer (a 401): the envelope, decoded once by the generated type.
         Err(Gen::ErrorResponse(response)) => {
+            let http_status = response.status().as_u16();
             let envelope = response.into_inner();
             let envelope = envelope.envelope();
             Err(rejected(

@@ -35,6 +35,9 @@ enum Command {
         /// (several minutes).
         #[arg(long)]
         compile: bool,
+        /// Only the clean-build comparison.
+        #[arg(long, conflicts_with = "compile")]
+        compile_only: bool,
     },
 }
 
@@ -55,8 +58,12 @@ fn workspace_root() -> PathBuf {
 fn run(cli: Cli) -> Result<ExitCode> {
     let (check, report_file, root) = match cli.command {
         Command::Spec { check, report, root } => (check, report, root),
-        Command::Bench { compile } => {
-            let rows = xtask::bench::measure(&workspace_root(), compile)?;
+        Command::Bench { compile, compile_only } => {
+            let rows = if compile_only {
+                vec![xtask::bench::compile_row(&workspace_root())?]
+            } else {
+                xtask::bench::measure(&workspace_root(), compile)?
+            };
             print!("{}", xtask::bench::table(&rows));
             return Ok(ExitCode::SUCCESS);
         }
