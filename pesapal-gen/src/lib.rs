@@ -49,8 +49,8 @@
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{ResponseBuilderExt, StatusCode};
 use std::cell::RefCell;
 use std::fmt::Debug;
 use std::future::Future;
@@ -152,19 +152,22 @@ impl ClientHooks<SharedAuthenticator> for Client {
     }
 
     async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
+        let mut response = self.client().execute(request).await?;
         if EXCHANGE.try_with(|_| ()).is_err() {
             return Ok(response);
         }
         // Inside an exchange: keep the bytes, and hand the generated code a response that
-        // reads the same (shared) bytes.
-        let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
+        // reads the same (shared) bytes, with the same status, version, headers and URL.
+        let (status, version, url) = (response.status(), response.version(), response.url().clone());
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
         EXCHANGE.with(|state| state.borrow_mut().answer = Some(RawAnswer { status, body: body.clone() }));
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
+        let mut builder = http::Response::builder().status(status).version(version).url(url);
+        if let Some(slot) = builder.headers_mut() {
+            *slot = headers;
+        }
+        // A builder given only typed parts cannot fail; were it to, the bytes still go through.
+        let rebuilt = builder.body(body.clone()).unwrap_or_else(|_| http::Response::new(body));
         Ok(reqwest::Response::from(rebuilt))
     }
 }
