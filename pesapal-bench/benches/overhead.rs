@@ -1,5 +1,5 @@
 //! Per-call overhead of pesapal-api over a hand-written reqwest + serde client, against the same
-//! loopback server in the same run, and decode cost of the lenient models against plain serde.
+//! loopback server in the same run, and decode cost of pesapal-api (generated type + mapping) against plain serde.
 //! `cargo xtask bench` turns the results into ratios.
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -2,7 +2,7 @@
 //! [progenitor](https://docs.rs/progenitor) from the corrected OpenAPI spec in `spec/`.
 //!
 //! **Most users want [`pesapal-api`](https://docs.rs/pesapal-api)**, which adds token
-//! management, validation, lenient response models and typed errors. This crate is the thin,
+//! management, validation, response types mapped from these and typed errors. This crate is the thin,
 //! regenerated layer underneath: one method per operation, builder style, ending in `.send()`.
 //!
 //! The generated code is committed in `src/generated.rs` (a private module, re-exported here),

@@ -4,7 +4,7 @@
 //! 1. Per-call overhead (criterion, `cargo bench -p pesapal-bench`): pesapal-api against a
 //!    hand-written reqwest + serde client on the same loopback server, same run.
 //! 2. Cold-start fan-out and 3. steady-state round trips (`round_trips` binary).
-//! 4. Decoding: lenient models against a plain serde struct (criterion).
+//! 4. Decoding: pesapal-api (generated type + mapping) against a plain serde struct (criterion).
 //! 5. With `--compile`: clean debug builds of a tiny binary using pesapal-api against one using
 //!    reqwest + serde + tokio with the same TLS features.
 

@@ -240,20 +240,28 @@ fn subscription(
     Ok(OrderKind::Recurring { account_number, schedule: Some(schedule) })
 }
 
+/// The order fields of a generated body: SubmitOrderRequest's and the STK request's are two
+/// generated types with the same fields.
+macro_rules! order_fields {
+    ($request:ident) => {
+        OrderFields {
+            id: $request.id.to_string(),
+            amount: $request.amount,
+            currency: $request.currency,
+            description: $request.description.to_string(),
+            callback_url: $request.callback_url,
+            cancellation_url: $request.cancellation_url,
+            notification_id: $request.notification_id,
+            billing: $request.billing_address,
+        }
+    };
+}
+
 async fn submit_order(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
     create_order(&sim, &headers, &body, |body| {
         let request: types::SubmitOrderRequestBody = decode(body)?;
         let kind = subscription(request.account_number, request.subscription_details)?;
-        let fields = OrderFields {
-            id: request.id.to_string(),
-            amount: request.amount,
-            currency: request.currency,
-            description: request.description.to_string(),
-            callback_url: request.callback_url,
-            cancellation_url: request.cancellation_url,
-            notification_id: request.notification_id,
-            billing: request.billing_address,
-        };
+        let fields = order_fields!(request);
         Ok((fields, kind))
     })
 }
@@ -265,16 +273,7 @@ async fn stk(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Re
             return Err(SimError::InvalidRequest("msisdn is required".into()));
         }
         let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
-        let fields = OrderFields {
-            id: request.id.to_string(),
-            amount: request.amount,
-            currency: request.currency,
-            description: request.description.to_string(),
-            callback_url: request.callback_url,
-            cancellation_url: request.cancellation_url,
-            notification_id: request.notification_id,
-            billing: request.billing_address,
-        };
+        let fields = order_fields!(request);
         Ok((fields, kind))
     })
 }
