@@ -235,20 +235,14 @@ impl Subscription {
     fn validate(self, errors: &mut ValidationErrors) -> Option<types::SubmitOrderRequestBodySubscriptionDetails> {
         if self.end <= self.start {
             errors.push("end_date", format!("{} must be after start_date {}", self.end, self.start));
+            return None;
         }
-        let date = |d: NaiveDate| d.format("%d-%m-%Y").to_string();
-        let start_date = spec_checked(errors, "start_date", date(self.start));
-        let end_date = spec_checked(errors, "end_date", date(self.end));
-        match (start_date, end_date) {
-            (Some(start_date), Some(end_date)) if self.end > self.start => {
-                Some(types::SubmitOrderRequestBodySubscriptionDetails {
-                    start_date,
-                    end_date,
-                    frequency: self.frequency.into(),
-                })
-            }
-            _ => None,
-        }
+        // Sent as `dd-MM-yyyy`, the spec's pattern, by the type the generator maps it to.
+        Some(types::SubmitOrderRequestBodySubscriptionDetails {
+            start_date: self.start.into(),
+            end_date: self.end.into(),
+            frequency: self.frequency.into(),
+        })
     }
 }
 

@@ -855,77 +855,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubmitOrderRequestBodySubscriptionDetails {
         ///Your subscription's end date in the format dd-MM-yyyy e.g 31-12-2023 represeting 31st Dec 2023
-        pub end_date: SubmitOrderRequestBodySubscriptionDetailsEndDate,
+        pub end_date: crate::DayMonthYear,
         ///The period billed to the account is set out in the user contract. For instance, if users subscribe to a monthly service. Accepted values include DAILY, WEEKLY, MONTHLY or YEARLY
         pub frequency: SubmitOrderRequestBodySubscriptionDetailsFrequency,
         ///Your subscription's start date in the format dd-MM-yyyy e.g 24-01-2023 representing 24th Jan 2023
-        pub start_date: SubmitOrderRequestBodySubscriptionDetailsStartDate,
+        pub start_date: crate::DayMonthYear,
     }
     impl SubmitOrderRequestBodySubscriptionDetails {
         pub fn builder() -> builder::SubmitOrderRequestBodySubscriptionDetails {
             Default::default()
-        }
-    }
-    ///Your subscription's end date in the format dd-MM-yyyy e.g 31-12-2023 represeting 31st Dec 2023
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct SubmitOrderRequestBodySubscriptionDetailsEndDate(::std::string::String);
-    impl ::std::ops::Deref for SubmitOrderRequestBodySubscriptionDetailsEndDate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<SubmitOrderRequestBodySubscriptionDetailsEndDate>
-    for ::std::string::String {
-        fn from(value: SubmitOrderRequestBodySubscriptionDetailsEndDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for SubmitOrderRequestBodySubscriptionDetailsEndDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9]{2}-[0-9]{2}-[0-9]{4}$").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[0-9]{2}-[0-9]{2}-[0-9]{4}$\"".into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for SubmitOrderRequestBodySubscriptionDetailsEndDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SubmitOrderRequestBodySubscriptionDetailsEndDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for SubmitOrderRequestBodySubscriptionDetailsEndDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The period billed to the account is set out in the user contract. For instance, if users subscribe to a monthly service. Accepted values include DAILY, WEEKLY, MONTHLY or YEARLY
@@ -991,68 +929,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    ///Your subscription's start date in the format dd-MM-yyyy e.g 24-01-2023 representing 24th Jan 2023
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct SubmitOrderRequestBodySubscriptionDetailsStartDate(::std::string::String);
-    impl ::std::ops::Deref for SubmitOrderRequestBodySubscriptionDetailsStartDate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<SubmitOrderRequestBodySubscriptionDetailsStartDate>
-    for ::std::string::String {
-        fn from(value: SubmitOrderRequestBodySubscriptionDetailsStartDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for SubmitOrderRequestBodySubscriptionDetailsStartDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9]{2}-[0-9]{2}-[0-9]{4}$").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[0-9]{2}-[0-9]{2}-[0-9]{4}$\"".into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for SubmitOrderRequestBodySubscriptionDetailsStartDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SubmitOrderRequestBodySubscriptionDetailsStartDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for SubmitOrderRequestBodySubscriptionDetailsStartDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`SubmitOrderRequestResponse`
@@ -3411,16 +3287,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SubmitOrderRequestBodySubscriptionDetails {
-            end_date: ::std::result::Result<
-                super::SubmitOrderRequestBodySubscriptionDetailsEndDate,
-                ::std::string::String,
-            >,
+            end_date: ::std::result::Result<crate::DayMonthYear, ::std::string::String>,
             frequency: ::std::result::Result<
                 super::SubmitOrderRequestBodySubscriptionDetailsFrequency,
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
-                super::SubmitOrderRequestBodySubscriptionDetailsStartDate,
+                crate::DayMonthYear,
                 ::std::string::String,
             >,
         }
@@ -3436,9 +3309,7 @@ pub mod types {
         impl SubmitOrderRequestBodySubscriptionDetails {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::SubmitOrderRequestBodySubscriptionDetailsEndDate,
-                >,
+                T: ::std::convert::TryInto<crate::DayMonthYear>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_date = value
@@ -3464,9 +3335,7 @@ pub mod types {
             }
             pub fn start_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::SubmitOrderRequestBodySubscriptionDetailsStartDate,
-                >,
+                T: ::std::convert::TryInto<crate::DayMonthYear>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_date = value

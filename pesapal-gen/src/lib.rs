@@ -62,6 +62,9 @@ use std::sync::Arc;
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 #[rustfmt::skip]
 mod generated;
+mod dates;
+
+pub use dates::{DayMonthYear, NotDayMonthYear};
 
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, builder, types};
 

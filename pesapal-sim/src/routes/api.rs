@@ -13,7 +13,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use pesapal_gen::types;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
@@ -227,12 +226,8 @@ fn subscription(
         (Some(account_number), None) => return Ok(OrderKind::Recurring { account_number, schedule: None }),
         (Some(account_number), Some(details)) => (account_number, details),
     };
-    let date = |name: &str, text: &str| {
-        NaiveDate::parse_from_str(text, "%d-%m-%Y")
-            .map_err(|_| SimError::InvalidRequest(format!("{name} {text:?} is not a dd-MM-yyyy date")))
-    };
-    let start = date("start_date", &details.start_date)?;
-    let end = date("end_date", &details.end_date)?;
+    // The generated type read the `dd-MM-yyyy` dates (a malformed one fails the body's decode).
+    let (start, end) = (details.start_date.0, details.end_date.0);
     if end < start {
         return Err(SimError::InvalidRequest("end_date is before start_date".into()));
     }
