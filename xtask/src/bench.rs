@@ -73,7 +73,7 @@ pub fn measure(root: &Path, compile: bool) -> Result<Vec<Row>> {
 pub fn compile_row(root: &Path) -> Result<Row> {
     let (sdk, floor) = compile_times(root)?;
     Ok(Row {
-        measure: "clean debug build of a tiny binary".into(),
+        measure: format!("clean debug build of a tiny binary (fastest of {COMPILE_ROUNDS})"),
         sdk: format!("{:.1} s", sdk.as_secs_f64()),
         floor: format!("{:.1} s", floor.as_secs_f64()),
         ratio: Some(sdk.as_secs_f64() / floor.as_secs_f64()),
@@ -175,7 +175,8 @@ fn main() {
 }
 "#;
 
-/// Clean debug builds of the two tiny binaries, each in its own fresh target directory.
+/// Clean debug builds of the two tiny binaries, each in its own fresh target directory: the
+/// fastest of [`COMPILE_ROUNDS`] alternating builds of each.
 fn compile_times(root: &Path) -> Result<(Duration, Duration)> {
     let dir = std::env::temp_dir().join(format!("pesapal-compile-{}", std::process::id()));
     let api = root.join("pesapal-api");
@@ -197,7 +198,7 @@ fn compile_times(root: &Path) -> Result<(Duration, Duration)> {
             FLOOR_APP,
         ),
     ];
-    let mut times = Vec::new();
+    let mut app_dirs = Vec::new();
     for (name, deps, main) in apps {
         let app = dir.join(name);
         std::fs::create_dir_all(app.join("src"))?;
@@ -212,16 +213,29 @@ fn compile_times(root: &Path) -> Result<(Duration, Duration)> {
         let mut fetch = cargo(&app);
         fetch.arg("fetch");
         run(fetch)?;
-        eprintln!("clean debug build of {name}…");
-        let started = Instant::now();
-        let mut build = cargo(&app);
-        build.args(["build", "-q"]).env("CARGO_TARGET_DIR", app.join("target"));
-        run(build)?;
-        times.push(started.elapsed());
+        app_dirs.push((name, app));
+    }
+    // The two builds alternate, COMPILE_ROUNDS times each, and the fastest of each counts: a
+    // shared 2-core machine only ever slows a build down, and it drifts between runs.
+    let mut fastest = [Duration::MAX; 2];
+    for round in 1..=COMPILE_ROUNDS {
+        for (i, (name, app)) in app_dirs.iter().enumerate() {
+            let target = app.join("target");
+            std::fs::remove_dir_all(&target).ok();
+            eprintln!("clean debug build of {name} (round {round} of {COMPILE_ROUNDS})…");
+            let started = Instant::now();
+            let mut build = cargo(app);
+            build.args(["build", "-q"]).env("CARGO_TARGET_DIR", &target);
+            run(build)?;
+            fastest[i] = fastest[i].min(started.elapsed());
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
-    Ok((times[0], times[1]))
+    Ok((fastest[0], fastest[1]))
 }
+
+/// How many clean builds of each tiny binary `--compile` times.
+const COMPILE_ROUNDS: u32 = 2;
 
 /// The rows as a Markdown table.
 pub fn table(rows: &[Row]) -> String {
