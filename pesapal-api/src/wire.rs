@@ -110,19 +110,7 @@ where
         // A declared error answer (a 401): the envelope, decoded once by the generated type.
         Err(Gen::ErrorResponse(response)) => {
             let http_status = response.status().as_u16();
-            let envelope = response.into_inner();
-            let envelope = envelope.envelope();
-            Err(rejected(
-                operation,
-                Rejection::from_answer(
-                    http_status,
-                    &body,
-                    envelope.and_then(|e| e.status.as_ref()),
-                    envelope.and_then(|e| e.error.as_ref()).and_then(|e| e.0.as_ref()),
-                    envelope.and_then(|e| e.message.as_deref()),
-                )
-                .unwrap_or_else(|| Rejection::bare(http_status, &body)),
-            ))
+            Err(rejected(operation, envelope_rejection(http_status, &body, response.into_inner().envelope())))
         }
         // Bytes the generated types cannot read: at an error status (a 401 with an empty body,
         // say) that is a rejection; at a success status, an undecodable answer.
@@ -141,19 +129,7 @@ where
         // A status the spec does not declare (429, 5xx, …): whatever envelope the body holds.
         Err(Gen::UnexpectedResponse(_)) => {
             let envelope = serde_json::from_slice::<types::PesapalErrorResponse>(&body).ok();
-            let rejection = envelope
-                .as_ref()
-                .and_then(|e| {
-                    Rejection::from_answer(
-                        http_status,
-                        &body,
-                        e.status.as_ref(),
-                        e.error.as_ref().and_then(|e| e.0.as_ref()),
-                        e.message.as_deref(),
-                    )
-                })
-                .unwrap_or_else(|| Rejection::bare(http_status, &body));
-            Err(rejected(operation, rejection))
+            Err(rejected(operation, envelope_rejection(http_status, &body, envelope.as_ref())))
         }
         Err(Gen::CommunicationError(e)) => {
             let sent = if e.is_connect() || e.is_builder() { Sent::NotSent } else { Sent::MaybeSent };
@@ -168,6 +144,17 @@ where
         // The authenticator is only asked when no header was given: a configuration error.
         Err(Gen::Custom(message)) => Err(Error::Config(format!("no bearer token for {}: {message}", operation.name))),
     }
+}
+
+/// The rejection an error answer reports through its envelope, or a bare one when it has none
+/// or the envelope says nothing.
+fn envelope_rejection(http_status: u16, raw: &[u8], envelope: Option<&types::PesapalErrorResponse>) -> Rejection {
+    envelope
+        .and_then(|e| {
+            let error = e.error.as_ref().and_then(|error| error.0.as_ref());
+            Rejection::from_answer(http_status, raw, e.status.as_ref(), error, e.message.as_deref())
+        })
+        .unwrap_or_else(|| Rejection::bare(http_status, raw))
 }
 
 fn rejected(operation: Operation, rejection: Rejection) -> Error {
