@@ -109,19 +109,28 @@ impl Rejection {
         error: Option<&types::PesapalErrorInner>,
         message: Option<&str>,
     ) -> Option<Rejection> {
-        let text = |value: Option<&String>| value.map(|v| v.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
-        let status = status.map(ToString::to_string);
-        let failed_status = status.as_deref().is_some_and(|s| s.trim() != "200");
-        let error_type = error.and_then(|e| text(e.error_type.as_ref()).or_else(|| text(e.type_.as_ref())));
-        let code = error.and_then(|e| text(e.code.as_ref()));
-        let error_message = error.and_then(|e| text(e.message.as_ref()));
-        let has_error = error_type.is_some() || code.is_some() || error_message.is_some();
+        // Success is the common case: decided without allocating.
+        let failed_status = status.is_some_and(|s| match s {
+            types::CallStatus::String(s) => s.trim() != "200",
+            types::CallStatus::Integer(n) => *n != 200,
+        });
+        let has_error = error.is_some_and(|e| {
+            [&e.error_type, &e.type_, &e.code, &e.message].into_iter().any(|field| non_empty(field.as_ref()).is_some())
+        });
         if !failed_status && !has_error && (200..300).contains(&http_status) {
             return None;
         }
+        let owned = |value: Option<&String>| non_empty(value).map(str::to_owned);
+        let status = status.map(ToString::to_string);
+        let error_type = error.and_then(|e| owned(e.error_type.as_ref()).or_else(|| owned(e.type_.as_ref())));
+        let code = error.and_then(|e| owned(e.code.as_ref()));
+        let error_message = error.and_then(|e| owned(e.message.as_ref()));
         let message = error_message
             .or_else(|| {
-                text(message.map(str::to_owned).as_ref())
+                message
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_owned)
                     .filter(|_| failed_status || !(200..300).contains(&http_status))
             })
             .or_else(|| code.clone());
@@ -137,6 +146,11 @@ impl Rejection {
     pub(crate) fn bare(http_status: u16, raw: &[u8]) -> Rejection {
         Rejection { http_status, status: None, error_type: None, code: None, message: None, raw_body: lossy(raw) }
     }
+}
+
+/// The field's text, trimmed, unless it is null or blank.
+fn non_empty(value: Option<&String>) -> Option<&str> {
+    value.map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 impl fmt::Display for Rejection {

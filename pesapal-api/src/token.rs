@@ -54,9 +54,15 @@ impl Tokens {
 
     /// The `Authorization` header, fetching a token when there is none or it is about to expire.
     pub async fn header(&self) -> Result<HeaderValue, Error> {
-        if let Some(header) = self.fresh() {
-            return Ok(header);
+        match self.fresh() {
+            Some(header) => Ok(header),
+            // Boxed: the refresh holds a whole RequestToken exchange, which every call's future
+            // would otherwise carry (and copy) for the rare call that refreshes.
+            None => Box::pin(self.refresh()).await,
         }
+    }
+
+    async fn refresh(&self) -> Result<HeaderValue, Error> {
         // One refresh at a time; the others wait and then find the new token.
         let _refreshing = self.refreshing.lock().await;
         if let Some(header) = self.fresh() {
@@ -67,7 +73,7 @@ impl Tokens {
                 consumer_key: self.credentials.consumer_key.clone(),
                 consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
             };
-            let answer = wire::exchange(REQUEST_TOKEN, None, self.api.request_token().body(body).send()).await?;
+            let answer = wire::exchange(REQUEST_TOKEN, None, || self.api.request_token().body(body).send()).await?;
             responses::issued_token(REQUEST_TOKEN, answer)
         })
         .instrument(REQUEST_TOKEN.span())

@@ -58,5 +58,5 @@ where
     Fut: Future<Output = GenResult<T, E>>,
 {
     tracing::debug!("sending");
-    decode(wire::exchange(operation, Some(header), send()).await?)
+    decode(wire::exchange(operation, Some(header), send).await?)
 }

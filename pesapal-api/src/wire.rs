@@ -85,21 +85,25 @@ impl ErrorBody for types::PesapalErrorResponse {
     }
 }
 
-/// Sends one request (`send`, a generated `.send()` future) with the bearer header
+/// Sends one request (`send` builds a generated `.send()` future) with the bearer header
 /// `authorization` (looked up once by the caller) and classifies what happened by stage. Every
 /// body is decoded once, by the generated types; the raw bytes and HTTP status are kept for
 /// errors.
+///
+/// The generated future (about 2 KB: request, response and decode state) is boxed where it is
+/// made, so that the futures of the layers around it (retries, token, tracing) stay small:
+/// moved by value through each of them it was copied several times per call.
 pub(crate) async fn exchange<T, E, Fut>(
     operation: Operation,
     authorization: Option<HeaderValue>,
-    send: Fut,
+    send: impl FnOnce() -> Fut,
 ) -> Result<Answer<T>, Error>
 where
     E: ErrorBody,
     Fut: Future<Output = GenResult<T, E>>,
 {
     use pesapal_gen::Error as Gen;
-    let (result, raw) = pesapal_gen::exchange(authorization, send).await;
+    let (result, raw) = pesapal_gen::exchange(authorization, Box::pin(send())).await;
     let (http_status, body) = match &raw {
         Some(raw) => (raw.status.as_u16(), raw.body.clone()),
         None => (0, Bytes::new()),
