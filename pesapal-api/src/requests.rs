@@ -165,7 +165,8 @@ impl BillingAddressBuilder {
             }
         }
         let country_code = f.country_code.filter(|c| !c.is_empty()).and_then(|country| {
-            if celes::Country::from_alpha2(&country).is_err() {
+            // ISO 3166-1 from `iso_country`, which `iso_currency` re-exports: no second table.
+            if country.to_ascii_uppercase().parse::<iso_currency::Country>().is_err() {
                 errors.push("country_code", format!("{country:?} is not an ISO 3166-1 alpha-2 country code (e.g. KE)"));
                 return None;
             }
