@@ -6,8 +6,12 @@
 //! - steady state: 10,000 calls within one token lifetime; HTTP requests per call.
 //! - paired per-call latency: raw and SDK calls alternate on the same server, so that drift of
 //!   the shared 2-core machine hits both alike; the ratio of the medians is reported.
+//! - where GetTransactionStatus's overhead goes: the same pairing against the generated client
+//!   alone (`pesapal-gen`, a fixed token, nothing kept), and against the generated client through
+//!   `pesapal_gen::exchange` (which keeps the raw answer), the two layers under pesapal-api.
 
 use pesapal_bench::{TRACKING_ID, order, raw::RawClient, sdk, server};
+use reqwest::header::HeaderValue;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -48,6 +52,19 @@ where
     println!("paired_{name}_raw_us={:.1}", raw.as_secs_f64() * 1e6);
     println!("paired_{name}_sdk_us={:.1}", sdk.as_secs_f64() * 1e6);
     println!("paired_{name}_ratio={:.3}", sdk.as_secs_f64() / raw.as_secs_f64());
+}
+
+/// The bearer header the bench server's token stands for (the server does not check it).
+const BEARER: &str = "Bearer eyJhbGciOiJIUzI1NiJ9.bench.token";
+
+/// Hands the generated client a fixed bearer header: no cache, no refresh.
+#[derive(Debug)]
+struct FixedToken;
+
+impl pesapal_gen::Authenticator for FixedToken {
+    fn authorization(&self) -> pesapal_gen::AuthFuture<'_> {
+        Box::pin(async { Ok(HeaderValue::from_static(BEARER)) })
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -106,6 +123,25 @@ async fn main() {
         "status",
         || async { drop(raw.status(TRACKING_ID).await) },
         || async { drop(client.transaction_status(tracking_id).await.expect("status")) },
+    )
+    .await;
+    // The layers under pesapal-api, for GetTransactionStatus.
+    let generated =
+        pesapal_gen::Client::new_with_client(&steady_server.base_url, reqwest::Client::new(), Arc::new(FixedToken));
+    let status = || generated.get_transaction_status().order_tracking_id(tracking_id).send();
+    paired(
+        "generated",
+        || async { drop(raw.status(TRACKING_ID).await) },
+        || async { drop(status().await.expect("status")) },
+    )
+    .await;
+    paired(
+        "exchange",
+        || async { drop(raw.status(TRACKING_ID).await) },
+        || async {
+            let (result, answer) = pesapal_gen::exchange(Some(HeaderValue::from_static(BEARER)), status()).await;
+            drop((result.expect("status"), answer));
+        },
     )
     .await;
     paired(
