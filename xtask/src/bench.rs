@@ -118,6 +118,7 @@ fn runtime_rows(root: &Path) -> Result<Vec<Row>> {
     for (name, label, target) in [
         ("status", "GetTransactionStatus", "≤ 1.05"),
         ("submit", "SubmitOrderRequest", "≤ 1.05"),
+        ("floor", "GetTransactionStatus, the floor against a second floor client", "≈ 1.00 (the pairing's zero)"),
         ("generated", "GetTransactionStatus, generated client alone (layer under pesapal-api)", "(informative)"),
         (
             "exchange",

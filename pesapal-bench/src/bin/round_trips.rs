@@ -6,6 +6,8 @@
 //! - steady state: 10,000 calls within one token lifetime; HTTP requests per call.
 //! - paired per-call latency: raw and SDK calls alternate on the same server, so that drift of
 //!   the shared 2-core machine hits both alike; the ratio of the medians is reported.
+//! - the pairing's zero: the floor against a second floor client (its own connection), which
+//!   should come out at 1.00.
 //! - where GetTransactionStatus's overhead goes: the same pairing against the generated client
 //!   alone (`pesapal-gen`, a fixed token, nothing kept), and against the generated client through
 //!   `pesapal_gen::exchange` (which keeps the raw answer), the two layers under pesapal-api.
@@ -123,6 +125,14 @@ async fn main() {
         "status",
         || async { drop(raw.status(TRACKING_ID).await) },
         || async { drop(client.transaction_status(tracking_id).await.expect("status")) },
+    )
+    .await;
+    // The pairing's zero: two floor clients, each on its own connection.
+    let second_raw = RawClient::connect(&steady_server.base_url).await;
+    paired(
+        "floor",
+        || async { drop(raw.status(TRACKING_ID).await) },
+        || async { drop(second_raw.status(TRACKING_ID).await) },
     )
     .await;
     // The layers under pesapal-api, for GetTransactionStatus.
