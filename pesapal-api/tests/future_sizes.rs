@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use pesapal_api::{OrderRequest, RefundRequest, StkPushRequest};
+use pesapal_api::{RefundRequest, StkPushRequest};
 use rust_decimal::Decimal;
 use std::mem::size_of_val;
 
@@ -18,14 +18,7 @@ fn every_call_future_stays_small() {
     let server = httpmock::MockServer::start();
     let client = client(&server);
     let id = TRACKING_ID.parse().unwrap();
-    let order = OrderRequest::builder()
-        .merchant_reference("AA1122-3344ZZ")
-        .amount(Decimal::new(10000, 2))
-        .currency("KES")
-        .description("Payment description goes here")
-        .callback_url("https://www.myapplication.com/response-page")
-        .notification_id(IPN_ID.parse().unwrap())
-        .billing_address(pesapal_api::BillingAddress::builder().email_address("john.doe@example.com"));
+    let order = valid_order();
     let stk =
         StkPushRequest::builder().order(order.clone()).msisdn("0723241024").payment_method("MpesaKE").build().unwrap();
     let order = order.build().unwrap();
