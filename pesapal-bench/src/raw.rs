@@ -86,6 +86,12 @@ impl RawClient {
 
     /// GET GetTransactionStatus.
     pub async fn status(&self, tracking_id: &str) -> StatusAnswer {
+        self.status_as(tracking_id).await
+    }
+
+    /// GET GetTransactionStatus, decoded into `T` (to time another decoder behind the same
+    /// request code).
+    pub async fn status_as<T: serde::de::DeserializeOwned>(&self, tracking_id: &str) -> T {
         self.http
             .get(format!("{}/api/Transactions/GetTransactionStatus", self.base_url))
             .query(&[("orderTrackingId", tracking_id)])

@@ -119,6 +119,11 @@ fn runtime_rows(root: &Path) -> Result<Vec<Row>> {
         ("status", "GetTransactionStatus", "≤ 1.05"),
         ("submit", "SubmitOrderRequest", "≤ 1.05"),
         ("floor", "GetTransactionStatus, the floor against a second floor client", "≈ 1.00 (the pairing's zero)"),
+        (
+            "generated_decode",
+            "GetTransactionStatus, the floor's request code decoding into the generated type",
+            "(informative)",
+        ),
         ("generated", "GetTransactionStatus, generated client alone (layer under pesapal-api)", "(informative)"),
         (
             "exchange",

@@ -10,7 +10,9 @@
 //!   should come out at 1.00.
 //! - where GetTransactionStatus's overhead goes: the same pairing against the generated client
 //!   alone (`pesapal-gen`, a fixed token, nothing kept), and against the generated client through
-//!   `pesapal_gen::exchange` (which keeps the raw answer), the two layers under pesapal-api.
+//!   `pesapal_gen::exchange` (which keeps the raw answer), the two layers under pesapal-api; and
+//!   against the floor's own request code decoding into the generated type (what the generated
+//!   decode costs without progenitor's `send()`).
 
 use pesapal_bench::{TRACKING_ID, order, raw::RawClient, sdk, server};
 use reqwest::header::HeaderValue;
@@ -133,6 +135,14 @@ async fn main() {
         "floor",
         || async { drop(raw.status(TRACKING_ID).await) },
         || async { drop(second_raw.status(TRACKING_ID).await) },
+    )
+    .await;
+    paired(
+        "generated_decode",
+        || async { drop(raw.status(TRACKING_ID).await) },
+        || async {
+            drop(second_raw.status_as::<pesapal_gen::types::GetTransactionStatusResponse>(TRACKING_ID).await);
+        },
     )
     .await;
     // The layers under pesapal-api, for GetTransactionStatus.
