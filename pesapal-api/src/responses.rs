@@ -39,8 +39,8 @@ pub struct IpnRegistration {
     /// Pesapal's id of the registration: the `notification_id` of orders. Kept as text because
     /// recorded lists contain ids that are not GUIDs; see [`IpnRegistration::notification_id`].
     pub ipn_id: String,
-    /// When it was registered.
-    pub created_at: Option<DateTime<Utc>>,
+    /// When it was registered, as Pesapal sent it; [`IpnRegistration::created_at`] reads it.
+    pub created_date: Option<String>,
     /// How Pesapal calls it.
     pub method: Option<IpnMethod>,
     /// Whether Pesapal reports it active (`ipn_status` 1, "Active").
@@ -48,6 +48,12 @@ pub struct IpnRegistration {
 }
 
 impl IpnRegistration {
+    /// When it was registered, in UTC: `created_date` read in any of the three shapes Pesapal
+    /// sends (see [`TransactionStatus::created_at`]). `None` when absent or unreadable.
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.created_date.as_deref().and_then(timestamp)
+    }
+
     /// The id as the GUID that [`crate::OrderRequestBuilder::notification_id`] takes.
     pub fn notification_id(&self) -> Option<Uuid> {
         self.ipn_id.parse().ok()
@@ -166,8 +172,8 @@ pub struct TransactionStatus {
     /// Your reference from the order (for recurring payments, see
     /// [`TransactionStatus::subscription`]).
     pub merchant_reference: Option<String>,
-    /// When the payment was made.
-    pub created_at: Option<DateTime<Utc>>,
+    /// When the payment was made, as Pesapal sent it; [`TransactionStatus::created_at`] reads it.
+    pub created_date: Option<String>,
     /// The order's callback URL.
     pub call_back_url: Option<String>,
     /// Recurring payments only.
@@ -177,6 +183,23 @@ pub struct TransactionStatus {
 }
 
 impl TransactionStatus {
+    /// When the payment was made, in UTC: `created_date` read in any of the three shapes Pesapal
+    /// sends: UTC with `Z` and 7 fractional digits, no offset (East Africa Time, UTC+3), and no
+    /// offset with 2–3 fractional digits. `None` when absent or unreadable.
+    ///
+    /// Read on demand rather than with the answer: most callers only need the payment status.
+    ///
+    /// ```
+    /// let status = pesapal_api::TransactionStatus::from_json_slice(
+    ///     br#"{"status_code":1,"created_date":"2022-04-30T07:41:09.763","status":"200"}"#,
+    /// )?;
+    /// assert_eq!(status.created_at().unwrap().to_rfc3339(), "2022-04-30T04:41:09.763+00:00");
+    /// # Ok::<(), pesapal_api::Error>(())
+    /// ```
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.created_date.as_deref().and_then(timestamp)
+    }
+
     /// Decodes a GetTransactionStatus body exactly as [`crate::Pesapal::transaction_status`]
     /// does, through the same generated type (useful for recorded responses and offline tests).
     /// A body that reports an error is an [`Error::Rejected`].
@@ -296,7 +319,7 @@ fn registration(
         url: text(item.url).ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `url`"))?,
         ipn_id: text(item.ipn_id)
             .ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `ipn_id`"))?,
-        created_at: item.created_date.as_deref().and_then(timestamp),
+        created_date: text(item.created_date),
         method,
         active,
     })
@@ -383,7 +406,7 @@ pub(crate) fn transaction_status(
         payment_method: text(value.payment_method),
         payment_account: text(value.payment_account),
         merchant_reference: text(value.merchant_reference),
-        created_at: value.created_date.as_deref().and_then(timestamp),
+        created_date: text(value.created_date),
         call_back_url: text(value.call_back_url),
         subscription,
         payer_info: value

@@ -72,7 +72,7 @@ async fn register_ipn() {
     assert_eq!(ipn.notification_id(), Some(IPN_ID.parse().unwrap()));
     assert_eq!(ipn.method, Some(IpnMethod::Get));
     assert_eq!(ipn.active, Some(true));
-    assert_eq!(ipn.created_at.unwrap().to_rfc3339(), "2022-03-03T17:29:03.720826600+00:00");
+    assert_eq!(ipn.created_at().unwrap().to_rfc3339(), "2022-03-03T17:29:03.720826600+00:00");
     token.assert_calls_async(1).await;
 }
 
@@ -188,7 +188,7 @@ async fn transaction_status() {
     assert_eq!(status.payment_status, PaymentStatus::Completed);
     assert!(status.payment_status.is_paid());
     assert_eq!(status.amount, Some(Decimal::new(100, 0)));
-    assert_eq!(status.created_at.unwrap().to_rfc3339(), "2022-04-30T04:41:09.763+00:00", "EAT is UTC+3");
+    assert_eq!(status.created_at().unwrap().to_rfc3339(), "2022-04-30T04:41:09.763+00:00", "EAT is UTC+3");
     assert_eq!(status.confirmation_code.as_deref(), Some("6513008693186320103009"));
     assert_eq!(status.description, None, "empty strings are absent");
 }

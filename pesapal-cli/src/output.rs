@@ -89,7 +89,7 @@ impl From<&IpnRegistration> for IpnOutput {
             url: ipn.url.clone(),
             method: ipn.method.map(IpnMethod::as_str),
             active: ipn.active,
-            created_at: ipn.created_at.map(|t| t.to_rfc3339()),
+            created_at: ipn.created_at().map(|t| t.to_rfc3339()),
         }
     }
 }
@@ -219,6 +219,7 @@ impl StatusOutput {
     /// From GetTransactionStatus's answer.
     pub fn from_status(order_tracking_id: Uuid, status: TransactionStatus) -> StatusOutput {
         let (name, is_final) = status_name(&status.payment_status);
+        let created_at = status.created_at().map(|t| t.to_rfc3339());
         StatusOutput {
             order_tracking_id,
             status: name,
@@ -230,7 +231,7 @@ impl StatusOutput {
             payment_method: status.payment_method.filter(|m| !m.trim().is_empty()),
             payment_account: status.payment_account.filter(|a| !a.trim().is_empty()),
             merchant_reference: status.merchant_reference,
-            created_at: status.created_at.map(|t| t.to_rfc3339()),
+            created_at,
         }
     }
 }
