@@ -12,15 +12,15 @@ use crate::retry::RetryPolicy;
 use crate::token::Tokens;
 use crate::transport;
 use crate::verification::Verifications;
-use crate::wire::{Answer, Client, ErrorBody, GenResult, types};
-use std::future::Future;
+use crate::wire::{Answer, Request, Wire, types};
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// A Pesapal API 3.0 client. Cheap to clone; clones share the connection pool and the token.
 #[derive(Debug, Clone)]
 pub struct Pesapal {
-    pub(crate) api: Client,
+    pub(crate) wire: Wire,
     pub(crate) tokens: Arc<Tokens>,
     pub(crate) retry: RetryPolicy,
     pub(crate) base_url: String,
@@ -55,17 +55,16 @@ impl Pesapal {
         self.tokens.expires_at().await
     }
 
-    async fn call<T, E, R, Fut>(
+    async fn call<T: DeserializeOwned, R>(
         &self,
         operation: Operation,
-        send: impl Fn() -> Fut,
+        request: Request<'_>,
         decode: fn(Operation, Answer<T>) -> Result<R>,
-    ) -> Result<R>
-    where
-        E: ErrorBody,
-        Fut: Future<Output = GenResult<T, E>>,
-    {
-        transport::execute(&self.retry, &self.tokens, operation, send, |answer| decode(operation, answer)).await
+    ) -> Result<R> {
+        transport::execute(&self.wire, &self.retry, &self.tokens, operation, &request, |answer| {
+            decode(operation, answer)
+        })
+        .await
     }
 
     /// Registers the URL Pesapal notifies on payment status changes (RegisterIPN). Keep the
@@ -82,23 +81,18 @@ impl Pesapal {
             IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
         };
         let body = types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type };
-        self.call(REGISTER_IPN, || self.api.register_ipn().body(body.clone()).send(), responses::ipn_registration).await
+        self.call(REGISTER_IPN, Request::json(&body)?, responses::ipn_registration).await
     }
 
     /// Every IPN URL registered for the account (GetIpnList).
     pub async fn list_ipns(&self) -> Result<Vec<IpnRegistration>> {
-        self.call(GET_IPN_LIST, || self.api.get_ipn_list().send(), responses::ipn_list).await
+        self.call(GET_IPN_LIST, Request::default(), responses::ipn_list).await
     }
 
     /// Creates an order, one-off or recurring (SubmitOrderRequest): redirect the customer to
     /// the returned `redirect_url`. Never retried once the request may have reached Pesapal.
     pub async fn submit_order(&self, order: &OrderRequest) -> Result<OrderSubmission> {
-        self.call(
-            SUBMIT_ORDER,
-            || self.api.submit_order_request().body(order.body.clone()).send(),
-            responses::order_submission,
-        )
-        .await
+        self.call(SUBMIT_ORDER, Request::json(&order.body)?, responses::order_submission).await
     }
 
     /// Sends a mobile-money payment prompt to the customer's phone.
@@ -108,34 +102,26 @@ impl Pesapal {
     /// assumed to be SubmitOrderRequest's. Confirm the payment with
     /// [`Pesapal::transaction_status`].
     pub async fn stk_push(&self, request: &StkPushRequest) -> Result<OrderSubmission> {
-        self.call(
-            STK_PUSH,
-            || self.api.direct_mobile_money_stk().body(request.body.clone()).send(),
-            responses::order_submission,
-        )
-        .await
+        self.call(STK_PUSH, Request::json(&request.body)?, responses::order_submission).await
     }
 
     /// The status of an order's payment (GetTransactionStatus): the only trustworthy source.
     /// "Not paid yet" may come back as an error for which [`crate::Error::is_pending`] is true.
     pub async fn transaction_status(&self, order_tracking_id: Uuid) -> Result<TransactionStatus> {
-        self.call(
-            TRANSACTION_STATUS,
-            || self.api.get_transaction_status().order_tracking_id(order_tracking_id).send(),
-            responses::transaction_status,
-        )
-        .await
+        let mut buffer = Uuid::encode_buffer();
+        let id: &str = order_tracking_id.hyphenated().encode_lower(&mut buffer);
+        self.call(TRANSACTION_STATUS, Request::query(&[id]), responses::transaction_status).await
     }
 
     /// Asks for a refund of a completed payment (RefundRequest). Acceptance means the request
     /// awaits the merchant's approval, not that money moved.
     pub async fn refund(&self, refund: &RefundRequest) -> Result<RefundReceipt> {
-        self.call(REFUND, || self.api.refund_request().body(refund.body.clone()).send(), responses::refund).await
+        self.call(REFUND, Request::json(&refund.body)?, responses::refund).await
     }
 
     /// Cancels a failed or pending order (CancelOrder); only once per order.
     pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancellationReceipt> {
         let body = types::CancelOrderBody { order_tracking_id };
-        self.call(CANCEL_ORDER, || self.api.cancel_order().body(body.clone()).send(), responses::cancellation).await
+        self.call(CANCEL_ORDER, Request::json(&body)?, responses::cancellation).await
     }
 }

@@ -1,4 +1,7 @@
-//! Pesapal's operations, with what the retry rules need to know about them.
+//! Pesapal's operations: how each is sent (the endpoint generated from the spec) and what the
+//! retry rules need to know about it.
+
+use crate::wire::{Endpoint, endpoints};
 
 /// One of Pesapal's operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -7,6 +10,12 @@ pub(crate) struct Operation {
     pub name: &'static str,
     /// Safe to send twice: reads and token requests. Payment calls are not.
     pub idempotent: bool,
+    /// Method, path, query parameters, token and declared statuses, from the spec.
+    pub endpoint: &'static Endpoint,
+}
+
+const fn operation(endpoint: &'static Endpoint, idempotent: bool) -> Operation {
+    Operation { name: endpoint.operation_id, idempotent, endpoint }
 }
 
 impl Operation {
@@ -16,14 +25,14 @@ impl Operation {
     }
 }
 
-pub(crate) const REQUEST_TOKEN: Operation = Operation { name: "RequestToken", idempotent: true };
-pub(crate) const REGISTER_IPN: Operation = Operation { name: "RegisterIPN", idempotent: false };
-pub(crate) const GET_IPN_LIST: Operation = Operation { name: "GetIpnList", idempotent: true };
-pub(crate) const SUBMIT_ORDER: Operation = Operation { name: "SubmitOrderRequest", idempotent: false };
-pub(crate) const STK_PUSH: Operation = Operation { name: "DirectMobileMoneyStk", idempotent: false };
-pub(crate) const TRANSACTION_STATUS: Operation = Operation { name: "GetTransactionStatus", idempotent: true };
-pub(crate) const REFUND: Operation = Operation { name: "RefundRequest", idempotent: false };
-pub(crate) const CANCEL_ORDER: Operation = Operation { name: "CancelOrder", idempotent: false };
+pub(crate) const REQUEST_TOKEN: Operation = operation(&endpoints::REQUEST_TOKEN, true);
+pub(crate) const REGISTER_IPN: Operation = operation(&endpoints::REGISTER_IPN, false);
+pub(crate) const GET_IPN_LIST: Operation = operation(&endpoints::GET_IPN_LIST, true);
+pub(crate) const SUBMIT_ORDER: Operation = operation(&endpoints::SUBMIT_ORDER_REQUEST, false);
+pub(crate) const STK_PUSH: Operation = operation(&endpoints::DIRECT_MOBILE_MONEY_STK, false);
+pub(crate) const TRANSACTION_STATUS: Operation = operation(&endpoints::GET_TRANSACTION_STATUS, true);
+pub(crate) const REFUND: Operation = operation(&endpoints::REFUND_REQUEST, false);
+pub(crate) const CANCEL_ORDER: Operation = operation(&endpoints::CANCEL_ORDER, false);
 
 const ALL: [Operation; 8] =
     [REQUEST_TOKEN, REGISTER_IPN, GET_IPN_LIST, SUBMIT_ORDER, STK_PUSH, TRANSACTION_STATUS, REFUND, CANCEL_ORDER];

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::operation::REQUEST_TOKEN;
 use crate::responses;
 use crate::retry::{RetryPolicy, with_retries};
-use crate::wire::{self, Client, types};
+use crate::wire::{Request, Wire, types};
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
@@ -28,7 +28,7 @@ struct Cached {
 /// Token cache and refresher. RequestToken is its own small call: one exchange, retried by the
 /// shared rule.
 pub(crate) struct Tokens {
-    api: Client,
+    wire: Wire,
     credentials: Credentials,
     retry: RetryPolicy,
     margin: Duration,
@@ -43,8 +43,8 @@ impl fmt::Debug for Tokens {
 }
 
 impl Tokens {
-    pub fn new(api: Client, credentials: Credentials, retry: RetryPolicy, margin: Duration) -> Tokens {
-        Tokens { api, credentials, retry, margin, cached: RwLock::new(None), refreshing: tokio::sync::Mutex::new(()) }
+    pub fn new(wire: Wire, credentials: Credentials, retry: RetryPolicy, margin: Duration) -> Tokens {
+        Tokens { wire, credentials, retry, margin, cached: RwLock::new(None), refreshing: tokio::sync::Mutex::new(()) }
     }
 
     fn fresh(&self) -> Option<HeaderValue> {
@@ -73,7 +73,7 @@ impl Tokens {
                 consumer_key: self.credentials.consumer_key.clone(),
                 consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
             };
-            let answer = wire::exchange(REQUEST_TOKEN, None, || self.api.request_token().body(body).send()).await?;
+            let answer = self.wire.exchange(REQUEST_TOKEN, None, &Request::json(&body)?).await?;
             responses::issued_token(REQUEST_TOKEN, answer)
         })
         .instrument(REQUEST_TOKEN.span())

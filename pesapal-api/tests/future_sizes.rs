@@ -1,7 +1,8 @@
-//! The future of every call stays small. The generated request future (request, response and
-//! decode state, about 2 KB) is boxed where it is made, and the token refresh behind its own box;
-//! carried inline, every layer around them (retries, token, tracing) held and moved a copy, and a
-//! `transaction_status` future took 9.5 KB, a `submit_order` one 12.6 KB, per call in flight.
+//! The future of every call stays small (each is held for the whole call, and copied when
+//! moved): the token refresh, a whole RequestToken exchange needed about once an hour, sits
+//! behind its own box. Carried inline (with the generated client's request future, as
+//! pesapal-api once sent), a `transaction_status` future took 9.5 KB and a `submit_order` one
+//! 12.6 KB per call in flight.
 
 mod common;
 

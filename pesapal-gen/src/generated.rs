@@ -5217,3 +5217,88 @@ pub mod prelude {
 
 /// Operations (as named in `OperationInfo`) that take no bearer token (their `security` is empty in the spec).
 pub(crate) const UNAUTHENTICATED_OPERATIONS: &[&str] = &["request_token"];
+
+/// Every operation of the spec as sent over HTTP, one constant per `operationId`.
+pub mod endpoints {
+    use crate::Endpoint;
+    /// `POST /api/Auth/RequestToken`: Authentication
+    pub const REQUEST_TOKEN: Endpoint = Endpoint {
+        operation_id: "RequestToken",
+        method: "POST",
+        path: "/api/Auth/RequestToken",
+        query: &[],
+        bearer: false,
+        success: &[200],
+        errors: &[],
+    };
+    /// `POST /api/URLSetup/RegisterIPN`: RegisterIPNURL
+    pub const REGISTER_IPN: Endpoint = Endpoint {
+        operation_id: "RegisterIPN",
+        method: "POST",
+        path: "/api/URLSetup/RegisterIPN",
+        query: &[],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+    /// `GET /api/URLSetup/GetIpnList`: GetIPNList
+    pub const GET_IPN_LIST: Endpoint = Endpoint {
+        operation_id: "GetIpnList",
+        method: "GET",
+        path: "/api/URLSetup/GetIpnList",
+        query: &[],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+    /// `POST /api/Transactions/SubmitOrderRequest`: SubmitOrderRequest / RecurringPayments
+    pub const SUBMIT_ORDER_REQUEST: Endpoint = Endpoint {
+        operation_id: "SubmitOrderRequest",
+        method: "POST",
+        path: "/api/Transactions/SubmitOrderRequest",
+        query: &[],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+    /// `POST /api/transactions/stk`: DirectMobileMoneySTK
+    pub const DIRECT_MOBILE_MONEY_STK: Endpoint = Endpoint {
+        operation_id: "DirectMobileMoneyStk",
+        method: "POST",
+        path: "/api/transactions/stk",
+        query: &[],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+    /// `POST /api/Transactions/RefundRequest`: RefundRequest
+    pub const REFUND_REQUEST: Endpoint = Endpoint {
+        operation_id: "RefundRequest",
+        method: "POST",
+        path: "/api/Transactions/RefundRequest",
+        query: &[],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+    /// `POST /api/Transactions/CancelOrder`: OrderCancellation
+    pub const CANCEL_ORDER: Endpoint = Endpoint {
+        operation_id: "CancelOrder",
+        method: "POST",
+        path: "/api/Transactions/CancelOrder",
+        query: &[],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+    /// `GET /api/Transactions/GetTransactionStatus`: GetTransactionStatus
+    pub const GET_TRANSACTION_STATUS: Endpoint = Endpoint {
+        operation_id: "GetTransactionStatus",
+        method: "GET",
+        path: "/api/Transactions/GetTransactionStatus",
+        query: &["orderTrackingId"],
+        bearer: true,
+        success: &[200],
+        errors: &[401],
+    };
+}

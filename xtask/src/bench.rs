@@ -124,10 +124,10 @@ fn runtime_rows(root: &Path) -> Result<Vec<Row>> {
             "GetTransactionStatus, the floor's request code decoding into the generated type",
             "(informative)",
         ),
-        ("generated", "GetTransactionStatus, generated client alone (layer under pesapal-api)", "(informative)"),
+        ("generated", "GetTransactionStatus, generated client's send() (not used by pesapal-api)", "(informative)"),
         (
             "exchange",
-            "GetTransactionStatus, generated client + raw answer kept (layer under pesapal-api)",
+            "GetTransactionStatus, generated client + raw answer kept through its hooks (not used by pesapal-api)",
             "(informative)",
         ),
     ] {

@@ -7,7 +7,7 @@
 //! fails when the committed file is not what the spec produces.
 
 use anyhow::{Context, Result};
-use heck::ToSnakeCase;
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use schemars::schema::{InstanceType, SchemaObject, StringValidation};
@@ -93,5 +93,48 @@ pub fn client_code(spec: &serde_json::Value) -> Result<String> {
         "\n/// Operations (as named in `OperationInfo`) that take no bearer token (their `security` is empty in the spec).\n\
          pub(crate) const UNAUTHENTICATED_OPERATIONS: &[&str] = &{public:?};\n"
     ));
+    code.push_str(&endpoints_code(&spec));
     Ok(code)
+}
+
+/// `pub mod endpoints`: one [`pesapal_gen::Endpoint`] constant per operation of the spec (method,
+/// path, query parameters, bearer or not, declared statuses), named after its `operationId`.
+fn endpoints_code(spec: &openapiv3::OpenAPI) -> String {
+    let mut code = String::from(
+        "\n/// Every operation of the spec as sent over HTTP, one constant per `operationId`.\npub mod endpoints {\n    use crate::Endpoint;\n",
+    );
+    for (path, method, op) in spec.operations() {
+        let Some(id) = op.operation_id.as_deref() else { continue };
+        let query: Vec<&str> = op
+            .parameters
+            .iter()
+            .filter_map(|p| p.as_item())
+            .filter_map(|p| match p {
+                openapiv3::Parameter::Query { parameter_data, .. } => Some(parameter_data.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let statuses = |success: bool| -> Vec<u16> {
+            op.responses
+                .responses
+                .keys()
+                .filter_map(|code| match code {
+                    openapiv3::StatusCode::Code(n) => Some(*n),
+                    openapiv3::StatusCode::Range(_) => None,
+                })
+                .filter(|n| (200..300).contains(n) == success)
+                .collect()
+        };
+        let bearer = !op.security.as_ref().is_some_and(Vec::is_empty);
+        let summary = op.summary.as_deref().unwrap_or(id).replace('\n', " ");
+        code.push_str(&format!(
+            "    /// `{method} {path}`: {summary}\n    pub const {name}: Endpoint = Endpoint {{\n        operation_id: {id:?},\n        method: {method:?},\n        path: {path:?},\n        query: &{query:?},\n        bearer: {bearer},\n        success: &{success:?},\n        errors: &{errors:?},\n    }};\n",
+            method = method.to_uppercase(),
+            name = id.to_shouty_snake_case(),
+            success = statuses(true),
+            errors = statuses(false),
+        ));
+    }
+    code.push_str("}\n");
+    code
 }

@@ -8,11 +8,10 @@
 //!   the shared 2-core machine hits both alike; the ratio of the medians is reported.
 //! - the pairing's zero: the floor against a second floor client (its own connection), which
 //!   should come out at 1.00.
-//! - where GetTransactionStatus's overhead goes: the same pairing against the generated client
-//!   alone (`pesapal-gen`, a fixed token, nothing kept), and against the generated client through
-//!   `pesapal_gen::exchange` (which keeps the raw answer), the two layers under pesapal-api; and
-//!   against the floor's own request code decoding into the generated type (what the generated
-//!   decode costs without progenitor's `send()`).
+//! - the alternatives pesapal-api's transport was chosen against, for GetTransactionStatus: the
+//!   generated client's `send()` alone (`pesapal-gen`, a fixed token, nothing kept), the same
+//!   through `pesapal_gen::exchange` (which keeps the raw answer through the client's hooks), and
+//!   the floor's own request code decoding into the generated type (the generated decode alone).
 
 use pesapal_bench::{TRACKING_ID, order, raw::RawClient, sdk, server};
 use reqwest::header::HeaderValue;
@@ -145,7 +144,7 @@ async fn main() {
         },
     )
     .await;
-    // The layers under pesapal-api, for GetTransactionStatus.
+    // The alternatives to pesapal-api's transport, for GetTransactionStatus.
     let generated =
         pesapal_gen::Client::new_with_client(&steady_server.base_url, reqwest::Client::new(), Arc::new(FixedToken));
     let status = || generated.get_transaction_status().order_tracking_id(tracking_id).send();
