@@ -6,7 +6,8 @@
 //! through the generated client's `send()`: the answer's bytes are then at hand for errors
 //! (`raw_body`) with no hook capturing and rebuilding the response, and each body is decoded
 //! once, by the generated type, straight from them. Measured against a hand-written reqwest +
-//! serde client, that path costs 1.02–1.04× per call, the generated client's 1.11–1.18×
+//! serde client, GetTransactionStatus costs 1.03–1.06× per call this way; through the generated
+//! client's `send()`, with the raw answer kept through its hooks, it cost 1.11–1.18×
 //! (docs/PERFORMANCE.md).
 
 use crate::error::{Error, Rejection, Sent, ValidationErrors};
