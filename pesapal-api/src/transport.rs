@@ -28,8 +28,7 @@ pub(crate) async fn execute<T: DeserializeOwned, R>(
                 tracing::info!("token refused; refreshing it and replaying the request once");
                 tokens.invalidate(&header);
                 let header = tokens.header().await?;
-                // Boxed: a replay is rare, and inline it would double every call's future.
-                match Box::pin(attempt(wire, operation, header, request, &decode)).await {
+                match attempt(wire, operation, header, request, &decode).await {
                     // Refused twice: the credentials, not the token, are the problem.
                     Err(Error::Rejected { rejection, .. }) if rejection.refuses_token() => {
                         Err(Error::Authentication(rejection))
