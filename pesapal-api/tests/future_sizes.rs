@@ -11,8 +11,9 @@ use pesapal_api::{RefundRequest, StkPushRequest};
 use rust_decimal::Decimal;
 use std::mem::size_of_val;
 
-/// Bytes a call's future may take (each held for the whole call, copied when moved).
-const LIMIT: usize = 4096;
+/// Bytes a call's future may take (each held for the whole call, copied when moved). Today
+/// 1.9–2.8 KB; with the token refresh inline, `transaction_status` takes 3.1 KB.
+const LIMIT: usize = 3072;
 
 #[test]
 fn every_call_future_stays_small() {
