@@ -23,7 +23,6 @@ pub struct Pesapal {
     pub(crate) wire: Wire,
     pub(crate) tokens: Arc<Tokens>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) base_url: String,
     pub(crate) verifications: Arc<Verifications>,
 }
 
@@ -46,7 +45,7 @@ impl Pesapal {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        self.wire.base_url()
     }
 
     /// Obtains a token (RequestToken) if none is cached or it is about to expire, and returns

@@ -269,10 +269,10 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Pesapal> {
         let credentials = self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))?;
         let base_url = self.resolved_base_url()?;
-        let wire = Wire::new(&base_url, self.http()?);
+        let wire = Wire::new(base_url, self.http()?);
         let tokens = Arc::new(Tokens::new(wire.clone(), credentials, self.retry, self.refresh_margin));
         let verifications = Arc::new(self.verifications()?);
-        Ok(Pesapal { wire, tokens, retry: self.retry, base_url, verifications })
+        Ok(Pesapal { wire, tokens, retry: self.retry, verifications })
     }
 
     /// Reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`, `PESAPAL_ENVIRONMENT` (`sandbox`

@@ -6,8 +6,6 @@ use crate::wire::{Endpoint, endpoints};
 /// One of Pesapal's operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Operation {
-    /// Pesapal's name for it (the spec's `operationId`).
-    pub name: &'static str,
     /// Safe to send twice: reads and token requests. Payment calls are not.
     pub idempotent: bool,
     /// Method, path, query parameters, token and declared statuses, from the spec.
@@ -15,13 +13,18 @@ pub(crate) struct Operation {
 }
 
 const fn operation(endpoint: &'static Endpoint, idempotent: bool) -> Operation {
-    Operation { name: endpoint.operation_id, idempotent, endpoint }
+    Operation { idempotent, endpoint }
 }
 
 impl Operation {
+    /// Pesapal's name for it (the spec's `operationId`).
+    pub fn name(self) -> &'static str {
+        self.endpoint.operation_id
+    }
+
     /// The tracing span of one call: `pesapal{operation="…"}`.
     pub fn span(self) -> tracing::Span {
-        tracing::info_span!("pesapal", operation = self.name)
+        tracing::info_span!("pesapal", operation = self.name())
     }
 }
 
@@ -39,5 +42,5 @@ const ALL: [Operation; 8] =
 
 /// Whether the operation called `name` is safe to send twice (unknown names are not).
 pub(crate) fn is_idempotent(name: &str) -> bool {
-    ALL.iter().any(|op| op.name == name && op.idempotent)
+    ALL.iter().any(|op| op.name() == name && op.idempotent)
 }

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Rejection};
 use crate::operation::{self, Operation};
-use crate::wire::{Answer, types};
+use crate::wire::{Answer, rejected, types};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -207,7 +207,7 @@ impl TransactionStatus {
         let op = operation::TRANSACTION_STATUS;
         let raw = bytes::Bytes::copy_from_slice(body);
         let value = serde_json::from_slice(body).map_err(|e| Error::Decode {
-            operation: op.name,
+            operation: op.name(),
             http_status: 200,
             reason: e.to_string(),
             raw_body: crate::wire::lossy(body),
@@ -267,10 +267,6 @@ fn text(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
-fn rejected<T>(operation: Operation, rejection: Rejection) -> Result<T, Error> {
-    Err(Error::Rejected { operation: operation.name, rejection: Box::new(rejection) })
-}
-
 /// Fails with the rejection the answer carries in its `status`/`error`/`message`, if any.
 macro_rules! check {
     ($operation:expr, $answer:expr) => {
@@ -279,7 +275,7 @@ macro_rules! check {
             $answer.value.error.as_ref(),
             $answer.value.message.as_deref(),
         ) {
-            return rejected($operation, rejection);
+            return Err(crate::wire::rejected($operation, rejection));
         }
     };
 }
@@ -347,7 +343,7 @@ pub(crate) fn ipn_list(
         // a list either.
         types::GetIpnListResponse::PesapalErrorResponse(envelope) => {
             match answer.rejection(envelope.status.as_ref(), envelope.error.as_ref(), envelope.message.as_deref()) {
-                Some(rejection) => rejected(operation, rejection),
+                Some(rejection) => Err(rejected(operation, rejection)),
                 None => Err(answer.undecodable(operation, "expected a JSON array of IPN registrations")),
             }
         }
@@ -368,7 +364,7 @@ pub(crate) fn order_submission(
         rejection.status = value.status.as_ref().map(ToString::to_string);
         rejection.message =
             text(value.message.clone()).or_else(|| Some("the order was not created (all-zero tracking id)".into()));
-        return rejected(operation, rejection);
+        return Err(rejected(operation, rejection));
     }
     Ok(OrderSubmission {
         order_tracking_id,

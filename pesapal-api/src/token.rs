@@ -80,7 +80,7 @@ impl Tokens {
         .await?;
         let mut header =
             HeaderValue::try_from(format!("Bearer {}", issued.token.expose_secret())).map_err(|_| Error::Decode {
-                operation: REQUEST_TOKEN.name,
+                operation: REQUEST_TOKEN.name(),
                 http_status: 200,
                 reason: "the token is not a valid header value".into(),
                 raw_body: "[token withheld]".into(),
@@ -101,7 +101,7 @@ impl Tokens {
         self.header().await?;
         let cached = self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         cached.as_ref().map(|c| c.expires_at).ok_or_else(|| Error::Decode {
-            operation: REQUEST_TOKEN.name,
+            operation: REQUEST_TOKEN.name(),
             http_status: 200,
             reason: "the token was invalidated while being read".into(),
             raw_body: "[token withheld]".into(),

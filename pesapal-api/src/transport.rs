@@ -1,6 +1,6 @@
 //! One call to Pesapal: the bearer token (looked up once per attempt), one exchange (sent from
-//! the generated endpoint, decoded by the generated type), the mapping of its answer, one replay after a refused token, and retries
-//! by the shared rule ([`crate::Error`]'s `is_retry_safe`).
+//! the generated endpoint, decoded by the generated type), the mapping of its answer, one replay
+//! after a refused token, and retries by the shared rule ([`crate::Error`]'s `is_retry_safe`).
 
 use crate::error::Error;
 use crate::operation::Operation;

@@ -77,7 +77,7 @@ impl<T> Answer<T> {
     /// An error for an answer that decoded but makes no sense (a missing field, say).
     pub fn undecodable(&self, operation: Operation, reason: impl Into<String>) -> Error {
         Error::Decode {
-            operation: operation.name,
+            operation: operation.name(),
             http_status: self.http_status,
             reason: reason.into(),
             raw_body: lossy(&self.raw),
@@ -91,8 +91,14 @@ pub(crate) fn lossy(raw: &[u8]) -> String {
 }
 
 impl Wire {
-    pub fn new(base_url: &str, http: reqwest::Client) -> Wire {
-        Wire { http, base_url: base_url.trim_end_matches('/').to_owned() }
+    /// `base_url` as the builder resolved it (checked, without a trailing `/`).
+    pub fn new(base_url: String, http: reqwest::Client) -> Wire {
+        Wire { http, base_url }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// Sends `request` to `operation`'s endpoint with the bearer header `authorization` (looked
@@ -107,20 +113,17 @@ impl Wire {
         request: &Request<'_>,
     ) -> Result<Answer<T>, Error> {
         let endpoint = operation.endpoint;
-        let transport = |sent, source: Option<reqwest::Error>| Error::Transport {
-            operation: operation.name,
+        let transport = |sent, source: reqwest::Error| Error::Transport {
+            operation: operation.name(),
             sent,
-            source: source.map(Into::into),
+            source: Some(source.into()),
         };
-        let method = match endpoint.method {
-            "GET" => reqwest::Method::GET,
-            "POST" => reqwest::Method::POST,
-            other => return Err(Error::Config(format!("{}: unsupported method {other}", operation.name))),
-        };
+        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
+            .map_err(|_| Error::Config(format!("{}: unsupported method {}", operation.name(), endpoint.method)))?;
         if request.query.len() != endpoint.query.len() {
             return Err(Error::Config(format!(
                 "{}: {} query values for the parameters {:?}",
-                operation.name,
+                operation.name(),
                 request.query.len(),
                 endpoint.query
             )));
@@ -134,7 +137,7 @@ impl Wire {
         }
         if endpoint.bearer {
             let Some(mut value) = authorization else {
-                return Err(Error::Config(format!("no bearer token for {}", operation.name)));
+                return Err(Error::Config(format!("no bearer token for {}", operation.name())));
             };
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
@@ -144,15 +147,15 @@ impl Wire {
         }
         let response = builder.send().await.map_err(|e| {
             let sent = if e.is_connect() || e.is_builder() { Sent::NotSent } else { Sent::MaybeSent };
-            transport(sent, Some(e))
+            transport(sent, e)
         })?;
         let http_status = response.status().as_u16();
-        let raw = response.bytes().await.map_err(|e| transport(Sent::MaybeSent, Some(e)))?;
+        let raw = response.bytes().await.map_err(|e| transport(Sent::MaybeSent, e))?;
         if endpoint.success.contains(&http_status) {
             return match serde_json::from_slice(&raw) {
                 Ok(value) => Ok(Answer { value, http_status, raw }),
                 Err(e) => Err(Error::Decode {
-                    operation: operation.name,
+                    operation: operation.name(),
                     http_status,
                     reason: e.to_string(),
                     raw_body: lossy(&raw),
@@ -177,6 +180,7 @@ fn envelope_rejection(http_status: u16, raw: &[u8], envelope: Option<&types::Pes
         .unwrap_or_else(|| Rejection::bare(http_status, raw))
 }
 
-fn rejected(operation: Operation, rejection: Rejection) -> Error {
-    Error::Rejected { operation: operation.name, rejection: Box::new(rejection) }
+/// The error of an answer that `rejection` describes.
+pub(crate) fn rejected(operation: Operation, rejection: Rejection) -> Error {
+    Error::Rejected { operation: operation.name(), rejection: Box::new(rejection) }
 }
