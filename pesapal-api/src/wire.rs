@@ -18,7 +18,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub(crate) use pesapal_gen::{Operation, facts, types};
+pub(crate) use pesapal_gen::{Operation, facts, notification_parameters, types};
 
 /// Where requests go: the HTTP client and the base URL. Cheap to clone.
 #[derive(Debug, Clone)]
