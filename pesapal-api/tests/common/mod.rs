@@ -2,36 +2,29 @@
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
 use httpmock::prelude::*;
-use pesapal_api::{BillingAddress, Credentials, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy};
+use pesapal_api::{BillingAddress, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 pub const KEY: &str = "test-consumer-key";
 pub const SECRET: &str = "test-consumer-SECRET-value";
 pub const TOKEN: &str = "eyJ.sandbox.TOKEN";
-pub const TRACKING_ID: &str = "b945e4af-80a5-4ec1-8706-e03f8332fb04";
-pub const IPN_ID: &str = "e32182ca-0983-4fa0-91bc-c3bb813ba750";
+pub const TRACKING_ID: &str = pesapal_test_support::TRACKING_ID;
+pub const IPN_ID: &str = pesapal_test_support::IPN_ID;
 
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(5) }
+    pesapal_test_support::fast_retries(2)
 }
 
 pub fn client(server: &MockServer) -> Pesapal {
-    Pesapal::builder()
-        .credentials(Credentials::new(KEY, SECRET))
-        .base_url(server.base_url())
-        .retry_policy(fast_retries())
-        .build()
-        .expect("client builds")
+    pesapal_test_support::client(&server.base_url(), KEY, SECRET, 2)
 }
 
 /// A RequestToken answer valid for an hour, in the recorded shape (UTC, 7 fractional digits).
 pub fn token_answer(token: &str, valid_for: chrono::Duration) -> Value {
     let at = chrono::Utc::now() + valid_for;
-    // Seven fractional digits, as Pesapal sends (chrono formats 3, 6 or 9).
-    let expiry = format!("{}.{:07}Z", at.format("%Y-%m-%dT%H:%M:%S"), chrono::Timelike::nanosecond(&at) / 100);
+    let expiry = pesapal_api::generated::facts::TimestampShape::UtcSevenDigits.format(at);
     json!({"token": token, "expiryDate": expiry, "error": null, "status": "200", "message": "Request processed successfully"})
 }
 

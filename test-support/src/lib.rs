@@ -1,0 +1,33 @@
+//! What the tests of the pesapal-rs crates share (not published): a [`pesapal_api::Pesapal`]
+//! client whose retries take milliseconds, for a loopback mock or the simulator, and the ids the
+//! fixtures use.
+
+use pesapal_api::{Credentials, Pesapal, RetryPolicy};
+use std::time::Duration;
+
+/// A tracking id (the one of the documentation's samples).
+pub const TRACKING_ID: &str = "b945e4af-80a5-4ec1-8706-e03f8332fb04";
+/// An IPN registration id for orders.
+pub const IPN_ID: &str = "e32182ca-0983-4fa0-91bc-c3bb813ba750";
+
+/// Retries as the default policy makes them, but within milliseconds: `max_retries` retries,
+/// 1 ms doubled up to 5 ms.
+pub fn fast_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy { max_retries, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(5) }
+}
+
+/// A client for `base_url` (a mock server or the simulator) with these credentials and
+/// [`fast_retries`].
+///
+/// ```
+/// let client = pesapal_test_support::client("http://127.0.0.1:9", "key", "secret", 2);
+/// assert_eq!(client.base_url(), "http://127.0.0.1:9");
+/// ```
+pub fn client(base_url: &str, consumer_key: &str, consumer_secret: &str, max_retries: u32) -> Pesapal {
+    Pesapal::builder()
+        .credentials(Credentials::new(consumer_key, consumer_secret))
+        .base_url(base_url)
+        .retry_policy(fast_retries(max_retries))
+        .build()
+        .expect("a test client builds")
+}
