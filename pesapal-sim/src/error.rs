@@ -1,12 +1,30 @@
 //! Why the simulator refuses a request, and the Pesapal error code each refusal answers with.
 
+use crate::machine::{OrderStatus, Transition};
 use uuid::Uuid;
+
+/// Why a bearer token is refused (HTTP 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenRefusal {
+    /// No `Authorization: Bearer …` header.
+    Missing,
+    /// A token the simulator never issued.
+    Unknown,
+    /// A token past its `expiryDate` (on the simulator's clock).
+    Expired,
+    /// A token revoked by [`crate::Faults::revoke_tokens_after`].
+    Revoked,
+}
 
 /// A refused API or control request. [`SimError::code`] is the `error.code` Pesapal-style
 /// answers carry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
+    /// The bearer token is missing, unknown, expired or revoked: HTTP 401.
+    #[error("bearer token refused: {0:?}")]
+    Unauthorized(TokenRefusal),
     /// The body is not JSON, lacks a field, or a field breaks a rule.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -43,10 +61,10 @@ pub enum SimError {
     /// A control action that the order's state does not allow (e.g. paying a completed order).
     #[error("{action} is not allowed on a {status} order")]
     InvalidTransition {
-        /// The action asked for.
-        action: &'static str,
+        /// The transition asked for.
+        action: Transition,
         /// The order's status.
-        status: &'static str,
+        status: OrderStatus,
     },
 }
 
@@ -54,6 +72,7 @@ impl SimError {
     /// The `error.code` of the Pesapal-style answer.
     pub fn code(&self) -> &'static str {
         match self {
+            SimError::Unauthorized(_) => "invalid_api_credentials_provided",
             SimError::InvalidRequest(_) => "invalid_api_request_parameters",
             SimError::MissingBillingAddress => "missing_mandatory_billing_address",
             SimError::InvalidCredentials => "invalid_consumer_key_or_secret_provided",

@@ -2,12 +2,15 @@
 //! body), retries with doubling backoff until the merchant acknowledges, and records every
 //! attempt.
 
-use crate::sim::Sim;
-use crate::state::{IpnMethod, Notice};
+use crate::config::SimConfig;
+use crate::state::{IpnMethod, NotificationType, Notice};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 /// One notification and its delivery attempts.
@@ -19,8 +22,8 @@ pub struct Delivery {
     pub order_tracking_id: Uuid,
     /// `OrderMerchantReference` sent (the account number for `RECURRING`).
     pub merchant_reference: String,
-    /// `OrderNotificationType` sent: `IPNCHANGE` or `RECURRING`.
-    pub notification_type: String,
+    /// `OrderNotificationType` sent.
+    pub notification_type: NotificationType,
     /// The merchant's URL.
     pub url: String,
     /// GET or POST.
@@ -50,83 +53,142 @@ pub struct Attempt {
     pub acknowledged: bool,
 }
 
-/// Starts delivering a notification in the background.
-pub(crate) fn dispatch(sim: &Arc<Sim>, notice: Notice) {
-    let delivery = Delivery {
-        id: sim.next_delivery_id(),
-        order_tracking_id: notice.order_tracking_id,
-        merchant_reference: notice.merchant_reference.clone(),
-        notification_type: notice.notification_type.to_owned(),
-        url: notice.ipn.url.clone(),
-        method: notice.ipn.method,
-        acknowledged: false,
-        finished: false,
-        attempts: Vec::new(),
-    };
-    let id = delivery.id;
-    sim.record_delivery(delivery);
-    let sim = sim.clone();
-    tokio::spawn(async move {
-        let mut shutdown = sim.shutdown.clone();
-        let max = sim.config.ipn_max_attempts.max(1);
-        let mut backoff = sim.config.ipn_backoff;
-        for number in 1..=max {
-            let attempt = call(&sim, &notice, number).await;
-            let acknowledged = attempt.acknowledged;
-            let last = acknowledged || number == max;
-            sim.update_delivery(id, |d| {
-                d.attempts.push(attempt);
-                d.acknowledged = acknowledged;
-                d.finished = last;
-            });
-            if last {
-                return;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(backoff) => {}
-                () = crate::server::stopped(&mut shutdown) => return,
-            }
-            backoff = backoff.saturating_mul(2);
-        }
-    });
+/// Delivers IPNs: one background task per notification, every attempt recorded. Owned by the
+/// simulator; knows nothing of its state.
+#[derive(Debug)]
+pub(crate) struct IpnDelivery {
+    http: reqwest::Client,
+    max_attempts: u32,
+    backoff: Duration,
+    timeout: Duration,
+    deliveries: Mutex<Vec<Delivery>>,
+    next_id: AtomicU64,
+    /// Bumped on every change to the deliveries.
+    changed: watch::Sender<u64>,
+    /// Becomes `true` when the simulator stops: pending retries are abandoned.
+    shutdown: watch::Receiver<bool>,
 }
 
-async fn call(sim: &Sim, notice: &Notice, number: u32) -> Attempt {
-    let at = Utc::now();
-    let tracking_id = notice.order_tracking_id.to_string();
-    let request = match notice.ipn.method {
-        IpnMethod::Get => sim.http.get(&notice.ipn.url).query(&[
-            ("OrderTrackingId", tracking_id.as_str()),
-            ("OrderMerchantReference", notice.merchant_reference.as_str()),
-            ("OrderNotificationType", notice.notification_type),
-        ]),
-        IpnMethod::Post => sim.http.post(&notice.ipn.url).json(&json!({
-            "OrderTrackingId": tracking_id,
-            "OrderMerchantReference": notice.merchant_reference,
-            "OrderNotificationType": notice.notification_type,
-        })),
-    };
-    let failed =
-        |error: String| Attempt { number, at, http_status: None, body: None, error: Some(error), acknowledged: false };
-    let response = match request.timeout(sim.config.ipn_timeout).send().await {
-        Ok(response) => response,
-        Err(e) => return failed(format!("no answer: {e}")),
-    };
-    let status = response.status().as_u16();
-    let body = match response.text().await {
-        Ok(body) => body,
-        Err(e) => return failed(format!("unreadable answer: {e}")),
-    };
-    let error = acknowledgement_problem(notice, status, &body);
-    let mut kept = body;
-    if kept.len() > 2048 {
-        let mut end = 2048;
-        while !kept.is_char_boundary(end) {
-            end -= 1;
-        }
-        kept.truncate(end);
+impl IpnDelivery {
+    /// Calls with `http`, up to `config.ipn_max_attempts` times, until `shutdown`.
+    pub fn new(config: &SimConfig, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Arc<IpnDelivery> {
+        Arc::new(IpnDelivery {
+            http,
+            max_attempts: config.ipn_max_attempts.max(1),
+            backoff: config.ipn_backoff,
+            timeout: config.ipn_timeout,
+            deliveries: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            changed: watch::Sender::new(0),
+            shutdown,
+        })
     }
-    Attempt { number, at, http_status: Some(status), body: Some(kept), acknowledged: error.is_none(), error }
+
+    fn log(&self) -> MutexGuard<'_, Vec<Delivery>> {
+        self.deliveries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn update(&self, id: u64, change: impl FnOnce(&mut Delivery)) {
+        if let Some(delivery) = self.log().iter_mut().find(|d| d.id == id) {
+            change(delivery);
+        }
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Every delivery so far, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.log().clone()
+    }
+
+    /// Changes whenever a delivery is added or updated.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// Forgets every delivery (tasks still running go on, unrecorded).
+    pub fn clear(&self) {
+        self.log().clear();
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Starts delivering a notification in the background.
+    pub fn dispatch(self: &Arc<Self>, notice: Notice) {
+        let delivery = Delivery {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            order_tracking_id: notice.order_tracking_id,
+            merchant_reference: notice.merchant_reference.clone(),
+            notification_type: notice.notification_type,
+            url: notice.ipn.url.clone(),
+            method: notice.ipn.method,
+            acknowledged: false,
+            finished: false,
+            attempts: Vec::new(),
+        };
+        let id = delivery.id;
+        self.log().push(delivery);
+        self.changed.send_modify(|n| *n += 1);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut shutdown = this.shutdown.clone();
+            let mut backoff = this.backoff;
+            for number in 1..=this.max_attempts {
+                let attempt = this.call(&notice, number).await;
+                let acknowledged = attempt.acknowledged;
+                let last = acknowledged || number == this.max_attempts;
+                this.update(id, |d| {
+                    d.attempts.push(attempt);
+                    d.acknowledged = acknowledged;
+                    d.finished = last;
+                });
+                if last {
+                    return;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    () = crate::server::stopped(&mut shutdown) => return,
+                }
+                backoff = backoff.saturating_mul(2);
+            }
+        });
+    }
+
+    async fn call(&self, notice: &Notice, number: u32) -> Attempt {
+        let at = Utc::now();
+        let tracking_id = notice.order_tracking_id.to_string();
+        let request = match notice.ipn.method {
+            IpnMethod::Get => self.http.get(&notice.ipn.url).query(&[
+                ("OrderTrackingId", tracking_id.as_str()),
+                ("OrderMerchantReference", notice.merchant_reference.as_str()),
+                ("OrderNotificationType", notice.notification_type.as_str()),
+            ]),
+            IpnMethod::Post => self.http.post(&notice.ipn.url).json(&json!({
+                "OrderTrackingId": tracking_id,
+                "OrderMerchantReference": notice.merchant_reference,
+                "OrderNotificationType": notice.notification_type,
+            })),
+        };
+        let failed =
+            |error: String| Attempt { number, at, http_status: None, body: None, error: Some(error), acknowledged: false };
+        let response = match request.timeout(self.timeout).send().await {
+            Ok(response) => response,
+            Err(e) => return failed(format!("no answer: {e}")),
+        };
+        let status = response.status().as_u16();
+        let body = match response.text().await {
+            Ok(body) => body,
+            Err(e) => return failed(format!("unreadable answer: {e}")),
+        };
+        let error = acknowledgement_problem(notice, status, &body);
+        let mut kept = body;
+        if kept.len() > 2048 {
+            let mut end = 2048;
+            while !kept.is_char_boundary(end) {
+                end -= 1;
+            }
+            kept.truncate(end);
+        }
+        Attempt { number, at, http_status: Some(status), body: Some(kept), acknowledged: error.is_none(), error }
+    }
 }
 
 /// Why an answer is not the acknowledgement Pesapal expects, or `None` if it is.
@@ -138,7 +200,7 @@ fn acknowledgement_problem(notice: &Notice, http_status: u16, body: &str) -> Opt
         return Some("the answer is not a JSON object".into());
     };
     let text = |key: &str| ack.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    if !text("orderNotificationType").eq_ignore_ascii_case(notice.notification_type) {
+    if !text("orderNotificationType").eq_ignore_ascii_case(notice.notification_type.as_str()) {
         return Some(format!("orderNotificationType is {:?}", text("orderNotificationType")));
     }
     if !text("orderTrackingId").eq_ignore_ascii_case(&notice.order_tracking_id.to_string()) {
@@ -164,7 +226,7 @@ mod tests {
         let notice = Notice {
             order_tracking_id: id,
             merchant_reference: "R-1".into(),
-            notification_type: "IPNCHANGE",
+            notification_type: NotificationType::IpnChange,
             ipn: Ipn { id, url: "http://x".into(), method: IpnMethod::Get, created_at: Utc::now() },
         };
         let ack = |status: &str| {

@@ -86,6 +86,7 @@ mod config;
 mod error;
 mod faults;
 mod ipn;
+mod machine;
 mod page;
 mod routes;
 mod server;
@@ -93,11 +94,14 @@ mod sim;
 mod state;
 mod wire;
 
-pub use config::SimConfig;
-pub use error::{SimError, StartError};
+pub use config::{AnswerObserver, ObservedAnswer, SimConfig};
+pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery};
-pub use state::{Ipn, IpnMethod, Order, OrderKind, OrderStatus, Payment, PaymentMethod, Refund, Schedule};
+pub use machine::{OrderStatus, Transition};
+pub use state::{
+    Frequency, Ipn, IpnMethod, NotificationType, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule,
+};
 
 use sim::Sim;
 use std::fmt;
@@ -254,7 +258,7 @@ impl Simulator {
         timeout: Duration,
         filter: impl Fn(&Delivery) -> bool,
     ) -> Result<Vec<Delivery>, WaitTimeout> {
-        let mut changes = self.sim.deliveries_changed.subscribe();
+        let mut changes = self.sim.ipn.subscribe();
         let matching = || self.sim.deliveries().into_iter().filter(|d| d.finished && filter(d)).collect::<Vec<_>>();
         let waited = tokio::time::timeout(timeout, async {
             loop {

@@ -6,7 +6,8 @@
 use crate::error::SimError;
 use crate::routes::api::tracking_id_from_query;
 use crate::sim::Sim;
-use crate::state::{Order, OrderStatus, PaymentMethod};
+use crate::machine::{OrderStatus, Transition};
+use crate::state::{Order, PaymentMethod};
 use crate::wire;
 use axum::Router;
 use axum::extract::{Form, RawQuery, State};
@@ -74,7 +75,7 @@ async fn act(State(sim): State<Arc<Sim>>, Form(action): Form<Action>) -> Respons
 
 fn render(order: &Order, problem: Option<&str>) -> String {
     let id = order.order_tracking_id.to_string();
-    let payable = !order.cancelled && matches!(order.status, OrderStatus::Pending | OrderStatus::Failed);
+    let payable = Transition::Pay.allowed(order.status, order.cancelled);
     let state = match (order.cancelled, order.status) {
         (true, _) => "This order was cancelled by the merchant.".to_owned(),
         (false, OrderStatus::Pending) => "Awaiting payment.".to_owned(),

@@ -1,18 +1,79 @@
-//! Every body the simulator sends on the Pesapal API, built with the generated types of
+//! Every answer the simulator sends on the Pesapal API, built with the generated types of
 //! `pesapal_gen::types` (the spec is the one source of truth for field names), then "dressed"
-//! with what the real API does that the types cannot say: amounts as JSON numbers with their
-//! scale (`10.00`), `error` as `null` or an all-null object, explicit `null`s, and Pesapal's
-//! date formats. A regenerated type is a fix in this module only.
+//! with what the real API does that the types cannot say: amounts as JSON numbers with two
+//! decimals (`10.00`), `error` as `null` or an all-null object, explicit `null`s, and Pesapal's
+//! date formats. A regenerated type is a fix in this module only. [`SimError`] becomes an answer
+//! here ([`IntoResponse`]).
 
-use crate::error::SimError;
-use crate::state::{Ipn, IpnMethod, Order, OrderKind, OrderStatus, TokenRefusal};
+use crate::error::{SimError, TokenRefusal};
+use crate::machine::OrderStatus;
+use crate::state::{Ipn, IpnMethod, Order, OrderKind};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Timelike, Utc};
 use pesapal_gen::types;
-use regex::Regex;
-use serde::Serialize;
+use rust_decimal::Decimal;
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
-use std::sync::LazyLock;
 use uuid::Uuid;
+
+/// A Pesapal JSON answer.
+fn answer(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+}
+
+/// HTTP 200, as Pesapal answers everything but a refused bearer token.
+fn ok(body: String) -> Response {
+    answer(StatusCode::OK, body)
+}
+
+impl IntoResponse for SimError {
+    /// A refused bearer token answers HTTP 401 with an `error` object and no `status`; any other
+    /// refusal HTTP 200 with `"status":"500"` and the error object, as Pesapal does.
+    fn into_response(self) -> Response {
+        match self {
+            SimError::Unauthorized(refusal) => answer(StatusCode::UNAUTHORIZED, unauthorized(refusal)),
+            error => ok(rejected(&error)),
+        }
+    }
+}
+
+/// A refusal of SubmitOrderRequest or DirectMobileMoneyStk: their answer has its own shape.
+#[derive(Debug)]
+pub(crate) struct OrderRefused(pub SimError);
+
+impl From<SimError> for OrderRefused {
+    fn from(error: SimError) -> Self {
+        OrderRefused(error)
+    }
+}
+
+impl IntoResponse for OrderRefused {
+    fn into_response(self) -> Response {
+        match self.0 {
+            SimError::Unauthorized(_) => self.0.into_response(),
+            error => ok(order_refused(&error)),
+        }
+    }
+}
+
+/// A refusal of RequestToken: a null token with the error.
+#[derive(Debug)]
+pub(crate) struct TokenRefused(pub SimError);
+
+impl From<SimError> for TokenRefused {
+    fn from(error: SimError) -> Self {
+        TokenRefused(error)
+    }
+}
+
+impl IntoResponse for TokenRefused {
+    fn into_response(self) -> Response {
+        ok(token_refused(&self.0))
+    }
+}
 
 const PROCESSED: &str = "Request processed successfully";
 
@@ -47,15 +108,43 @@ fn dress(body: impl Serialize, error: ErrorField, explicit_nulls: &[&str]) -> St
             fields.entry(*name).or_insert(Value::Null);
         }
     }
-    numbers_for_amounts(&value.to_string())
+    serde_json::to_string(&WithAmounts(&value)).unwrap_or_default()
 }
 
-/// `rust_decimal` serializes as a string; Pesapal sends amounts as numbers (`"amount":10.00`),
-/// keeping the scale.
-fn numbers_for_amounts(json: &str) -> String {
-    static AMOUNT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#""amount":"(-?[0-9]+(?:\.[0-9]+)?)""#).expect("a valid pattern"));
-    AMOUNT.replace_all(json, r#""amount":$1"#).into_owned()
+/// Writes a JSON value with every `amount` field (a decimal string in the generated types, as
+/// `rust_decimal` serializes) as a JSON number with two decimal places, as Pesapal sends them
+/// (`"amount":10.00`).
+struct WithAmounts<'a>(&'a Value);
+
+impl Serialize for WithAmounts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (name, value) in fields {
+                    match value.as_str().and_then(|text| text.parse::<Decimal>().ok()).filter(|_| name == "amount") {
+                        Some(amount) => map.serialize_entry(name, &two_decimals(amount).map_err(S::Error::custom)?)?,
+                        None => map.serialize_entry(name, &WithAmounts(value))?,
+                    }
+                }
+                map.end()
+            }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&WithAmounts(item))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// `amount` as a JSON number with two decimals (rounded half away from zero, as a till does).
+fn two_decimals(amount: Decimal) -> serde_json::Result<Box<RawValue>> {
+    let rounded = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    RawValue::from_string(format!("{rounded:.2}"))
 }
 
 /// UTC with seven fractional digits and `Z`, as `expiryDate` and `created_date` of IPNs.
@@ -85,7 +174,7 @@ fn status(code: &str) -> Option<types::CallStatus> {
 }
 
 /// RequestToken accepted.
-pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> String {
+pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
     let body = types::RequestTokenResponse {
         token: Some(token.into()),
         expiry_date: Some(utc_7(expires_at)),
@@ -93,11 +182,11 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> String {
         message: Some(PROCESSED.into()),
         ..Default::default()
     };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
-pub(crate) fn token_refused(error: &SimError) -> String {
+fn token_refused(error: &SimError) -> String {
     let body = types::RequestTokenResponse {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: status("500"),
@@ -108,7 +197,7 @@ pub(crate) fn token_refused(error: &SimError) -> String {
 
 /// The HTTP 401 body for a missing, unknown, expired or revoked bearer token: an `error`
 /// object and no `status`.
-pub(crate) fn unauthorized(refusal: TokenRefusal) -> String {
+fn unauthorized(refusal: TokenRefusal) -> String {
     let message = match refusal {
         TokenRefusal::Missing => "Authorization header with a bearer token is required",
         TokenRefusal::Unknown => "Invalid access token",
@@ -119,12 +208,11 @@ pub(crate) fn unauthorized(refusal: TokenRefusal) -> String {
 }
 
 /// Any operation's refusal: HTTP 200, `"status":"500"` and the error object.
-pub(crate) fn rejected(error: &SimError) -> String {
-    let body = types::CancelOrderResponse {
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
-        message: Some(error.to_string()),
-    };
+fn rejected(error: &SimError) -> String {
+    let mut body = types::CancelOrderResponse::default();
+    body.error = Some(pesapal_error(error.code(), error.to_string(), None));
+    body.status = status("500");
+    body.message = Some(error.to_string());
     dress(body, ErrorField::Keep, &[])
 }
 
@@ -147,19 +235,19 @@ fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
 }
 
 /// RegisterIPN accepted: the registration, as GetIpnList lists it.
-pub(crate) fn ipn_registered(ipn: &Ipn) -> String {
+pub(crate) fn ipn_registered(ipn: &Ipn) -> Response {
     let body = types::RegisterIpnResponse { message: Some(PROCESSED.into()), ..ipn_item(ipn) };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// GetIpnList: a JSON array.
-pub(crate) fn ipn_list(ipns: &[Ipn]) -> String {
+pub(crate) fn ipn_list(ipns: &[Ipn]) -> Response {
     let items: Vec<String> = ipns.iter().map(|ipn| dress(ipn_item(ipn), ErrorField::Null, &[])).collect();
-    format!("[{}]", items.join(","))
+    ok(format!("[{}]", items.join(",")))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk accepted.
-pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> String {
+pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
     let body = types::SubmitOrderRequestResponse {
         order_tracking_id: Some(order.order_tracking_id),
         merchant_reference: Some(order.merchant_reference.clone()),
@@ -167,12 +255,12 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> String {
         status: status("200"),
         ..Default::default()
     };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk refused: an all-zero tracking id, null
 /// reference and redirect URL.
-pub(crate) fn order_refused(error: &SimError) -> String {
+fn order_refused(error: &SimError) -> String {
     let body = types::SubmitOrderRequestResponse {
         order_tracking_id: Some(Uuid::nil()),
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
@@ -184,17 +272,17 @@ pub(crate) fn order_refused(error: &SimError) -> String {
 
 /// GetTransactionStatus of a known order. A never-paid order answers `"status":"500"` with
 /// `payment_details_not_found`, as Pesapal does.
-pub(crate) fn transaction_status(order: &Order) -> String {
+pub(crate) fn transaction_status(order: &Order) -> Response {
     let payment = order.payment.as_ref();
     let subscription = match &order.kind {
         OrderKind::Charge { account_number, correlation_id, .. } => {
-            Some(types::GetTransactionStatusResponseSubscriptionTransactionInfo {
-                account_reference: Some(account_number.clone()),
-                amount: Some(order.amount),
-                first_name: order.first_name.clone(),
-                last_name: order.last_name.clone(),
-                correlation_id: Some(json!(correlation_id)),
-            })
+            let mut info = types::GetTransactionStatusResponseSubscriptionTransactionInfo::default();
+            info.account_reference = Some(account_number.clone());
+            info.amount = Some(order.amount);
+            info.first_name.clone_from(&order.first_name);
+            info.last_name.clone_from(&order.last_name);
+            info.correlation_id = Some(json!(correlation_id));
+            Some(info)
         }
         _ => None,
     };
@@ -226,24 +314,24 @@ pub(crate) fn transaction_status(order: &Order) -> String {
         status: status(if pending { "500" } else { "200" }),
         ..Default::default()
     };
-    dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[])
+    ok(dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[]))
 }
 
 /// RefundRequest accepted.
-pub(crate) fn refund_accepted() -> String {
+pub(crate) fn refund_accepted() -> Response {
     let body = types::RefundRequestResponse {
         status: status("200"),
         message: Some("Refund request successfully".into()),
         ..Default::default()
     };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// CancelOrder accepted.
-pub(crate) fn cancel_accepted() -> String {
+pub(crate) fn cancel_accepted() -> Response {
     let body =
         types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), ..Default::default() };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// The order's callback URL with Pesapal's parameters appended (keeping its own query).
@@ -276,8 +364,13 @@ mod tests {
     }
 
     #[test]
-    fn amounts_are_numbers_with_their_scale() {
-        assert_eq!(numbers_for_amounts(r#"{"amount":"10.00","x":"1"}"#), r#"{"amount":10.00,"x":"1"}"#);
+    fn amounts_are_numbers_with_two_decimals() {
+        let body = json!({"amount": "10", "x": "1", "info": {"amount": "2.5"}, "list": [{"amount": "0.005"}]});
+        let written = serde_json::to_string(&WithAmounts(&body)).unwrap();
+        for part in [r#""amount":10.00"#, r#""info":{"amount":2.50}"#, r#""list":[{"amount":0.01}]"#, r#""x":"1""#] {
+            assert!(written.contains(part), "{part} in {written}");
+        }
+        assert_eq!(serde_json::to_string(&WithAmounts(&json!({"amount": "ten"}))).unwrap(), r#"{"amount":"ten"}"#);
     }
 
     #[test]
