@@ -1,6 +1,9 @@
 //! Raw HTTP against the simulator: Pesapal's real-world shapes, error answers, the control API
 //! and the hosted payment page, as any client (curl) sees them.
 
+mod common;
+
+use common::SpecCheck;
 use pesapal_sim::Simulator;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -8,14 +11,15 @@ use serde_json::{Value, json};
 struct Raw {
     sim: Simulator,
     http: reqwest::Client,
+    _spec_check: SpecCheck,
 }
 
 impl Raw {
     async fn new() -> Raw {
         // Starting the simulator installs the rustls crypto provider reqwest needs.
-        let sim = Simulator::start().await.unwrap();
+        let (sim, _spec_check) = common::checked_simulator().await;
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Raw { sim, http }
+        Raw { sim, http, _spec_check }
     }
 
     fn url(&self, path: &str) -> String {
