@@ -3,7 +3,7 @@
 //! attempt.
 
 use crate::config::SimConfig;
-use crate::state::{IpnMethod, NotificationType, Notice};
+use crate::state::{IpnMethod, Notice, NotificationType};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -167,8 +167,14 @@ impl IpnDelivery {
                 "OrderNotificationType": notice.notification_type,
             })),
         };
-        let failed =
-            |error: String| Attempt { number, at, http_status: None, body: None, error: Some(error), acknowledged: false };
+        let failed = |error: String| Attempt {
+            number,
+            at,
+            http_status: None,
+            body: None,
+            error: Some(error),
+            acknowledged: false,
+        };
         let response = match request.timeout(self.timeout).send().await {
             Ok(response) => response,
             Err(e) => return failed(format!("no answer: {e}")),

@@ -38,7 +38,6 @@ impl OrderStatus {
             OrderStatus::Reversed => "Reversed",
         }
     }
-
 }
 
 impl fmt::Display for OrderStatus {

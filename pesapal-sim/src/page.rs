@@ -4,9 +4,9 @@
 //! `OrderNotificationType=CALLBACKURL`, as Pesapal does.
 
 use crate::error::SimError;
+use crate::machine::{OrderStatus, Transition};
 use crate::routes::api::tracking_id_from_query;
 use crate::sim::Sim;
-use crate::machine::{OrderStatus, Transition};
 use crate::state::{Order, PaymentMethod};
 use crate::wire;
 use axum::Router;

@@ -4,8 +4,8 @@
 use crate::error::{SimError, TokenRefusal};
 use crate::machine::{OrderStatus, Transition};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use pesapal_gen::types;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -575,9 +575,18 @@ mod tests {
 
     #[test]
     fn charges_fall_due_by_frequency_until_the_end() {
-        assert_eq!(schedule(Frequency::Daily).due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 1).unwrap());
-        assert_eq!(schedule(Frequency::Weekly).due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 7).unwrap());
-        assert_eq!(schedule(Frequency::Monthly).due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 28).unwrap());
+        assert_eq!(
+            schedule(Frequency::Daily).due(1).unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2025, 2, 1).unwrap()
+        );
+        assert_eq!(
+            schedule(Frequency::Weekly).due(1).unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2025, 2, 7).unwrap()
+        );
+        assert_eq!(
+            schedule(Frequency::Monthly).due(1).unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2025, 2, 28).unwrap()
+        );
         assert!(schedule(Frequency::Monthly).due(11).is_some());
         assert_eq!(schedule(Frequency::Monthly).due(12), None);
         assert_eq!(schedule(Frequency::Yearly).due(1), None);

@@ -155,6 +155,39 @@ async fn submit_errors_have_pesapal_shapes() {
 }
 
 #[tokio::test]
+async fn an_unknown_subscription_frequency_is_refused() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let order = |frequency: &str| {
+        json!({
+            "id": "SUB-F", "currency": "KES", "amount": "10.00", "description": "d",
+            "callback_url": "http://127.0.0.1:9/cb", "notification_id": ipn,
+            "billing_address": {"email_address": "a@b.c"}, "account_number": "ACC-1",
+            "subscription_details": {"start_date": "01-01-2026", "end_date": "31-12-2026", "frequency": frequency},
+        })
+        .to_string()
+    };
+    let (_, monthly) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &order("MONTHLY")).await;
+    assert_eq!(monthly["status"], "200", "{monthly}");
+    let (_, hourly) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &order("HOURLY")).await;
+    assert_eq!(hourly["status"], "500", "never silently yearly: {hourly}");
+    assert_eq!(hourly["error"]["code"], "invalid_api_request_parameters");
+    assert_eq!(raw.sim.orders().len(), 1);
+}
+
+#[test]
+fn the_answer_check_rejects_an_undeclared_field() {
+    let mut checker = pesapal_tests::conformance::AnswerChecker::for_committed_spec();
+    checker.check("CancelOrder", 200, r#"{"status":"200","message":"ok"}"#);
+    assert!(checker.failures().is_empty(), "{:?}", checker.failures());
+    checker.check("CancelOrder", 200, r#"{"status":"200","message":"ok","surprise":1}"#);
+    checker.check("CancelOrder", 503, r#"{"status":"200"}"#);
+    checker.check("CancelOrder", 200, "not json");
+    assert_eq!((checker.checked(), checker.failures().len()), (4, 3), "{:?}", checker.failures());
+}
+
+#[tokio::test]
 async fn status_shapes_pending_then_completed() {
     let raw = Raw::new().await;
     let token = raw.token().await;

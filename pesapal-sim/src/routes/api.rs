@@ -43,7 +43,10 @@ pub(crate) fn router(sim: Arc<Sim>) -> Router<Arc<Sim>> {
         operation(&endpoints::GET_IPN_LIST, on(method(&endpoints::GET_IPN_LIST), ipn_list)),
         operation(&endpoints::SUBMIT_ORDER_REQUEST, on(method(&endpoints::SUBMIT_ORDER_REQUEST), submit_order)),
         operation(&endpoints::DIRECT_MOBILE_MONEY_STK, on(method(&endpoints::DIRECT_MOBILE_MONEY_STK), stk)),
-        operation(&endpoints::GET_TRANSACTION_STATUS, on(method(&endpoints::GET_TRANSACTION_STATUS), transaction_status)),
+        operation(
+            &endpoints::GET_TRANSACTION_STATUS,
+            on(method(&endpoints::GET_TRANSACTION_STATUS), transaction_status),
+        ),
         operation(&endpoints::REFUND_REQUEST, on(method(&endpoints::REFUND_REQUEST), refund)),
         operation(&endpoints::CANCEL_ORDER, on(method(&endpoints::CANCEL_ORDER), cancel)),
     ];
@@ -261,20 +264,54 @@ fn subscription(
 impl From<types::SubmitOrderRequestBody> for OrderFields {
     fn from(body: types::SubmitOrderRequestBody) -> Self {
         let types::SubmitOrderRequestBody {
-            id, amount, currency, description, callback_url, cancellation_url, notification_id, billing_address, ..
+            id,
+            amount,
+            currency,
+            description,
+            callback_url,
+            cancellation_url,
+            notification_id,
+            billing_address,
+            ..
         } = body;
         let (id, description) = (id.into(), description.into());
-        OrderFields { id, amount, currency, description, callback_url, cancellation_url, notification_id, billing_address }
+        OrderFields {
+            id,
+            amount,
+            currency,
+            description,
+            callback_url,
+            cancellation_url,
+            notification_id,
+            billing_address,
+        }
     }
 }
 
 impl From<types::StkBody> for OrderFields {
     fn from(body: types::StkBody) -> Self {
         let types::StkBody {
-            id, amount, currency, description, callback_url, cancellation_url, notification_id, billing_address, ..
+            id,
+            amount,
+            currency,
+            description,
+            callback_url,
+            cancellation_url,
+            notification_id,
+            billing_address,
+            ..
         } = body;
         let (id, description) = (id.into(), description.into());
-        OrderFields { id, amount, currency, description, callback_url, cancellation_url, notification_id, billing_address }
+        OrderFields {
+            id,
+            amount,
+            currency,
+            description,
+            callback_url,
+            cancellation_url,
+            notification_id,
+            billing_address,
+        }
     }
 }
 
