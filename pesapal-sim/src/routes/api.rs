@@ -288,33 +288,6 @@ impl From<types::SubmitOrderRequestBody> for OrderFields {
     }
 }
 
-impl From<types::StkBody> for OrderFields {
-    fn from(body: types::StkBody) -> Self {
-        let types::StkBody {
-            id,
-            amount,
-            currency,
-            description,
-            callback_url,
-            cancellation_url,
-            notification_id,
-            billing_address,
-            ..
-        } = body;
-        let (id, description) = (id.into(), description.into());
-        OrderFields {
-            id,
-            amount,
-            currency,
-            description,
-            callback_url,
-            cancellation_url,
-            notification_id,
-            billing_address,
-        }
-    }
-}
-
 async fn submit_order(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, OrderRefused> {
     require_billing_address(&body)?;
     let mut request: types::SubmitOrderRequestBody = decode(&body)?;
@@ -328,8 +301,11 @@ async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Resp
     if request.msisdn.trim().is_empty() {
         return Err(SimError::InvalidRequest("msisdn is required".into()).into());
     }
+    // The STK body is an order body plus the phone to prompt: its order fields are read (and
+    // checked) by the order body's generated type, as SubmitOrderRequest reads them.
+    let order: types::SubmitOrderRequestBody = decode(&body)?;
     let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
-    create_order(&sim, request.into(), kind)
+    create_order(&sim, order.into(), kind)
 }
 
 /// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
