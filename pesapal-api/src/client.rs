@@ -1,9 +1,6 @@
 //! The client: one method per Pesapal operation.
 
 use crate::error::{Result, ValidationErrors};
-use crate::operation::{
-    CANCEL_ORDER, GET_IPN_LIST, Operation, REFUND, REGISTER_IPN, STK_PUSH, SUBMIT_ORDER, TRANSACTION_STATUS,
-};
 use crate::requests::{OrderRequest, RefundRequest, StkPushRequest};
 use crate::responses::{
     self, CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, RefundReceipt, TransactionStatus,
@@ -12,7 +9,7 @@ use crate::retry::RetryPolicy;
 use crate::token::Tokens;
 use crate::transport;
 use crate::verification::Verifications;
-use crate::wire::{Answer, Request, Wire, types};
+use crate::wire::{Answer, Operation, Request, Wire, types};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -80,18 +77,18 @@ impl Pesapal {
             IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
         };
         let body = types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type };
-        self.call(REGISTER_IPN, Request::json(&body)?, responses::ipn_registration).await
+        self.call(Operation::RegisterIpn, Request::json(&body)?, responses::ipn_registration).await
     }
 
     /// Every IPN URL registered for the account (GetIpnList).
     pub async fn list_ipns(&self) -> Result<Vec<IpnRegistration>> {
-        self.call(GET_IPN_LIST, Request::default(), responses::ipn_list).await
+        self.call(Operation::GetIpnList, Request::default(), responses::ipn_list).await
     }
 
     /// Creates an order, one-off or recurring (SubmitOrderRequest): redirect the customer to
     /// the returned `redirect_url`. Never retried once the request may have reached Pesapal.
     pub async fn submit_order(&self, order: &OrderRequest) -> Result<OrderSubmission> {
-        self.call(SUBMIT_ORDER, Request::json(&order.body)?, responses::order_submission).await
+        self.call(Operation::SubmitOrderRequest, Request::json(&order.body)?, responses::order_submission).await
     }
 
     /// Sends a mobile-money payment prompt to the customer's phone.
@@ -101,7 +98,7 @@ impl Pesapal {
     /// assumed to be SubmitOrderRequest's. Confirm the payment with
     /// [`Pesapal::transaction_status`].
     pub async fn stk_push(&self, request: &StkPushRequest) -> Result<OrderSubmission> {
-        self.call(STK_PUSH, Request::json(&request.body)?, responses::order_submission).await
+        self.call(Operation::DirectMobileMoneyStk, Request::json(&request.body)?, responses::order_submission).await
     }
 
     /// The status of an order's payment (GetTransactionStatus): the only trustworthy source.
@@ -109,18 +106,18 @@ impl Pesapal {
     pub async fn transaction_status(&self, order_tracking_id: Uuid) -> Result<TransactionStatus> {
         let mut buffer = Uuid::encode_buffer();
         let id: &str = order_tracking_id.hyphenated().encode_lower(&mut buffer);
-        self.call(TRANSACTION_STATUS, Request::query(&[id]), responses::transaction_status).await
+        self.call(Operation::GetTransactionStatus, Request::query(&[id]), responses::transaction_status).await
     }
 
     /// Asks for a refund of a completed payment (RefundRequest). Acceptance means the request
     /// awaits the merchant's approval, not that money moved.
     pub async fn refund(&self, refund: &RefundRequest) -> Result<RefundReceipt> {
-        self.call(REFUND, Request::json(&refund.body)?, responses::refund).await
+        self.call(Operation::RefundRequest, Request::json(&refund.body)?, responses::refund).await
     }
 
     /// Cancels a failed or pending order (CancelOrder); only once per order.
     pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancellationReceipt> {
         let body = types::CancelOrderBody { order_tracking_id };
-        self.call(CANCEL_ORDER, Request::json(&body)?, responses::cancellation).await
+        self.call(Operation::CancelOrder, Request::json(&body)?, responses::cancellation).await
     }
 }

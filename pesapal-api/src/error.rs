@@ -1,7 +1,10 @@
 //! One error type that says at which stage a call failed.
 
-use crate::operation;
-use crate::wire::{lossy, types};
+//!
+//! A leaf module: it uses no other module of this crate (the error envelope is read in `wire`).
+
+use pesapal_gen::Operation;
+use pesapal_gen::facts::ErrorCode;
 use std::fmt;
 
 /// Everything that can go wrong with a Pesapal call, by the stage at which it went wrong.
@@ -26,7 +29,7 @@ pub enum Error {
     #[error("{operation}: transport failure, {sent}")]
     Transport {
         /// The operation, e.g. `SubmitOrderRequest`.
-        operation: &'static str,
+        operation: Operation,
         /// Whether the request may have reached Pesapal.
         sent: Sent,
         /// The underlying error (shared, so that the error can be cloned).
@@ -41,7 +44,7 @@ pub enum Error {
     #[error("{operation}: rejected by Pesapal: {rejection}")]
     Rejected {
         /// The operation, e.g. `GetTransactionStatus`.
-        operation: &'static str,
+        operation: Operation,
         /// What Pesapal said.
         rejection: Box<Rejection>,
     },
@@ -49,7 +52,7 @@ pub enum Error {
     #[error("{operation}: undecodable response (HTTP {http_status}): {reason}")]
     Decode {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// HTTP status of the answer.
         http_status: u16,
         /// Why it could not be decoded.
@@ -99,58 +102,15 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    /// The rejection an answer carries: a `status` other than `"200"`, or an error object with a
-    /// non-empty field; `None` when it reports success. At an error HTTP status the answer is a
-    /// rejection whatever its body says.
-    pub(crate) fn from_answer(
-        http_status: u16,
-        raw: &[u8],
-        status: Option<&types::CallStatus>,
-        error: Option<&types::PesapalErrorInner>,
-        message: Option<&str>,
-    ) -> Option<Rejection> {
-        // Success is the common case: decided without allocating.
-        let failed_status = status.is_some_and(|s| match s {
-            types::CallStatus::String(s) => s.trim() != "200",
-            types::CallStatus::Integer(n) => *n != 200,
-        });
-        let has_error = error.is_some_and(|e| {
-            [&e.error_type, &e.type_, &e.code, &e.message].into_iter().any(|field| non_empty(field.as_ref()).is_some())
-        });
-        if !failed_status && !has_error && (200..300).contains(&http_status) {
-            return None;
-        }
-        let owned = |value: Option<&String>| non_empty(value).map(str::to_owned);
-        let status = status.map(ToString::to_string);
-        let error_type = error.and_then(|e| owned(e.error_type.as_ref()).or_else(|| owned(e.type_.as_ref())));
-        let code = error.and_then(|e| owned(e.code.as_ref()));
-        let error_message = error.and_then(|e| owned(e.message.as_ref()));
-        let message = error_message
-            .or_else(|| {
-                message
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_owned)
-                    .filter(|_| failed_status || !(200..300).contains(&http_status))
-            })
-            .or_else(|| code.clone());
-        Some(Rejection { http_status, status, error_type, code, message, raw_body: lossy(raw) })
-    }
-
     /// True when Pesapal refused the bearer token (HTTP 401 or `invalid_api_credentials_provided`).
     pub(crate) fn refuses_token(&self) -> bool {
-        self.http_status == 401 || self.code.as_deref() == Some(INVALID_API_CREDENTIALS)
+        self.http_status == 401 || self.error_code() == Some(ErrorCode::InvalidApiCredentials)
     }
 
-    /// A rejection whose body says nothing usable (empty, not JSON, no error object).
-    pub(crate) fn bare(http_status: u16, raw: &[u8]) -> Rejection {
-        Rejection { http_status, status: None, error_type: None, code: None, message: None, raw_body: lossy(raw) }
+    /// `code` as one of Pesapal's known error codes; `None` when absent or unknown.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        self.code.as_deref().and_then(ErrorCode::from_code)
     }
-}
-
-/// The field's text, trimmed, unless it is null or blank.
-fn non_empty(value: Option<&String>) -> Option<&str> {
-    value.map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 impl fmt::Display for Rejection {
@@ -171,10 +131,11 @@ impl fmt::Display for Rejection {
     }
 }
 
-/// Pesapal's code for "no payment yet" on GetTransactionStatus.
-pub const PAYMENT_DETAILS_NOT_FOUND: &str = "payment_details_not_found";
-/// Pesapal's code for a bad consumer key/secret or an invalid bearer token.
-pub const INVALID_API_CREDENTIALS: &str = "invalid_api_credentials_provided";
+/// Pesapal's code for "no payment yet" on GetTransactionStatus ([`ErrorCode::PaymentDetailsNotFound`]).
+pub const PAYMENT_DETAILS_NOT_FOUND: &str = ErrorCode::PaymentDetailsNotFound.as_str();
+/// Pesapal's code for a bad consumer key/secret or an invalid bearer token
+/// ([`ErrorCode::InvalidApiCredentials`]).
+pub const INVALID_API_CREDENTIALS: &str = ErrorCode::InvalidApiCredentials.as_str();
 
 impl Error {
     /// Whether the same request may be sent again, automatically, for an operation that is (or
@@ -200,9 +161,7 @@ impl Error {
     /// [`crate::Pesapal::transaction_status`] first.
     pub fn is_retryable(&self) -> bool {
         let idempotent = match self {
-            Error::Transport { operation, .. } | Error::Rejected { operation, .. } => {
-                operation::is_idempotent(operation)
-            }
+            Error::Transport { operation, .. } | Error::Rejected { operation, .. } => operation.is_idempotent(),
             _ => false,
         };
         self.is_retry_safe(idempotent)
@@ -211,7 +170,7 @@ impl Error {
     /// True when Pesapal says the payment is simply not there yet (`payment_details_not_found`):
     /// the customer has not paid, keep waiting.
     pub fn is_pending(&self) -> bool {
-        self.rejection().is_some_and(|r| r.code.as_deref() == Some(PAYMENT_DETAILS_NOT_FOUND))
+        self.rejection().is_some_and(|r| r.error_code() == Some(ErrorCode::PaymentDetailsNotFound))
     }
 
     /// True when the request may have reached Pesapal but no answer came back.
@@ -222,6 +181,17 @@ impl Error {
     /// True when Pesapal refused the bearer token (HTTP 401 or `invalid_api_credentials_provided`).
     pub(crate) fn is_token_refused(&self) -> bool {
         matches!(self, Error::Rejected { rejection, .. } if rejection.refuses_token())
+    }
+
+    /// The operation that failed, for the errors of a call ([`Error::Transport`],
+    /// [`Error::Rejected`], [`Error::Decode`]).
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Error::Transport { operation, .. }
+            | Error::Rejected { operation, .. }
+            | Error::Decode { operation, .. } => Some(*operation),
+            _ => None,
+        }
     }
 
     /// Pesapal's answer, for [`Error::Rejected`] and [`Error::Authentication`].

@@ -84,7 +84,6 @@ mod client;
 mod config;
 mod error;
 mod notifications;
-mod operation;
 mod requests;
 mod responses;
 mod retry;
@@ -113,6 +112,10 @@ pub use responses::{
 };
 pub use retry::RetryPolicy;
 pub use verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT};
+
+/// Pesapal's operations (generated from the spec): what an [`Error`] names, and whether a call
+/// may be sent twice ([`Operation::is_idempotent`]).
+pub use pesapal_gen::Operation;
 
 /// The generated low-level client, for what this crate does not cover.
 pub use pesapal_gen as generated;

@@ -3,10 +3,9 @@
 //! The irregular parts of the wire are read here too: an all-null `error` object, the three date
 //! shapes, `correlation_id` as a number or a string.
 
-use crate::error::{Error, Rejection};
-use crate::operation::{self, Operation};
-use crate::wire::{Answer, rejected, types};
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use crate::error::Error;
+use crate::wire::{Answer, Operation, facts, rejected, types};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use uuid::Uuid;
@@ -99,23 +98,54 @@ pub enum PaymentStatus {
 impl PaymentStatus {
     /// Reads the status from the code, falling back to the description.
     pub fn from_wire(code: Option<i64>, description: Option<&str>) -> PaymentStatus {
-        let described = |name: &str| description.is_some_and(|d| d.trim().eq_ignore_ascii_case(name));
-        match code {
-            Some(0) => PaymentStatus::Pending,
-            Some(1) => PaymentStatus::Completed,
-            Some(2) => PaymentStatus::Failed,
-            Some(3) => PaymentStatus::Reversed,
-            None if described("INVALID") || described("PENDING") => PaymentStatus::Pending,
-            None if described("COMPLETED") => PaymentStatus::Completed,
-            None if described("FAILED") => PaymentStatus::Failed,
-            None if described("REVERSED") => PaymentStatus::Reversed,
-            _ => PaymentStatus::Unknown { code, description: description.map(str::to_owned) },
+        let known = match code {
+            Some(code) => facts::PaymentStatusCode::from_code(code),
+            None => description.and_then(facts::PaymentStatusCode::from_description),
+        };
+        match known {
+            Some(known) => PaymentStatus::from(known),
+            None => PaymentStatus::Unknown { code, description: description.map(str::to_owned) },
+        }
+    }
+
+    /// The documented status code this is; `None` for [`PaymentStatus::Unknown`].
+    pub fn code(&self) -> Option<facts::PaymentStatusCode> {
+        match self {
+            PaymentStatus::Pending => Some(facts::PaymentStatusCode::Invalid),
+            PaymentStatus::Completed => Some(facts::PaymentStatusCode::Completed),
+            PaymentStatus::Failed => Some(facts::PaymentStatusCode::Failed),
+            PaymentStatus::Reversed => Some(facts::PaymentStatusCode::Reversed),
+            PaymentStatus::Unknown { .. } => None,
         }
     }
 
     /// True only for [`PaymentStatus::Completed`].
     pub fn is_paid(&self) -> bool {
         matches!(self, PaymentStatus::Completed)
+    }
+
+    /// True when the status will not change by itself: completed or reversed. Pending and
+    /// failed payments are not final (the customer may still pay); nor is an unknown status.
+    ///
+    /// ```
+    /// use pesapal_api::PaymentStatus;
+    ///
+    /// assert!(PaymentStatus::Completed.is_final());
+    /// assert!(!PaymentStatus::Failed.is_final());
+    /// ```
+    pub fn is_final(&self) -> bool {
+        self.code().is_some_and(facts::PaymentStatusCode::is_final)
+    }
+}
+
+impl From<facts::PaymentStatusCode> for PaymentStatus {
+    fn from(code: facts::PaymentStatusCode) -> PaymentStatus {
+        match code {
+            facts::PaymentStatusCode::Invalid => PaymentStatus::Pending,
+            facts::PaymentStatusCode::Completed => PaymentStatus::Completed,
+            facts::PaymentStatusCode::Failed => PaymentStatus::Failed,
+            facts::PaymentStatusCode::Reversed => PaymentStatus::Reversed,
+        }
     }
 }
 
@@ -204,10 +234,10 @@ impl TransactionStatus {
     /// does, through the same generated type (useful for recorded responses and offline tests).
     /// A body that reports an error is an [`Error::Rejected`].
     pub fn from_json_slice(body: &[u8]) -> Result<TransactionStatus, Error> {
-        let op = operation::TRANSACTION_STATUS;
+        let op = Operation::GetTransactionStatus;
         let raw = bytes::Bytes::copy_from_slice(body);
         let value = serde_json::from_slice(body).map_err(|e| Error::Decode {
-            operation: op.name(),
+            operation: op,
             http_status: 200,
             reason: e.to_string(),
             raw_body: crate::wire::lossy(body),
@@ -240,26 +270,9 @@ pub(crate) struct IssuedToken {
 
 // ---- Decoding: generated answer → the types above -------------------------------------------
 
-/// East Africa Time (UTC+3): Pesapal's timestamps without an offset are local to Nairobi.
-pub(crate) fn east_africa_time() -> FixedOffset {
-    FixedOffset::east_opt(3 * 3600).expect("valid offset")
-}
-
-/// A timestamp in any of the three shapes Pesapal sends: UTC with `Z` and 7 fractional digits,
-/// no offset (East Africa Time), and no offset with 2–3 fractional digits.
-pub(crate) fn timestamp(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    // Offset-less is the common shape: chrono's ISO 8601 reader (`%Y-%m-%dT%H:%M:%S%.f`) first.
-    let naive = match text.parse::<NaiveDateTime>() {
-        Ok(naive) => naive,
-        Err(_) => {
-            if let Ok(with_offset) = DateTime::parse_from_rfc3339(text) {
-                return Some(with_offset.with_timezone(&Utc));
-            }
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok()?
-        }
-    };
-    east_africa_time().from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc))
+/// A timestamp in any of the three shapes Pesapal sends (see [`facts::parse_timestamp`]).
+fn timestamp(text: &str) -> Option<DateTime<Utc>> {
+    facts::parse_timestamp(text)
 }
 
 /// A text field: `null`, `""` and blanks are absent.
@@ -360,7 +373,7 @@ pub(crate) fn order_submission(
         value.order_tracking_id.ok_or_else(|| answer.undecodable(operation, "no `order_tracking_id`"))?;
     if order_tracking_id.is_nil() {
         // A failed submit answers with an all-zero tracking id, sometimes with `"status": "200"`.
-        let mut rejection = Rejection::bare(answer.http_status, &answer.raw);
+        let mut rejection = answer.bare_rejection();
         rejection.status = value.status.as_ref().map(ToString::to_string);
         rejection.message =
             text(value.message.clone()).or_else(|| Some("the order was not created (all-zero tracking id)".into()));
@@ -430,17 +443,6 @@ pub(crate) fn cancellation(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_three_date_shapes() {
-        let utc = timestamp("2021-08-26T12:29:30.5177702Z").unwrap();
-        assert_eq!(utc.to_rfc3339(), "2021-08-26T12:29:30.517770200+00:00");
-        // Offset-less: East Africa Time, three hours ahead of UTC.
-        assert_eq!(timestamp("2022-04-30T07:41:09").unwrap().to_rfc3339(), "2022-04-30T04:41:09+00:00");
-        assert_eq!(timestamp("2022-04-30T07:41:09.763").unwrap().to_rfc3339(), "2022-04-30T04:41:09.763+00:00");
-        assert_eq!(timestamp("2022-04-30T07:41:09.76").unwrap().to_rfc3339(), "2022-04-30T04:41:09.760+00:00");
-        assert_eq!(timestamp("yesterday"), None);
-    }
 
     #[test]
     fn an_all_null_error_object_is_no_error_and_a_padded_one_is_trimmed() {

@@ -1,7 +1,7 @@
 //! Retries with jittered exponential backoff, for the calls that are safe to repeat.
 
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::wire::Operation;
 use std::future::Future;
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ where
     let mut retries = 0;
     loop {
         match attempt().await {
-            Err(error) if retries < policy.max_retries && error.is_retry_safe(operation.idempotent) => {
+            Err(error) if retries < policy.max_retries && error.is_retry_safe(operation.is_idempotent()) => {
                 retries += 1;
                 let delay = policy.delay(retries);
                 tracing::warn!(retries, ?delay, error = %error, "retrying");

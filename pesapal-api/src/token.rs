@@ -3,10 +3,9 @@
 
 use crate::config::Credentials;
 use crate::error::Error;
-use crate::operation::REQUEST_TOKEN;
 use crate::responses;
 use crate::retry::{RetryPolicy, with_retries};
-use crate::wire::{Request, Wire, types};
+use crate::wire::{Operation, Request, Wire, span, types};
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
@@ -68,19 +67,19 @@ impl Tokens {
         if let Some(header) = self.fresh() {
             return Ok(header);
         }
-        let issued = with_retries(&self.retry, REQUEST_TOKEN, || async {
+        let issued = with_retries(&self.retry, Operation::RequestToken, || async {
             let body = types::RequestTokenBody {
                 consumer_key: self.credentials.consumer_key.clone(),
                 consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
             };
-            let answer = self.wire.exchange(REQUEST_TOKEN, None, &Request::json(&body)?).await?;
-            responses::issued_token(REQUEST_TOKEN, answer)
+            let answer = self.wire.exchange(Operation::RequestToken, None, &Request::json(&body)?).await?;
+            responses::issued_token(Operation::RequestToken, answer)
         })
-        .instrument(REQUEST_TOKEN.span())
+        .instrument(span(Operation::RequestToken))
         .await?;
         let mut header =
             HeaderValue::try_from(format!("Bearer {}", issued.token.expose_secret())).map_err(|_| Error::Decode {
-                operation: REQUEST_TOKEN.name(),
+                operation: Operation::RequestToken,
                 http_status: 200,
                 reason: "the token is not a valid header value".into(),
                 raw_body: "[token withheld]".into(),
@@ -101,7 +100,7 @@ impl Tokens {
         self.header().await?;
         let cached = self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         cached.as_ref().map(|c| c.expires_at).ok_or_else(|| Error::Decode {
-            operation: REQUEST_TOKEN.name(),
+            operation: Operation::RequestToken,
             http_status: 200,
             reason: "the token was invalidated while being read".into(),
             raw_body: "[token withheld]".into(),

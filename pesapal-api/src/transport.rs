@@ -3,10 +3,9 @@
 //! after a refused token, and retries by the shared rule ([`crate::Error`]'s `is_retry_safe`).
 
 use crate::error::Error;
-use crate::operation::Operation;
 use crate::retry::{RetryPolicy, with_retries};
 use crate::token::Tokens;
-use crate::wire::{Answer, Request, Wire};
+use crate::wire::{Answer, Operation, Request, Wire, span};
 use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -39,7 +38,7 @@ pub(crate) async fn execute<T: DeserializeOwned, R>(
             result => result,
         }
     })
-    .instrument(operation.span())
+    .instrument(span(operation))
     .await
 }
 

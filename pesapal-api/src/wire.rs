@@ -1,6 +1,8 @@
 //! The boundary with [`pesapal_gen`], generated from the corrected spec: its types are what
-//! goes over the wire and its [`endpoints`] say how each operation is sent; [`Wire::exchange`]
-//! is one HTTP exchange. No other module of this crate names `pesapal_gen`.
+//! goes over the wire and its [`Operation`]s' endpoints say how each operation is sent;
+//! [`Wire::exchange`] is one HTTP exchange, and the error envelope of an answer is read here.
+//! No other module of this crate names `pesapal_gen` but `error`, a leaf module that names the
+//! operation enum and the error codes.
 //!
 //! Requests are sent with reqwest directly, from the generated endpoint table, rather than
 //! through the generated client's `send()`: the answer's bytes are then at hand for errors
@@ -11,13 +13,12 @@
 //! (docs/PERFORMANCE.md).
 
 use crate::error::{Error, Rejection, Sent, ValidationErrors};
-use crate::operation::Operation;
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub(crate) use pesapal_gen::{Endpoint, endpoints, types};
+pub(crate) use pesapal_gen::{Operation, facts, types};
 
 /// Where requests go: the HTTP client and the base URL. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -71,18 +72,66 @@ impl<T> Answer<T> {
         error: Option<&types::PesapalError>,
         message: Option<&str>,
     ) -> Option<Rejection> {
-        Rejection::from_answer(self.http_status, &self.raw, status, error.and_then(|e| e.0.as_ref()), message)
+        rejection_of(self.http_status, &self.raw, status, error.and_then(|e| e.0.as_ref()), message)
+    }
+
+    /// A rejection of this answer that its body does not describe (the caller fills in what it
+    /// knows).
+    pub fn bare_rejection(&self) -> Rejection {
+        bare_rejection(self.http_status, &self.raw)
     }
 
     /// An error for an answer that decoded but makes no sense (a missing field, say).
     pub fn undecodable(&self, operation: Operation, reason: impl Into<String>) -> Error {
-        Error::Decode {
-            operation: operation.name(),
-            http_status: self.http_status,
-            reason: reason.into(),
-            raw_body: lossy(&self.raw),
-        }
+        Error::Decode { operation, http_status: self.http_status, reason: reason.into(), raw_body: lossy(&self.raw) }
     }
+}
+
+/// The rejection an answer carries: a `status` other than `"200"`, or an error object with a
+/// non-empty field; `None` when it reports success. At an error HTTP status the answer is a
+/// rejection whatever its body says.
+fn rejection_of(
+    http_status: u16,
+    raw: &[u8],
+    status: Option<&types::CallStatus>,
+    error: Option<&types::PesapalErrorInner>,
+    message: Option<&str>,
+) -> Option<Rejection> {
+    // Success is the common case: decided without allocating.
+    let failed_status = status.is_some_and(|s| match s {
+        types::CallStatus::String(s) => s.trim() != "200",
+        types::CallStatus::Integer(n) => *n != 200,
+    });
+    let has_error = error.is_some_and(|e| {
+        [&e.error_type, &e.type_, &e.code, &e.message].into_iter().any(|field| non_empty(field.as_ref()).is_some())
+    });
+    if !failed_status && !has_error && (200..300).contains(&http_status) {
+        return None;
+    }
+    let owned = |value: Option<&String>| non_empty(value).map(str::to_owned);
+    let status = status.map(ToString::to_string);
+    let error_type = error.and_then(|e| owned(e.error_type.as_ref()).or_else(|| owned(e.type_.as_ref())));
+    let code = error.and_then(|e| owned(e.code.as_ref()));
+    let error_message = error.and_then(|e| owned(e.message.as_ref()));
+    let message = error_message
+        .or_else(|| {
+            message
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .filter(|_| failed_status || !(200..300).contains(&http_status))
+        })
+        .or_else(|| code.clone());
+    Some(Rejection { http_status, status, error_type, code, message, raw_body: lossy(raw) })
+}
+/// A rejection whose body says nothing usable (empty, not JSON, no error object).
+fn bare_rejection(http_status: u16, raw: &[u8]) -> Rejection {
+    Rejection { http_status, status: None, error_type: None, code: None, message: None, raw_body: lossy(raw) }
+}
+
+/// The field's text, trimmed, unless it is null or blank.
+fn non_empty(value: Option<&String>) -> Option<&str> {
+    value.map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// The body as text, for errors.
@@ -112,22 +161,19 @@ impl Wire {
         authorization: Option<HeaderValue>,
         request: &Request<'_>,
     ) -> Result<Answer<T>, Error> {
-        let endpoint = operation.endpoint;
-        let transport = |sent, source: reqwest::Error| Error::Transport {
-            operation: operation.name(),
-            sent,
-            source: Some(source.into()),
-        };
-        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
-            .map_err(|_| Error::Config(format!("{}: unsupported method {}", operation.name(), endpoint.method)))?;
-        if request.query.len() != endpoint.query.len() {
-            return Err(Error::Config(format!(
-                "{}: {} query values for the parameters {:?}",
-                operation.name(),
-                request.query.len(),
-                endpoint.query
-            )));
-        }
+        let endpoint = operation.endpoint();
+        let transport =
+            |sent, source: reqwest::Error| Error::Transport { operation, sent, source: Some(source.into()) };
+        // The endpoint table is generated from the spec and checked by tests (pesapal-gen's
+        // `tests/tables.rs`: every method is GET or POST; this crate's tests: every call sends
+        // its endpoint's query parameters), not at run time.
+        let method = if endpoint.method == "POST" { reqwest::Method::POST } else { reqwest::Method::GET };
+        debug_assert_eq!(
+            request.query.len(),
+            endpoint.query.len(),
+            "{operation}: query values for {:?}",
+            endpoint.query
+        );
         let mut builder = self
             .http
             .request(method, format!("{}{}", self.base_url, endpoint.path))
@@ -135,10 +181,8 @@ impl Wire {
         for (name, value) in endpoint.query.iter().zip(request.query) {
             builder = builder.query(&[(name, value)]);
         }
-        if endpoint.bearer {
-            let Some(mut value) = authorization else {
-                return Err(Error::Config(format!("no bearer token for {}", operation.name())));
-            };
+        debug_assert_eq!(endpoint.bearer, authorization.is_some(), "{operation}: bearer token");
+        if let Some(mut value) = authorization.filter(|_| endpoint.bearer) {
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -154,12 +198,7 @@ impl Wire {
         if endpoint.success.contains(&http_status) {
             return match serde_json::from_slice(&raw) {
                 Ok(value) => Ok(Answer { value, http_status, raw }),
-                Err(e) => Err(Error::Decode {
-                    operation: operation.name(),
-                    http_status,
-                    reason: e.to_string(),
-                    raw_body: lossy(&raw),
-                }),
+                Err(e) => Err(Error::Decode { operation, http_status, reason: e.to_string(), raw_body: lossy(&raw) }),
             };
         }
         // A declared error answer (a 401) or a status the spec does not declare (429, 5xx, …):
@@ -175,12 +214,17 @@ fn envelope_rejection(http_status: u16, raw: &[u8], envelope: Option<&types::Pes
     envelope
         .and_then(|e| {
             let error = e.error.as_ref().and_then(|error| error.0.as_ref());
-            Rejection::from_answer(http_status, raw, e.status.as_ref(), error, e.message.as_deref())
+            rejection_of(http_status, raw, e.status.as_ref(), error, e.message.as_deref())
         })
-        .unwrap_or_else(|| Rejection::bare(http_status, raw))
+        .unwrap_or_else(|| bare_rejection(http_status, raw))
 }
 
 /// The error of an answer that `rejection` describes.
 pub(crate) fn rejected(operation: Operation, rejection: Rejection) -> Error {
-    Error::Rejected { operation: operation.name(), rejection: Box::new(rejection) }
+    Error::Rejected { operation, rejection: Box::new(rejection) }
+}
+
+/// The tracing span of one call: `pesapal{operation="…"}`.
+pub(crate) fn span(operation: Operation) -> tracing::Span {
+    tracing::info_span!("pesapal", operation = operation.operation_id())
 }

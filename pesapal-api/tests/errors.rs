@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use pesapal_api::{Credentials, Error, OrderRequest, Pesapal, Sent};
+use pesapal_api::{Credentials, Error, Operation, OrderRequest, Pesapal, Sent};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::sync::Arc;
@@ -214,7 +214,10 @@ async fn connection_refused_means_not_sent() {
         .build()
         .unwrap();
     let error = pesapal.submit_order(&order()).await.unwrap_err();
-    assert!(matches!(error, Error::Transport { sent: Sent::NotSent, operation: "RequestToken", .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Transport { sent: Sent::NotSent, operation: Operation::RequestToken, .. }),
+        "{error:?}"
+    );
     assert!(!error.is_outcome_unknown());
 }
 
@@ -285,7 +288,7 @@ async fn a_dropped_connection_after_a_submit_is_never_retried_and_the_outcome_is
         .unwrap();
     let error = pesapal.submit_order(&order()).await.unwrap_err();
     assert!(
-        matches!(error, Error::Transport { sent: Sent::MaybeSent, operation: "SubmitOrderRequest", .. }),
+        matches!(error, Error::Transport { sent: Sent::MaybeSent, operation: Operation::SubmitOrderRequest, .. }),
         "{error:?}"
     );
     assert!(error.is_outcome_unknown());

@@ -114,15 +114,15 @@ impl CliError {
                         ..base("rejected", error.to_string(), EXIT_REJECTED)
                     },
                     E::Transport { sent, operation, .. } => ErrorOutput {
-                        outcome_unknown: *sent == Sent::MaybeSent && *operation != "RequestToken",
-                        hint: if *sent == Sent::MaybeSent && *operation != "RequestToken" {
+                        outcome_unknown: *sent == Sent::MaybeSent && *operation != pesapal_api::Operation::RequestToken,
+                        hint: if *sent == Sent::MaybeSent && *operation != pesapal_api::Operation::RequestToken {
                             unknown_hint(check)
                         } else {
                             None
                         },
                         ..base("transport", error.to_string(), EXIT_TRANSPORT)
                     },
-                    E::Decode { operation, .. } if *operation != "RequestToken" => ErrorOutput {
+                    E::Decode { operation, .. } if *operation != pesapal_api::Operation::RequestToken => ErrorOutput {
                         outcome_unknown: check.is_some(),
                         hint: unknown_hint(check),
                         ..base("decode", error.to_string(), EXIT_TRANSPORT)

@@ -328,6 +328,141 @@ pub mod types {
             Default::default()
         }
     }
+    ///The JSON answer to an IPN call: the notification echoed, with the outcome of processing it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct IpnAcknowledgement {
+        ///`OrderMerchantReference`, echoed.
+        #[serde(rename = "orderMerchantReference")]
+        pub order_merchant_reference: ::std::string::String,
+        ///`OrderNotificationType`, echoed.
+        #[serde(rename = "orderNotificationType")]
+        pub order_notification_type: ::std::string::String,
+        ///`OrderTrackingId`, echoed.
+        #[serde(rename = "orderTrackingId")]
+        pub order_tracking_id: ::std::string::String,
+        ///200: received and processed. 500: received, but processing failed (Pesapal notifies again).
+        pub status: IpnAcknowledgementStatus,
+    }
+    impl IpnAcknowledgement {
+        pub fn builder() -> builder::IpnAcknowledgement {
+            Default::default()
+        }
+    }
+    ///200: received and processed. 500: received, but processing failed (Pesapal notifies again).
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct IpnAcknowledgementStatus(i64);
+    impl ::std::ops::Deref for IpnAcknowledgementStatus {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<IpnAcknowledgementStatus> for i64 {
+        fn from(value: IpnAcknowledgementStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::TryFrom<i64> for IpnAcknowledgementStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i64,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if ![200_i64, 500_i64].contains(&value) {
+                Err("invalid value".into())
+            } else {
+                Ok(Self(value))
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpnAcknowledgementStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            Self::try_from(<i64>::deserialize(deserializer)?)
+                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+        }
+    }
+    ///The parameters of a notification: the query of a GET IPN call and of the browser callback, the JSON body of a POST IPN call. They carry no payment status ("for security reasons") and no signature: confirm with GetTransactionStatus.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct IpnNotification {
+        ///Your `id` of the order (SubmitOrderRequest's `id`); for `RECURRING`, the subscription's `account_number`.
+        #[serde(rename = "OrderMerchantReference")]
+        pub order_merchant_reference: ::std::string::String,
+        #[serde(
+            rename = "OrderNotificationType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub order_notification_type: ::std::option::Option<NotificationType>,
+        ///Pesapal's id of the order (`order_tracking_id` of SubmitOrderRequest).
+        #[serde(rename = "OrderTrackingId")]
+        pub order_tracking_id: ::uuid::Uuid,
+    }
+    impl IpnNotification {
+        pub fn builder() -> builder::IpnNotification {
+            Default::default()
+        }
+    }
+    ///What a notification is about: `IPNCHANGE` (a payment's status changed), `RECURRING` (a subscription charge ran) or `CALLBACKURL` (the customer's browser returns to `callback_url`).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum NotificationType {
+        #[serde(rename = "IPNCHANGE")]
+        Ipnchange,
+        #[serde(rename = "CALLBACKURL")]
+        Callbackurl,
+        #[serde(rename = "RECURRING")]
+        Recurring,
+    }
+    impl ::std::fmt::Display for NotificationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Ipnchange => f.write_str("IPNCHANGE"),
+                Self::Callbackurl => f.write_str("CALLBACKURL"),
+                Self::Recurring => f.write_str("RECURRING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IPNCHANGE" => Ok(Self::Ipnchange),
+                "CALLBACKURL" => Ok(Self::Callbackurl),
+                "RECURRING" => Ok(Self::Recurring),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NotificationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for NotificationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Pesapal's error object. On success every field is null. `error_type` may carry trailing spaces; when `message` is empty or null, `code` is the explanation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -1944,6 +2079,215 @@ pub mod types {
                     correlation_id: Ok(value.correlation_id),
                     first_name: Ok(value.first_name),
                     last_name: Ok(value.last_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IpnAcknowledgement {
+            order_merchant_reference: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            order_notification_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            order_tracking_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::IpnAcknowledgementStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpnAcknowledgement {
+            fn default() -> Self {
+                Self {
+                    order_merchant_reference: Err(
+                        "no value supplied for order_merchant_reference".to_string(),
+                    ),
+                    order_notification_type: Err(
+                        "no value supplied for order_notification_type".to_string(),
+                    ),
+                    order_tracking_id: Err(
+                        "no value supplied for order_tracking_id".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl IpnAcknowledgement {
+            pub fn order_merchant_reference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_merchant_reference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_merchant_reference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn order_notification_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_notification_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_notification_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn order_tracking_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_tracking_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_tracking_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IpnAcknowledgementStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpnAcknowledgement> for super::IpnAcknowledgement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpnAcknowledgement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    order_merchant_reference: value.order_merchant_reference?,
+                    order_notification_type: value.order_notification_type?,
+                    order_tracking_id: value.order_tracking_id?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpnAcknowledgement> for IpnAcknowledgement {
+            fn from(value: super::IpnAcknowledgement) -> Self {
+                Self {
+                    order_merchant_reference: Ok(value.order_merchant_reference),
+                    order_notification_type: Ok(value.order_notification_type),
+                    order_tracking_id: Ok(value.order_tracking_id),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IpnNotification {
+            order_merchant_reference: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            order_notification_type: ::std::result::Result<
+                ::std::option::Option<super::NotificationType>,
+                ::std::string::String,
+            >,
+            order_tracking_id: ::std::result::Result<
+                ::uuid::Uuid,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpnNotification {
+            fn default() -> Self {
+                Self {
+                    order_merchant_reference: Err(
+                        "no value supplied for order_merchant_reference".to_string(),
+                    ),
+                    order_notification_type: Ok(Default::default()),
+                    order_tracking_id: Err(
+                        "no value supplied for order_tracking_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl IpnNotification {
+            pub fn order_merchant_reference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_merchant_reference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_merchant_reference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn order_notification_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotificationType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_notification_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_notification_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn order_tracking_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_tracking_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_tracking_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpnNotification> for super::IpnNotification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpnNotification,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    order_merchant_reference: value.order_merchant_reference?,
+                    order_notification_type: value.order_notification_type?,
+                    order_tracking_id: value.order_tracking_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpnNotification> for IpnNotification {
+            fn from(value: super::IpnNotification) -> Self {
+                Self {
+                    order_merchant_reference: Ok(value.order_merchant_reference),
+                    order_notification_type: Ok(value.order_notification_type),
+                    order_tracking_id: Ok(value.order_tracking_id),
                 }
             }
         }
@@ -5301,4 +5645,90 @@ pub mod endpoints {
         success: &[200],
         errors: &[401],
     };
+}
+
+/// One operation of the spec, named after its `operationId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// `RequestToken` (`POST /api/Auth/RequestToken`): Authentication
+    RequestToken,
+    /// `RegisterIPN` (`POST /api/URLSetup/RegisterIPN`): RegisterIPNURL
+    RegisterIpn,
+    /// `GetIpnList` (`GET /api/URLSetup/GetIpnList`): GetIPNList
+    GetIpnList,
+    /// `SubmitOrderRequest` (`POST /api/Transactions/SubmitOrderRequest`): SubmitOrderRequest / RecurringPayments
+    SubmitOrderRequest,
+    /// `DirectMobileMoneyStk` (`POST /api/transactions/stk`): DirectMobileMoneySTK
+    DirectMobileMoneyStk,
+    /// `RefundRequest` (`POST /api/Transactions/RefundRequest`): RefundRequest
+    RefundRequest,
+    /// `CancelOrder` (`POST /api/Transactions/CancelOrder`): OrderCancellation
+    CancelOrder,
+    /// `GetTransactionStatus` (`GET /api/Transactions/GetTransactionStatus`): GetTransactionStatus
+    GetTransactionStatus,
+}
+
+impl Operation {
+    /// Every operation, in the order of the spec.
+    pub const ALL: [Operation; 8] = [Operation::RequestToken, Operation::RegisterIpn, Operation::GetIpnList, Operation::SubmitOrderRequest, Operation::DirectMobileMoneyStk, Operation::RefundRequest, Operation::CancelOrder, Operation::GetTransactionStatus];
+
+    /// How it is sent: method, path, query parameters, token, declared statuses.
+    pub const fn endpoint(self) -> &'static crate::Endpoint {
+        match self {
+            Operation::RequestToken => &endpoints::REQUEST_TOKEN,
+            Operation::RegisterIpn => &endpoints::REGISTER_IPN,
+            Operation::GetIpnList => &endpoints::GET_IPN_LIST,
+            Operation::SubmitOrderRequest => &endpoints::SUBMIT_ORDER_REQUEST,
+            Operation::DirectMobileMoneyStk => &endpoints::DIRECT_MOBILE_MONEY_STK,
+            Operation::RefundRequest => &endpoints::REFUND_REQUEST,
+            Operation::CancelOrder => &endpoints::CANCEL_ORDER,
+            Operation::GetTransactionStatus => &endpoints::GET_TRANSACTION_STATUS,
+        }
+    }
+
+    /// The spec's `operationId`.
+    pub const fn operation_id(self) -> &'static str {
+        self.endpoint().operation_id
+    }
+
+    /// Whether sending it twice does no harm (the spec's `x-idempotent`): reads and
+    /// token requests are; payment, refund, cancellation and registration calls are not.
+    pub const fn is_idempotent(self) -> bool {
+        match self {
+            Operation::RequestToken => true,
+            Operation::RegisterIpn => false,
+            Operation::GetIpnList => true,
+            Operation::SubmitOrderRequest => false,
+            Operation::DirectMobileMoneyStk => false,
+            Operation::RefundRequest => false,
+            Operation::CancelOrder => false,
+            Operation::GetTransactionStatus => true,
+        }
+    }
+
+    /// The operation with this `operationId`.
+    pub fn from_operation_id(id: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.operation_id() == id)
+    }
+}
+
+impl std::fmt::Display for Operation {
+    /// The `operationId`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.operation_id())
+    }
+}
+
+/// The parameters of the notifications Pesapal sends, from the spec's `callbacks`: the query of
+/// a GET IPN call and of the browser's return to `callback_url` / `cancellation_url`; a POST IPN
+/// call sends the same names in its JSON body ([`types::IpnNotification`](crate::types::IpnNotification)).
+pub mod notification_parameters {
+    /// `OrderTrackingId`: Pesapal's id of the order (`order_tracking_id` of SubmitOrderRequest).
+    pub const ORDER_TRACKING_ID: &str = "OrderTrackingId";
+    /// `OrderMerchantReference`: Your `id` of the order (SubmitOrderRequest's `id`); for `RECURRING`, the subscription's `account_number`.
+    pub const ORDER_MERCHANT_REFERENCE: &str = "OrderMerchantReference";
+    /// `OrderNotificationType`: What the notification is about: `IPNCHANGE`, `RECURRING` or (the browser callback) `CALLBACKURL`.
+    pub const ORDER_NOTIFICATION_TYPE: &str = "OrderNotificationType";
+    /// Every name above.
+    pub const ALL: [&str; 3] = [ORDER_TRACKING_ID, ORDER_MERCHANT_REFERENCE, ORDER_NOTIFICATION_TYPE];
 }

@@ -7,7 +7,7 @@
 //! fails when the committed file is not what the spec produces.
 
 use anyhow::{Context, Result};
-use heck::{ToShoutySnakeCase, ToSnakeCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use schemars::schema::{InstanceType, SchemaObject, StringValidation};
@@ -94,6 +94,101 @@ pub fn client_code(spec: &serde_json::Value) -> Result<String> {
          pub(crate) const UNAUTHENTICATED_OPERATIONS: &[&str] = &{public:?};\n"
     ));
     code.push_str(&endpoints_code(&spec));
+    code.push_str(&operation_code(&spec)?);
+    code.push_str(&notification_parameters_code(&spec)?);
+    Ok(code)
+}
+
+/// The name of the spec extension that says whether an operation may be sent twice.
+pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
+
+/// `pub enum Operation`: one variant per `operationId`, with its endpoint and whether it is
+/// idempotent (the operation's `x-idempotent`, which every operation must declare: retrying a
+/// payment call by accident is the costliest mistake a client can make, so there is no default).
+fn operation_code(spec: &openapiv3::OpenAPI) -> Result<String> {
+    let mut variants = String::new();
+    let (mut all, mut endpoint_arms, mut idempotent_arms) = (Vec::new(), String::new(), String::new());
+    for (path, method, op) in spec.operations() {
+        let Some(id) = op.operation_id.as_deref() else { continue };
+        let idempotent = op.extensions.get(IDEMPOTENT_EXTENSION).and_then(serde_json::Value::as_bool).with_context(|| {
+            format!("operation {id} declares no boolean `{IDEMPOTENT_EXTENSION}`: say in the corrections whether it may be sent twice")
+        })?;
+        let variant = id.to_upper_camel_case();
+        let summary = op.summary.as_deref().unwrap_or(id).replace('\n', " ");
+        variants.push_str(&format!("    /// `{id}` (`{} {path}`): {summary}\n    {variant},\n", method.to_uppercase()));
+        endpoint_arms
+            .push_str(&format!("            Operation::{variant} => &endpoints::{},\n", id.to_shouty_snake_case()));
+        idempotent_arms.push_str(&format!("            Operation::{variant} => {idempotent},\n"));
+        all.push(format!("Operation::{variant}"));
+    }
+    Ok(format!(
+        "\n/// One operation of the spec, named after its `operationId`.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
+         pub enum Operation {{\n{variants}}}\n\n\
+         impl Operation {{\n\
+         \x20   /// Every operation, in the order of the spec.\n\
+         \x20   pub const ALL: [Operation; {count}] = [{all}];\n\n\
+         \x20   /// How it is sent: method, path, query parameters, token, declared statuses.\n\
+         \x20   pub const fn endpoint(self) -> &'static crate::Endpoint {{\n        match self {{\n{endpoint_arms}        }}\n    }}\n\n\
+         \x20   /// The spec's `operationId`.\n\
+         \x20   pub const fn operation_id(self) -> &'static str {{\n        self.endpoint().operation_id\n    }}\n\n\
+         \x20   /// Whether sending it twice does no harm (the spec's `{IDEMPOTENT_EXTENSION}`): reads and\n\
+         \x20   /// token requests are; payment, refund, cancellation and registration calls are not.\n\
+         \x20   pub const fn is_idempotent(self) -> bool {{\n        match self {{\n{idempotent_arms}        }}\n    }}\n\n\
+         \x20   /// The operation with this `operationId`.\n\
+         \x20   pub fn from_operation_id(id: &str) -> Option<Operation> {{\n        Operation::ALL.into_iter().find(|op| op.operation_id() == id)\n    }}\n\
+         }}\n\n\
+         impl std::fmt::Display for Operation {{\n\
+         \x20   /// The `operationId`.\n\
+         \x20   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.operation_id())\n    }}\n\
+         }}\n",
+        count = all.len(),
+        all = all.join(", "),
+    ))
+}
+
+/// `pub mod notification_parameters`: the names of the query parameters of the spec's
+/// `callbacks` (Pesapal's IPN call, the browser's return to `callback_url` and
+/// `cancellation_url`), one constant each, and `ALL`. progenitor generates nothing for
+/// callbacks; their body and answer schemas are component schemas, generated into `types`.
+fn notification_parameters_code(spec: &openapiv3::OpenAPI) -> Result<String> {
+    let mut parameters: Vec<(String, String)> = Vec::new();
+    for (_, _, op) in spec.operations() {
+        for callback in op.callbacks.values() {
+            for item in callback.values() {
+                for (_, callback_op) in item.iter() {
+                    for parameter in callback_op.parameters.iter().filter_map(|p| p.as_item()) {
+                        if let openapiv3::Parameter::Query { parameter_data, .. } = parameter {
+                            if !parameters.iter().any(|(name, _)| *name == parameter_data.name) {
+                                let description = parameter_data.description.clone().unwrap_or_default();
+                                parameters.push((parameter_data.name.clone(), description.replace('\n', " ")));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if parameters.is_empty() {
+        anyhow::bail!("the spec declares no callback with query parameters (Pesapal's IPN call on RegisterIPN)");
+    }
+    let mut code = String::from(
+        "\n/// The parameters of the notifications Pesapal sends, from the spec's `callbacks`: the query of\n\
+         /// a GET IPN call and of the browser's return to `callback_url` / `cancellation_url`; a POST IPN\n\
+         /// call sends the same names in its JSON body ([`types::IpnNotification`](crate::types::IpnNotification)).\n\
+         pub mod notification_parameters {\n",
+    );
+    for (name, description) in &parameters {
+        code.push_str(&format!(
+            "    /// `{name}`: {description}\n    pub const {}: &str = {name:?};\n",
+            name.to_shouty_snake_case()
+        ));
+    }
+    code.push_str(&format!(
+        "    /// Every name above.\n    pub const ALL: [&str; {}] = [{}];\n}}\n",
+        parameters.len(),
+        parameters.iter().map(|(name, _)| name.to_shouty_snake_case()).collect::<Vec<_>>().join(", ")
+    ));
     Ok(code)
 }
 
