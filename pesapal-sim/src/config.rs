@@ -36,8 +36,8 @@ pub struct SimConfig {
 /// One answer of the simulator's Pesapal API, as sent (see [`SimConfig::answer_observer`]).
 #[derive(Debug, Clone)]
 pub struct ObservedAnswer {
-    /// The operation that answered, from the spec's endpoint table.
-    pub endpoint: &'static pesapal_gen::Endpoint,
+    /// The operation that answered.
+    pub operation: pesapal_gen::Operation,
     /// The HTTP status.
     pub http_status: u16,
     /// The body.

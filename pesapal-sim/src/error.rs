@@ -1,6 +1,7 @@
 //! Why the simulator refuses a request, and the Pesapal error code each refusal answers with.
 
 use crate::machine::{OrderStatus, Transition};
+use pesapal_gen::facts::ErrorCode;
 use uuid::Uuid;
 
 /// Why a bearer token is refused (HTTP 401).
@@ -69,23 +70,26 @@ pub enum SimError {
 }
 
 impl SimError {
-    /// The `error.code` of the Pesapal-style answer.
+    /// The `error.code` of the Pesapal-style answer: Pesapal's known codes
+    /// ([`ErrorCode`]); `invalid_state_transition` for a control action the order's state does
+    /// not allow (control API only).
     pub fn code(&self) -> &'static str {
-        match self {
-            SimError::Unauthorized(_) => "invalid_api_credentials_provided",
-            SimError::InvalidRequest(_) => "invalid_api_request_parameters",
-            SimError::MissingBillingAddress => "missing_mandatory_billing_address",
-            SimError::InvalidCredentials => "invalid_consumer_key_or_secret_provided",
-            SimError::UnknownIpn(_) => "invalid_ipn_id",
-            SimError::UnknownOrder(_) => "invalid_order_tracking_id",
-            SimError::PaymentPending => "payment_details_not_found",
-            SimError::NotCancellable => "order_cancellation_not_allowed",
-            SimError::AlreadyCancelled => "order_already_cancelled",
-            SimError::OrderCancelled => "order_cancelled",
-            SimError::UnknownConfirmationCode(_) => "invalid_confirmation_code",
-            SimError::RefundTooLarge => "refund_amount_exceeds_paid_amount",
-            SimError::InvalidTransition { .. } => "invalid_state_transition",
-        }
+        let code = match self {
+            SimError::Unauthorized(_) => ErrorCode::InvalidApiCredentials,
+            SimError::InvalidRequest(_) => ErrorCode::InvalidApiRequestParameters,
+            SimError::MissingBillingAddress => ErrorCode::MissingMandatoryBillingAddress,
+            SimError::InvalidCredentials => ErrorCode::InvalidConsumerKeyOrSecret,
+            SimError::UnknownIpn(_) => ErrorCode::InvalidIpnId,
+            SimError::UnknownOrder(_) => ErrorCode::InvalidOrderTrackingId,
+            SimError::PaymentPending => ErrorCode::PaymentDetailsNotFound,
+            SimError::NotCancellable => ErrorCode::OrderCancellationNotAllowed,
+            SimError::AlreadyCancelled => ErrorCode::OrderAlreadyCancelled,
+            SimError::OrderCancelled => ErrorCode::OrderCancelled,
+            SimError::UnknownConfirmationCode(_) => ErrorCode::InvalidConfirmationCode,
+            SimError::RefundTooLarge => ErrorCode::RefundAmountExceedsPaidAmount,
+            SimError::InvalidTransition { .. } => return "invalid_state_transition",
+        };
+        code.as_str()
     }
 }
 

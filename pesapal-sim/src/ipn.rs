@@ -3,10 +3,11 @@
 //! attempt.
 
 use crate::config::SimConfig;
-use crate::state::{IpnMethod, Notice, NotificationType};
+use crate::state::{IpnMethod, Notice};
+use crate::wire;
 use chrono::{DateTime, Utc};
+use pesapal_gen::types::{self, NotificationType};
 use serde::Serialize;
-use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -154,19 +155,6 @@ impl IpnDelivery {
 
     async fn call(&self, notice: &Notice, number: u32) -> Attempt {
         let at = Utc::now();
-        let tracking_id = notice.order_tracking_id.to_string();
-        let request = match notice.ipn.method {
-            IpnMethod::Get => self.http.get(&notice.ipn.url).query(&[
-                ("OrderTrackingId", tracking_id.as_str()),
-                ("OrderMerchantReference", notice.merchant_reference.as_str()),
-                ("OrderNotificationType", notice.notification_type.as_str()),
-            ]),
-            IpnMethod::Post => self.http.post(&notice.ipn.url).json(&json!({
-                "OrderTrackingId": tracking_id,
-                "OrderMerchantReference": notice.merchant_reference,
-                "OrderNotificationType": notice.notification_type,
-            })),
-        };
         let failed = |error: String| Attempt {
             number,
             at,
@@ -174,6 +162,16 @@ impl IpnDelivery {
             body: None,
             error: Some(error),
             acknowledged: false,
+        };
+        let notification =
+            match wire::notification(notice.order_tracking_id, &notice.merchant_reference, notice.notification_type) {
+                Ok(notification) => notification,
+                Err(e) => return failed(format!("cannot build the notification: {e}")),
+            };
+        // The spec's IPN call: the notification's parameters in the query (GET) or as a JSON body (POST).
+        let request = match notice.ipn.method {
+            IpnMethod::Get => self.http.get(&notice.ipn.url).query(&notification),
+            IpnMethod::Post => self.http.post(&notice.ipn.url).json(&notification),
         };
         let response = match request.timeout(self.timeout).send().await {
             Ok(response) => response,
@@ -202,22 +200,22 @@ fn acknowledgement_problem(notice: &Notice, http_status: u16, body: &str) -> Opt
     if http_status != 200 {
         return Some(format!("HTTP {http_status}"));
     }
-    let Ok(Value::Object(ack)) = serde_json::from_str::<Value>(body) else {
-        return Some("the answer is not a JSON object".into());
+    let ack: types::IpnAcknowledgement = match serde_json::from_str(body) {
+        Ok(ack) => ack,
+        Err(e) => return Some(format!("the answer is not the acknowledgement: {e}")),
     };
-    let text = |key: &str| ack.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    if !text("orderNotificationType").eq_ignore_ascii_case(notice.notification_type.as_str()) {
-        return Some(format!("orderNotificationType is {:?}", text("orderNotificationType")));
+    if !ack.order_notification_type.eq_ignore_ascii_case(&notice.notification_type.to_string()) {
+        return Some(format!("the notification type echoed is {:?}", ack.order_notification_type));
     }
-    if !text("orderTrackingId").eq_ignore_ascii_case(&notice.order_tracking_id.to_string()) {
-        return Some(format!("orderTrackingId is {:?}", text("orderTrackingId")));
+    if !ack.order_tracking_id.eq_ignore_ascii_case(&notice.order_tracking_id.to_string()) {
+        return Some(format!("the tracking id echoed is {:?}", ack.order_tracking_id));
     }
-    if text("orderMerchantReference") != notice.merchant_reference {
-        return Some(format!("orderMerchantReference is {:?}", text("orderMerchantReference")));
+    if ack.order_merchant_reference != notice.merchant_reference {
+        return Some(format!("the merchant reference echoed is {:?}", ack.order_merchant_reference));
     }
-    match ack.get("status").and_then(Value::as_i64) {
-        Some(200) => None,
-        other => Some(format!("status is {other:?}, not 200")),
+    match *ack.status {
+        200 => None,
+        other => Some(format!("status is {other}, not 200: the merchant failed to process it")),
     }
 }
 
@@ -232,7 +230,7 @@ mod tests {
         let notice = Notice {
             order_tracking_id: id,
             merchant_reference: "R-1".into(),
-            notification_type: NotificationType::IpnChange,
+            notification_type: NotificationType::Ipnchange,
             ipn: Ipn { id, url: "http://x".into(), method: IpnMethod::Get, created_at: Utc::now() },
         };
         let ack = |status: &str| {
@@ -244,5 +242,11 @@ mod tests {
         assert!(acknowledgement_problem(&notice, 200, &ack("500")).is_some());
         assert!(acknowledgement_problem(&notice, 500, &ack("200")).is_some());
         assert!(acknowledgement_problem(&notice, 200, "OK").is_some());
+        assert!(acknowledgement_problem(&notice, 200, &ack("201")).is_some());
+        let other_reference = ack("200").replace("R-1", "R-2");
+        assert!(acknowledgement_problem(&notice, 200, &other_reference).is_some());
+        assert!(acknowledgement_problem(&notice, 200, &ack("201")).is_some());
+        let other_reference = ack("200").replace("R-1", "R-2");
+        assert!(acknowledgement_problem(&notice, 200, &other_reference).is_some());
     }
 }

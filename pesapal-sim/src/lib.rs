@@ -99,9 +99,9 @@ pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery};
 pub use machine::{OrderStatus, Transition};
-pub use state::{
-    Frequency, Ipn, IpnMethod, NotificationType, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule,
-};
+/// `OrderNotificationType`, as the spec declares it.
+pub use pesapal_gen::types::NotificationType;
+pub use state::{Frequency, Ipn, IpnMethod, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule};
 
 use sim::Sim;
 use std::fmt;
@@ -196,7 +196,7 @@ impl Simulator {
 
     /// The hosted payment page of an order (its `redirect_url`).
     pub fn payment_page_url(&self, order_tracking_id: Uuid) -> String {
-        self.sim.redirect_url(order_tracking_id)
+        page::redirect_url(&self.sim, order_tracking_id)
     }
 
     /// The customer pays (pending or failed → completed, with a new confirmation code).

@@ -1,6 +1,7 @@
 //! The order state machine: an order's payment status and the transitions between them, in
 //! one table ([`Transition::rule`]). No other module of the simulator is used here.
 
+use pesapal_gen::facts::PaymentStatusCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -18,24 +19,14 @@ pub enum OrderStatus {
     Reversed,
 }
 
-impl OrderStatus {
-    /// `status_code`.
-    pub fn code(self) -> i64 {
-        match self {
-            OrderStatus::Pending => 0,
-            OrderStatus::Completed => 1,
-            OrderStatus::Failed => 2,
-            OrderStatus::Reversed => 3,
-        }
-    }
-
-    /// `payment_status_description`.
-    pub fn description(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "INVALID",
-            OrderStatus::Completed => "Completed",
-            OrderStatus::Failed => "Failed",
-            OrderStatus::Reversed => "Reversed",
+impl From<OrderStatus> for PaymentStatusCode {
+    /// GetTransactionStatus's `status_code` (and its description) of an order in this status.
+    fn from(status: OrderStatus) -> Self {
+        match status {
+            OrderStatus::Pending => PaymentStatusCode::Invalid,
+            OrderStatus::Completed => PaymentStatusCode::Completed,
+            OrderStatus::Failed => PaymentStatusCode::Failed,
+            OrderStatus::Reversed => PaymentStatusCode::Reversed,
         }
     }
 }

@@ -42,11 +42,6 @@ impl Sim {
         lock(&self.faults)
     }
 
-    /// The hosted payment page of an order.
-    pub fn redirect_url(&self, id: Uuid) -> String {
-        format!("{}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId={id}", self.public_url)
-    }
-
     fn notify(&self, notices: impl IntoIterator<Item = Notice>) {
         for notice in notices {
             self.ipn.dispatch(notice);

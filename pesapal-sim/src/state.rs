@@ -4,7 +4,7 @@
 use crate::error::{SimError, TokenRefusal};
 use crate::machine::{OrderStatus, Transition};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
-use pesapal_gen::types;
+use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -28,33 +28,6 @@ impl PaymentMethod {
             PaymentMethod::Mpesa => "MpesaKE",
             PaymentMethod::Card => "Visa",
         }
-    }
-}
-
-/// `OrderNotificationType` of an IPN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum NotificationType {
-    /// A payment's status changed.
-    #[serde(rename = "IPNCHANGE")]
-    IpnChange,
-    /// A subscription was charged.
-    #[serde(rename = "RECURRING")]
-    Recurring,
-}
-
-impl NotificationType {
-    /// The value sent on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationType::IpnChange => "IPNCHANGE",
-            NotificationType::Recurring => "RECURRING",
-        }
-    }
-}
-
-impl std::fmt::Display for NotificationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -426,7 +399,7 @@ impl State {
             description: "Payment successful".into(),
         });
         let order = order.clone();
-        Ok(self.notice(&order, NotificationType::IpnChange))
+        Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
     /// The payment attempt fails: pending or failed → failed.
@@ -440,7 +413,7 @@ impl State {
             description: "Unable to Authorize Transaction.Kindly contact your bank for assistance".into(),
         });
         let order = order.clone();
-        Ok(self.notice(&order, NotificationType::IpnChange))
+        Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
     /// The payment is reversed: completed → reversed.
@@ -451,7 +424,7 @@ impl State {
             payment.at = now;
         }
         let order = order.clone();
-        Ok(self.notice(&order, NotificationType::IpnChange))
+        Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
     /// CancelOrder: only pending or failed orders, only once.

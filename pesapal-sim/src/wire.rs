@@ -10,8 +10,9 @@ use crate::machine::OrderStatus;
 use crate::state::{Ipn, IpnMethod, Order, OrderKind};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Timelike, Utc};
-use pesapal_gen::types;
+use chrono::{DateTime, Utc};
+use pesapal_gen::facts::{PaymentStatusCode, TimestampShape};
+use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -148,14 +149,28 @@ fn two_decimals(amount: Decimal) -> serde_json::Result<Box<RawValue>> {
 }
 
 /// UTC with seven fractional digits and `Z`, as `expiryDate` and `created_date` of IPNs.
-pub(crate) fn utc_7(at: DateTime<Utc>) -> String {
-    format!("{}.{:07}Z", at.format("%Y-%m-%dT%H:%M:%S"), (at.nanosecond() / 100).min(9_999_999))
+fn utc_7(at: DateTime<Utc>) -> String {
+    TimestampShape::UtcSevenDigits.format(at)
 }
 
 /// Offset-less East Africa Time (UTC+3) with milliseconds, as GetTransactionStatus's
 /// `created_date`.
-pub(crate) fn east_africa(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(3)).naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+fn east_africa(at: DateTime<Utc>) -> String {
+    TimestampShape::EastAfricaFraction.format(at)
+}
+
+/// The parameters Pesapal sends about an order, as the spec declares them: the IPN call's (GET
+/// query or POST body) and the browser callback's (query).
+pub(crate) fn notification(
+    order_tracking_id: Uuid,
+    merchant_reference: &str,
+    notification_type: NotificationType,
+) -> Result<types::IpnNotification, types::error::ConversionError> {
+    types::IpnNotification::builder()
+        .order_tracking_id(order_tracking_id)
+        .order_merchant_reference(merchant_reference.to_owned())
+        .order_notification_type(Some(notification_type))
+        .try_into()
 }
 
 fn pesapal_error(code: &str, message: impl Into<String>, call_back_url: Option<String>) -> types::PesapalError {
@@ -309,18 +324,22 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
         amount: Some(order.amount),
         created_date: Some(east_africa(payment.map_or(order.created_at, |p| p.at))),
         confirmation_code: Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()),
-        payment_status_description: Some(order.status.description().into()),
+        payment_status_description: Some(PaymentStatusCode::from(order.status).description().into()),
         description: Some(description),
         message: Some(PROCESSED.into()),
         payment_account: Some(payment.map(|p| p.account.clone()).unwrap_or_default()),
-        call_back_url: Some(callback_url(order, "CALLBACKURL")),
-        status_code: Some(order.status.code()),
+        call_back_url: Some(callback_url(order, Return::Callback)),
+        status_code: Some(PaymentStatusCode::from(order.status).code()),
         merchant_reference: Some(order.merchant_reference.clone()),
         payment_status_code: Some(String::new()),
         currency: Some(order.currency.clone()),
         subscription_transaction_info: subscription,
         error: pending.then(|| {
-            pesapal_error(SimError::PaymentPending.code(), "Pending Payment", Some(callback_url(order, "CALLBACKURL")))
+            pesapal_error(
+                SimError::PaymentPending.code(),
+                "Pending Payment",
+                Some(callback_url(order, Return::Callback)),
+            )
         }),
         status: status(if pending { "500" } else { "200" }),
         ..Default::default()
@@ -345,20 +364,31 @@ pub(crate) fn cancel_accepted() -> Response {
     ok(dress(body, ErrorField::Null, &[]))
 }
 
-/// The order's callback URL with Pesapal's parameters appended (keeping its own query).
-pub(crate) fn callback_url(order: &Order, notification_type: &str) -> String {
-    let base = match notification_type {
-        "CANCEL" => order.cancellation_url.as_deref().unwrap_or(&order.callback_url),
-        _ => &order.callback_url,
+/// Where the payment page sends the browser back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Return {
+    /// The order's `callback_url`.
+    Callback,
+    /// "Cancel": the order's `cancellation_url`, when it has one.
+    Cancellation,
+}
+
+/// The browser callback: the order's callback (or cancellation) URL with the spec's
+/// notification parameters (`OrderNotificationType=CALLBACKURL`) appended to its own query.
+pub(crate) fn callback_url(order: &Order, to: Return) -> String {
+    let base = match to {
+        Return::Cancellation => order.cancellation_url.as_deref().unwrap_or(&order.callback_url),
+        Return::Callback => &order.callback_url,
     };
-    let Ok(mut url) = url::Url::parse(base) else { return base.to_owned() };
-    url.query_pairs_mut()
-        .append_pair("OrderTrackingId", &order.order_tracking_id.to_string())
-        .append_pair("OrderMerchantReference", &order.merchant_reference)
-        .append_pair(
-            "OrderNotificationType",
-            if notification_type == "CANCEL" { "CALLBACKURL" } else { notification_type },
-        );
+    let parameters = notification(order.order_tracking_id, &order.merchant_reference, NotificationType::Callbackurl)
+        .ok()
+        .and_then(|notification| serde_urlencoded::to_string(notification).ok());
+    let (Ok(mut url), Some(parameters)) = (url::Url::parse(base), parameters) else { return base.to_owned() };
+    let query = match url.query().filter(|query| !query.is_empty()) {
+        Some(own) => format!("{own}&{parameters}"),
+        None => parameters,
+    };
+    url.set_query(Some(&query));
     url.into()
 }
 
@@ -369,7 +399,7 @@ mod tests {
 
     #[test]
     fn dates_have_pesapal_shapes() {
-        let at = Utc.with_ymd_and_hms(2021, 8, 26, 12, 29, 30).unwrap() + Duration::nanoseconds(517_770_200);
+        let at = Utc.with_ymd_and_hms(2021, 8, 26, 12, 29, 30).unwrap() + chrono::Duration::nanoseconds(517_770_200);
         assert_eq!(utc_7(at), "2021-08-26T12:29:30.5177702Z");
         assert_eq!(east_africa(at), "2021-08-26T15:29:30.517");
     }

@@ -24,7 +24,7 @@ async fn pay_ipn_verify_refund() {
     shop.sim.pay(id, PaymentMethod::Mpesa).unwrap();
     let deliveries = shop.deliveries(id, 1).await;
     assert!(deliveries[0].acknowledged, "{deliveries:?}");
-    assert_eq!(deliveries[0].notification_type, pesapal_sim::NotificationType::IpnChange);
+    assert_eq!(deliveries[0].notification_type, pesapal_sim::NotificationType::Ipnchange);
     assert_eq!(deliveries[0].attempts.len(), 1);
 
     let verified = shop.verified();

@@ -5,6 +5,7 @@ use crate::config::{AnswerObserver, ObservedAnswer};
 use crate::error::SimError;
 use crate::faults::{ConnectionKiller, Decision};
 use crate::machine::OrderStatus;
+use crate::page;
 use crate::sim::Sim;
 use crate::state::{IpnMethod, Order, OrderKind, Schedule};
 use crate::wire::{self, OrderRefused, TokenRefused};
@@ -16,44 +17,47 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
-use pesapal_gen::{Endpoint, endpoints, types};
+use pesapal_gen::{Endpoint, Operation, types};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// The API routes, one per operation of the spec's endpoint table, lower-case (the server
-/// lower-cases `/api/` paths: Pesapal's are case-insensitive), behind fault injection; each
-/// answer goes to the [`crate::SimConfig::answer_observer`], if any.
+/// The API routes, one per operation of the spec ([`Operation::ALL`], method and path from its
+/// endpoint), lower-case (the server lower-cases `/api/` paths: Pesapal's are
+/// case-insensitive), behind fault injection; each answer goes to the
+/// [`crate::SimConfig::answer_observer`], if any.
 pub(crate) fn router(sim: Arc<Sim>) -> Router<Arc<Sim>> {
     let observer = sim.config.answer_observer.clone();
-    let operation = |endpoint: &'static Endpoint, handler: MethodRouter<Arc<Sim>>| {
-        let handler = match observer.clone() {
-            Some(observer) => handler.route_layer(middleware::from_fn(move |request, next| {
-                observe(observer.clone(), endpoint, request, next)
-            })),
-            None => handler,
-        };
-        (endpoint.path.to_ascii_lowercase(), handler)
-    };
-    let routes = [
-        operation(&endpoints::REQUEST_TOKEN, on(method(&endpoints::REQUEST_TOKEN), request_token)),
-        operation(&endpoints::REGISTER_IPN, on(method(&endpoints::REGISTER_IPN), register_ipn)),
-        operation(&endpoints::GET_IPN_LIST, on(method(&endpoints::GET_IPN_LIST), ipn_list)),
-        operation(&endpoints::SUBMIT_ORDER_REQUEST, on(method(&endpoints::SUBMIT_ORDER_REQUEST), submit_order)),
-        operation(&endpoints::DIRECT_MOBILE_MONEY_STK, on(method(&endpoints::DIRECT_MOBILE_MONEY_STK), stk)),
-        operation(
-            &endpoints::GET_TRANSACTION_STATUS,
-            on(method(&endpoints::GET_TRANSACTION_STATUS), transaction_status),
-        ),
-        operation(&endpoints::REFUND_REQUEST, on(method(&endpoints::REFUND_REQUEST), refund)),
-        operation(&endpoints::CANCEL_ORDER, on(method(&endpoints::CANCEL_ORDER), cancel)),
-    ];
-    routes
+    Operation::ALL
         .into_iter()
-        .fold(Router::new(), |router, (path, handler)| router.route(&path, handler))
+        .fold(Router::new(), |router, operation| {
+            let mut handler = handler(operation);
+            if let Some(observer) = observer.clone() {
+                handler = handler.route_layer(middleware::from_fn(move |request, next| {
+                    observe(observer.clone(), operation, request, next)
+                }));
+            }
+            router.route(&operation.endpoint().path.to_ascii_lowercase(), handler)
+        })
         .layer(middleware::from_fn_with_state(sim, inject_faults))
+}
+
+/// The simulator's handler of each operation (an operation added to the spec does not compile
+/// until it has one).
+fn handler(operation: Operation) -> MethodRouter<Arc<Sim>> {
+    let method = method(operation.endpoint());
+    match operation {
+        Operation::RequestToken => on(method, request_token),
+        Operation::RegisterIpn => on(method, register_ipn),
+        Operation::GetIpnList => on(method, ipn_list),
+        Operation::SubmitOrderRequest => on(method, submit_order),
+        Operation::DirectMobileMoneyStk => on(method, stk),
+        Operation::GetTransactionStatus => on(method, transaction_status),
+        Operation::RefundRequest => on(method, refund),
+        Operation::CancelOrder => on(method, cancel),
+    }
 }
 
 /// The endpoint's HTTP method as a route filter. The generated table names standard methods
@@ -66,11 +70,11 @@ fn method(endpoint: &Endpoint) -> MethodFilter {
 }
 
 /// Hands a copy of the answer to the observer.
-async fn observe(observer: AnswerObserver, endpoint: &'static Endpoint, request: Request, next: Next) -> Response {
+async fn observe(observer: AnswerObserver, operation: Operation, request: Request, next: Next) -> Response {
     let (parts, body) = next.run(request).await.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     observer(&ObservedAnswer {
-        endpoint,
+        operation,
         http_status: parts.status.as_u16(),
         body: String::from_utf8_lossy(&body).into_owned(),
     });
@@ -314,16 +318,17 @@ fn create_order(sim: &Sim, fields: OrderFields, kind: OrderKind) -> Result<Respo
     let fields = fields.check()?;
     let now = sim.clock.now();
     let order = sim.state().add_order(fields.into_order(now, kind))?;
-    Ok(wire::order_submitted(&order, &sim.redirect_url(order.order_tracking_id)))
+    Ok(wire::order_submitted(&order, &page::redirect_url(sim, order.order_tracking_id)))
 }
 
-/// Reads `orderTrackingId` (any case) from a query string.
-pub(crate) fn tracking_id_from_query(query: Option<&str>) -> Result<Uuid, SimError> {
+/// Reads a GUID from a query string: the parameter named (in any case) one of `names`.
+pub(crate) fn guid_from_query(query: Option<&str>, names: &[&str]) -> Result<Uuid, SimError> {
+    let wanted = names.join(" or ");
     let raw = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key.eq_ignore_ascii_case("orderTrackingId"))
+        .find(|(key, _)| names.iter().any(|name| key.eq_ignore_ascii_case(name)))
         .map(|(_, value)| value.into_owned())
-        .ok_or_else(|| SimError::InvalidRequest("orderTrackingId is required".into()))?;
-    raw.trim().parse().map_err(|_| SimError::InvalidRequest(format!("orderTrackingId {raw:?} is not a GUID")))
+        .ok_or_else(|| SimError::InvalidRequest(format!("{wanted} is required")))?;
+    raw.trim().parse().map_err(|_| SimError::InvalidRequest(format!("{wanted} {raw:?} is not a GUID")))
 }
 
 async fn transaction_status(
@@ -331,7 +336,7 @@ async fn transaction_status(
     _: Bearer,
     RawQuery(query): RawQuery,
 ) -> Result<Response, SimError> {
-    let order = sim.order(tracking_id_from_query(query.as_deref())?)?;
+    let order = sim.order(guid_from_query(query.as_deref(), Operation::GetTransactionStatus.endpoint().query)?)?;
     Ok(wire::transaction_status(&order))
 }
 
@@ -353,19 +358,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_endpoint_has_a_route_method() {
-        for endpoint in [
-            &endpoints::REQUEST_TOKEN,
-            &endpoints::REGISTER_IPN,
-            &endpoints::GET_IPN_LIST,
-            &endpoints::SUBMIT_ORDER_REQUEST,
-            &endpoints::DIRECT_MOBILE_MONEY_STK,
-            &endpoints::GET_TRANSACTION_STATUS,
-            &endpoints::REFUND_REQUEST,
-            &endpoints::CANCEL_ORDER,
-        ] {
-            method(endpoint);
-            assert!(endpoint.path.starts_with("/api/"), "{endpoint:?}");
+    fn every_operation_has_a_route_method() {
+        for operation in Operation::ALL {
+            method(operation.endpoint());
+            assert!(operation.endpoint().path.starts_with("/api/"), "{operation:?}");
         }
     }
 }

@@ -29,7 +29,7 @@ impl SpecCheck {
         let seen = checker.clone();
         config.answer_observer = Some(Arc::new(move |answer: &pesapal_sim::ObservedAnswer| {
             let mut checker = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            checker.check(answer.endpoint.operation_id, answer.http_status, &answer.body);
+            checker.check(answer.operation.operation_id(), answer.http_status, &answer.body);
         }));
         SpecCheck(checker)
     }
