@@ -59,6 +59,15 @@
 //! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
 //! `GET /_sim/ipn/deliveries`).
 //!
+//! # Built on the spec
+//!
+//! Routes come from the spec's operations ([`pesapal_gen::Operation`]), request bodies are
+//! decoded (and checked: lengths, patterns, enums) by the generated types, answers are built
+//! with them, and the IPN call, its acknowledgement and the browser callback use the spec's
+//! callback types. The simulator never uses `pesapal-api`: it is an independent model of
+//! Pesapal. [`SimConfig::answer_observer`] sees every API answer as sent; the simulator's own
+//! tests check each one against the spec with the strict conformance checker.
+//!
 //! # Control API
 //!
 //! Under `/_sim`, a prefix Pesapal does not use; the methods of [`Simulator`] do the same
