@@ -42,7 +42,8 @@
 //! ```
 
 use crate::client::Pesapal;
-use crate::notifications::{Acknowledgement, Notification, VerifiedPayment};
+use crate::notifications::{Acknowledgement, Notification};
+use crate::verification::VerifiedPayment;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};

@@ -276,12 +276,23 @@ impl ClientBuilder {
     }
 
     /// Reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`, `PESAPAL_ENVIRONMENT` (`sandbox`
-    /// or `live`, default sandbox) and `PESAPAL_BASE_URL` (optional).
+    /// or `live`, default sandbox) and `PESAPAL_BASE_URL` (optional). A missing key or secret is
+    /// an [`Error::Config`] naming every variable that is not set.
     pub fn from_env() -> Result<ClientBuilder> {
+        const KEY: &str = "PESAPAL_CONSUMER_KEY";
+        const SECRET: &str = "PESAPAL_CONSUMER_SECRET";
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let required = |name: &str| var(name).ok_or_else(|| Error::Config(format!("{name} is not set")));
-        let mut builder = ClientBuilder::default()
-            .credentials(Credentials::new(required("PESAPAL_CONSUMER_KEY")?, required("PESAPAL_CONSUMER_SECRET")?));
+        let (key, secret) = match (var(KEY), var(SECRET)) {
+            (Some(key), Some(secret)) => (key, secret),
+            (key, secret) => {
+                let missing: Vec<&str> = [(KEY, key.is_none()), (SECRET, secret.is_none())]
+                    .into_iter()
+                    .filter_map(|(name, missing)| missing.then_some(name))
+                    .collect();
+                return Err(Error::Config(format!("missing configuration: {} not set", missing.join(" and "))));
+            }
+        };
+        let mut builder = ClientBuilder::default().credentials(Credentials::new(key, secret));
         if let Some(environment) = var("PESAPAL_ENVIRONMENT") {
             builder = builder.environment(environment.parse()?);
         }

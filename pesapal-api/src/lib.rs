@@ -99,9 +99,7 @@ pub use config::{
 pub use error::{
     Error, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, Rejection, Result, Sent, ValidationErrors, Violation,
 };
-pub use notifications::{
-    Acknowledgement, Notification, NotificationError, NotificationType, VerificationError, VerifiedPayment,
-};
+pub use notifications::{Acknowledgement, Notification, NotificationError, NotificationType};
 pub use requests::{
     BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RefundRequest,
     RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
@@ -111,7 +109,9 @@ pub use responses::{
     SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use retry::RetryPolicy;
-pub use verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT};
+pub use verification::{
+    DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT, VerificationError, VerifiedPayment,
+};
 
 /// Pesapal's operations (generated from the spec): what an [`Error`] names, and whether a call
 /// may be sent twice ([`Operation::is_idempotent`]).

@@ -1,8 +1,11 @@
-//! Payment notifications: IPN calls and browser callbacks.
+//! Payment notifications, IPN calls and browser callbacks: reading them, and acknowledging IPN
+//! calls. Their parameters and the acknowledgement are declared in the spec (the `callbacks` of
+//! RegisterIPN and SubmitOrderRequest) and decoded and written by the generated types.
 //!
 //! Pesapal's notifications are **unsigned**: anyone can send one. Treat a notification only as a
-//! hint to ask [`Pesapal::transaction_status`], which is what [`Pesapal::verify_notification`]
-//! does, then answer Pesapal with [`Acknowledgement`].
+//! hint to ask [`crate::Pesapal::transaction_status`], which is what
+//! [`crate::Pesapal::verify_notification`] does (in `verification`), then answer Pesapal with
+//! [`Acknowledgement`].
 //!
 //! ```no_run
 //! use pesapal_api::{Acknowledgement, Notification, Pesapal};
@@ -24,10 +27,9 @@
 //! # }
 //! ```
 
-use crate::client::Pesapal;
-use crate::error::Error;
-use crate::responses::TransactionStatus;
-use serde_json::{Value, json};
+use crate::wire::notification_parameters::{ORDER_MERCHANT_REFERENCE, ORDER_NOTIFICATION_TYPE, ORDER_TRACKING_ID};
+use crate::wire::types;
+use serde_json::{Map, Value};
 use std::fmt;
 use uuid::Uuid;
 
@@ -38,8 +40,8 @@ pub enum NotificationError {
     /// A required parameter is missing or empty.
     #[error("the notification has no {0}")]
     Missing(&'static str),
-    /// `OrderTrackingId` is not a GUID.
-    #[error("OrderTrackingId {0:?} is not a GUID")]
+    /// The order tracking id is not a GUID.
+    #[error("{ORDER_TRACKING_ID} {0:?} is not a GUID")]
     BadTrackingId(String),
     /// The body is neither JSON nor form-encoded parameters.
     #[error("the notification body is neither a JSON object nor form parameters: {0}")]
@@ -61,29 +63,43 @@ pub enum NotificationType {
 }
 
 impl NotificationType {
+    /// The type a notification names (in any case); unknown names are kept, trimmed.
     fn parse(text: &str) -> NotificationType {
-        match text.trim().to_ascii_uppercase().as_str() {
-            "IPNCHANGE" => NotificationType::IpnChange,
-            "CALLBACKURL" => NotificationType::CallbackUrl,
-            "RECURRING" => NotificationType::Recurring,
-            _ => NotificationType::Unknown(text.trim().to_owned()),
+        match text.trim().to_ascii_uppercase().parse::<types::NotificationType>() {
+            Ok(known) => NotificationType::from(known),
+            Err(_) => NotificationType::Unknown(text.trim().to_owned()),
         }
     }
 
-    /// As on the wire.
-    pub fn as_str(&self) -> &str {
+    /// The documented type this is; `None` for [`NotificationType::Unknown`].
+    pub fn to_wire(&self) -> Option<types::NotificationType> {
         match self {
-            NotificationType::IpnChange => "IPNCHANGE",
-            NotificationType::CallbackUrl => "CALLBACKURL",
-            NotificationType::Recurring => "RECURRING",
-            NotificationType::Unknown(raw) => raw,
+            NotificationType::IpnChange => Some(types::NotificationType::Ipnchange),
+            NotificationType::CallbackUrl => Some(types::NotificationType::Callbackurl),
+            NotificationType::Recurring => Some(types::NotificationType::Recurring),
+            NotificationType::Unknown(_) => None,
+        }
+    }
+}
+
+impl From<types::NotificationType> for NotificationType {
+    fn from(known: types::NotificationType) -> NotificationType {
+        match known {
+            types::NotificationType::Ipnchange => NotificationType::IpnChange,
+            types::NotificationType::Callbackurl => NotificationType::CallbackUrl,
+            types::NotificationType::Recurring => NotificationType::Recurring,
         }
     }
 }
 
 impl fmt::Display for NotificationType {
+    /// As on the wire (`IPNCHANGE`); an unknown type as received.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match (self.to_wire(), self) {
+            (Some(known), _) => known.fmt(f),
+            (None, NotificationType::Unknown(raw)) => f.write_str(raw),
+            (None, _) => Ok(()),
+        }
     }
 }
 
@@ -91,11 +107,12 @@ impl fmt::Display for NotificationType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Notification {
-    /// `OrderTrackingId`.
+    /// Pesapal's id of the order.
     pub order_tracking_id: Uuid,
-    /// `OrderMerchantReference`: your order reference, or the `account_number` for `RECURRING`.
+    /// Your order reference, or the `account_number` for `RECURRING`.
     pub merchant_reference: String,
-    /// `OrderNotificationType` (absent on some callbacks: [`NotificationType::CallbackUrl`] then).
+    /// What the notification is about (absent on some callbacks: [`NotificationType::CallbackUrl`]
+    /// then).
     pub notification_type: NotificationType,
 }
 
@@ -128,127 +145,60 @@ impl Notification {
             return Notification::from_pairs(pairs);
         }
         if trimmed.is_empty() {
-            return Err(NotificationError::Missing("OrderTrackingId"));
+            return Err(NotificationError::Missing(ORDER_TRACKING_ID));
         }
         Notification::from_query(text.trim())
     }
 
+    /// Reads the three parameters (names matched case-insensitively, the first of each kept)
+    /// and decodes them with the generated [`types::IpnNotification`].
     fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Notification, NotificationError> {
         let (mut tracking, mut reference, mut kind) = (None, None, None);
         for (key, value) in pairs {
-            let slot = match key.trim().to_ascii_lowercase().as_str() {
-                "ordertrackingid" => &mut tracking,
-                "ordermerchantreference" => &mut reference,
-                "ordernotificationtype" => &mut kind,
-                _ => continue,
+            let key = key.trim();
+            let slot = if key.eq_ignore_ascii_case(ORDER_TRACKING_ID) {
+                &mut tracking
+            } else if key.eq_ignore_ascii_case(ORDER_MERCHANT_REFERENCE) {
+                &mut reference
+            } else if key.eq_ignore_ascii_case(ORDER_NOTIFICATION_TYPE) {
+                &mut kind
+            } else {
+                continue;
             };
             if slot.is_none() {
                 *slot = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
             }
         }
-        let tracking = tracking.ok_or(NotificationError::Missing("OrderTrackingId"))?;
-        let order_tracking_id = tracking.parse().map_err(|_| NotificationError::BadTrackingId(tracking.clone()))?;
+        let tracking: String = tracking.ok_or(NotificationError::Missing(ORDER_TRACKING_ID))?;
+        let reference: String = reference.ok_or(NotificationError::Missing(ORDER_MERCHANT_REFERENCE))?;
+        // Absent on some callbacks: the browser callback then.
+        let kind = kind.as_deref().map_or(NotificationType::CallbackUrl, NotificationType::parse);
+        let mut fields = Map::new();
+        fields.insert(ORDER_TRACKING_ID.to_owned(), Value::String(tracking.clone()));
+        fields.insert(ORDER_MERCHANT_REFERENCE.to_owned(), Value::String(reference));
+        if let Some(known) = kind.to_wire() {
+            fields.insert(ORDER_NOTIFICATION_TYPE.to_owned(), Value::String(known.to_string()));
+        }
+        // The tracking id is the only field that can be refused: it must be a GUID.
+        let wire: types::IpnNotification =
+            serde_json::from_value(Value::Object(fields)).map_err(|_| NotificationError::BadTrackingId(tracking))?;
         Ok(Notification {
-            order_tracking_id,
-            merchant_reference: reference.ok_or(NotificationError::Missing("OrderMerchantReference"))?,
-            notification_type: kind.as_deref().map_or(NotificationType::CallbackUrl, NotificationType::parse),
+            order_tracking_id: wire.order_tracking_id,
+            merchant_reference: wire.order_merchant_reference,
+            notification_type: wire.order_notification_type.map_or(kind, NotificationType::from),
         })
     }
 }
 
-/// A notification confirmed by GetTransactionStatus.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct VerifiedPayment {
-    /// The notification that prompted the check.
-    pub notification: Notification,
-    /// What Pesapal says about the payment: act on this, not on the notification.
-    pub status: TransactionStatus,
-    /// Stable for the same payment state: `tracking id:confirmation code:status`. Pesapal
-    /// repeats notifications; store this key and skip events whose key you have seen.
-    pub dedupe_key: String,
-}
-
-/// Why a notification could not be verified.
-#[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerificationError {
-    /// GetTransactionStatus failed (unknown tracking id, network, …).
-    #[error("could not confirm the notification with GetTransactionStatus: {0}")]
-    Status(#[from] Error),
-    /// Pesapal's record names another merchant reference: a forged or misrouted notification.
-    #[error("merchant reference mismatch: the notification says {notified:?}, Pesapal says {actual:?}")]
-    ReferenceMismatch {
-        /// From the notification.
-        notified: String,
-        /// From GetTransactionStatus.
-        actual: Option<String>,
-    },
-    /// Too many notifications were being verified: no GetTransactionStatus slot freed up in
-    /// time, and nothing was sent. Answer with a failure acknowledgement, so that Pesapal
-    /// notifies again (see [`crate::ClientBuilder::max_concurrent_verifications`]).
-    #[error(
-        "too many notifications being verified: no GetTransactionStatus slot free within {waited:?} (at most {max_in_flight} in flight)"
-    )]
-    Busy {
-        /// The cap on GetTransactionStatus calls in flight for verifications.
-        max_in_flight: usize,
-        /// How long this verification waited for a slot.
-        waited: std::time::Duration,
-    },
-}
-
-impl Pesapal {
-    /// Verifies a notification: asks GetTransactionStatus for its tracking id and checks that
-    /// the merchant reference matches (for `RECURRING`, the subscription's account number).
-    ///
-    /// Anyone can send notifications, so their cost is bounded, for this client and its clones:
-    /// concurrent verifications of one tracking id share one GetTransactionStatus call, and at
-    /// most [`ClientBuilder::max_concurrent_verifications`] such calls are in flight. A caller
-    /// beyond the cap waits at most [`ClientBuilder::verification_wait`], then gets
-    /// [`VerificationError::Busy`].
-    ///
-    /// [`ClientBuilder::max_concurrent_verifications`]: crate::ClientBuilder::max_concurrent_verifications
-    /// [`ClientBuilder::verification_wait`]: crate::ClientBuilder::verification_wait
-    pub async fn verify_notification(&self, notification: &Notification) -> Result<VerifiedPayment, VerificationError> {
-        let id = notification.order_tracking_id;
-        let status = self.verifications().status(id, || self.transaction_status(id)).await?;
-        let actual = match notification.notification_type {
-            NotificationType::Recurring => status.subscription.as_ref().and_then(|s| s.account_reference.clone()),
-            _ => status.merchant_reference.clone(),
-        };
-        if actual.as_deref() != Some(notification.merchant_reference.as_str()) {
-            return Err(VerificationError::ReferenceMismatch {
-                notified: notification.merchant_reference.clone(),
-                actual,
-            });
-        }
-        let dedupe_key = format!(
-            "{}:{}:{}",
-            notification.order_tracking_id,
-            status.confirmation_code.as_deref().unwrap_or("-"),
-            status.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string()),
-        );
-        Ok(VerifiedPayment { notification: notification.clone(), status, dedupe_key })
-    }
-}
-
-/// The JSON body Pesapal expects in answer to an IPN call:
-/// `{"orderNotificationType":…,"orderTrackingId":…,"orderMerchantReference":…,"status":200}`.
-/// Answer `500` when you could not process the notification, so that Pesapal retries. The
-/// browser callback gets no acknowledgement: show the customer a page instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Acknowledgement {
-    /// Echoed notification type.
-    pub notification_type: String,
-    /// Echoed tracking id.
-    pub order_tracking_id: String,
-    /// Echoed merchant reference.
-    pub merchant_reference: String,
-    /// 200 (received and processed) or 500 (received, not processed).
-    pub status: u16,
-}
+/// The JSON body Pesapal expects in answer to an IPN call, the spec's
+/// [`types::IpnAcknowledgement`]: the notification echoed, with `status` 200 (received and
+/// processed) or 500 (received, not processed: Pesapal notifies again). Written by serde, in
+/// the order the generated type declares its fields (alphabetical): JSON objects are unordered,
+/// and the body is the documentation's sample field for field. The browser callback gets no
+/// acknowledgement: show the customer a page instead.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Acknowledgement(types::IpnAcknowledgement);
 
 impl Acknowledgement {
     /// `status: 200`: received and processed.
@@ -261,26 +211,29 @@ impl Acknowledgement {
         Acknowledgement::with_status(notification, 500)
     }
 
-    fn with_status(notification: &Notification, status: u16) -> Acknowledgement {
-        Acknowledgement {
-            notification_type: notification.notification_type.as_str().to_owned(),
+    fn with_status(notification: &Notification, status: i64) -> Acknowledgement {
+        Acknowledgement(types::IpnAcknowledgement {
+            order_notification_type: notification.notification_type.to_string(),
             order_tracking_id: notification.order_tracking_id.to_string(),
-            merchant_reference: notification.merchant_reference.clone(),
-            status,
-        }
+            order_merchant_reference: notification.merchant_reference.clone(),
+            status: types::IpnAcknowledgementStatus::try_from(status).expect("200 and 500 are the declared statuses"),
+        })
     }
 
-    /// The body, exactly as Pesapal documents it (field order included).
+    /// 200 (received and processed) or 500 (received, not processed).
+    pub fn status(&self) -> u16 {
+        if *self.0.status == 200 { 200 } else { 500 }
+    }
+
+    /// The generated type this is.
+    pub fn as_wire(&self) -> &types::IpnAcknowledgement {
+        &self.0
+    }
+
+    /// The body as JSON text.
     pub fn to_json(&self) -> String {
-        // serde_json's map keeps insertion order only with `preserve_order`; build the string in
-        // the documented order instead.
-        format!(
-            "{{\"orderNotificationType\":{},\"orderTrackingId\":{},\"orderMerchantReference\":{},\"status\":{}}}",
-            json!(self.notification_type),
-            json!(self.order_tracking_id),
-            json!(self.merchant_reference),
-            self.status
-        )
+        // Strings and an integer: serialising cannot fail.
+        serde_json::to_string(&self.0).unwrap_or_default()
     }
 }
 
@@ -316,14 +269,14 @@ mod tests {
 
     #[test]
     fn malformed_notifications_are_clear_errors() {
-        assert_eq!(Notification::from_query(""), Err(NotificationError::Missing("OrderTrackingId")));
+        assert_eq!(Notification::from_query(""), Err(NotificationError::Missing(ORDER_TRACKING_ID)));
         assert_eq!(
             Notification::from_query("OrderTrackingId=abc&OrderMerchantReference=x"),
             Err(NotificationError::BadTrackingId("abc".into()))
         );
         assert_eq!(
             Notification::from_query(&format!("OrderTrackingId={ID}")),
-            Err(NotificationError::Missing("OrderMerchantReference"))
+            Err(NotificationError::Missing(ORDER_MERCHANT_REFERENCE))
         );
         assert!(matches!(Notification::from_body(b"{not json"), Err(NotificationError::BadBody(_))));
         assert!(matches!(Notification::from_body(&[0xff, 0xfe]), Err(NotificationError::BadBody(_))));
@@ -340,15 +293,27 @@ mod tests {
     }
 
     #[test]
-    fn acknowledgement_is_exactly_the_documented_json() {
+    fn acknowledgement_is_the_documented_json() {
         let n = Notification::from_query(&format!(
             "OrderTrackingId={ID}&OrderMerchantReference=1515111111&OrderNotificationType=IPNCHANGE"
         ))
         .unwrap();
+        let json = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+        // The documentation's "Sample IPN JSON Response String".
         assert_eq!(
-            Acknowledgement::received(&n).to_json(),
-            r#"{"orderNotificationType":"IPNCHANGE","orderTrackingId":"d0fa69d6-f3cd-433b-858e-df86555b86c8","orderMerchantReference":"1515111111","status":200}"#
+            json(&Acknowledgement::received(&n).to_json()),
+            json(
+                r#"{"orderNotificationType":"IPNCHANGE","orderTrackingId":"d0fa69d6-f3cd-433b-858e-df86555b86c8","orderMerchantReference":"1515111111","status":200}"#
+            )
         );
-        assert!(Acknowledgement::failed(&n).to_json().ends_with(r#""status":500}"#));
+        let failed = Acknowledgement::failed(&n);
+        assert_eq!((failed.status(), json(&failed.to_json())["status"].clone()), (500, Value::from(500)));
+        assert!(failed.to_json().ends_with(r#""status":500}"#));
+        // Unknown types are echoed as received.
+        let unknown = Notification::from_query(&format!(
+            "OrderTrackingId={ID}&OrderMerchantReference=r&OrderNotificationType=NewKind"
+        ))
+        .unwrap();
+        assert_eq!(json(&Acknowledgement::received(&unknown).to_json())["orderNotificationType"], "NewKind");
     }
 }

@@ -1,4 +1,6 @@
-//! The guard that bounds what verifying notifications costs.
+//! Verifying notifications: [`crate::Pesapal::verify_notification`] confirms a notification with
+//! GetTransactionStatus ([`VerifiedPayment`], or a [`VerificationError`]), through the guard that
+//! bounds what verifying costs.
 //!
 //! Pesapal's notifications are unsigned, so anyone who knows an IPN URL can make it call
 //! GetTransactionStatus, once per request. [`Verifications`] puts two limits on that, shared by
@@ -17,8 +19,9 @@
 //! [`ClientBuilder::max_concurrent_verifications`]: crate::ClientBuilder::max_concurrent_verifications
 //! [`ClientBuilder::verification_wait`]: crate::ClientBuilder::verification_wait
 
+use crate::client::Pesapal;
 use crate::error::Error;
-use crate::notifications::VerificationError;
+use crate::notifications::{Notification, NotificationType};
 use crate::responses::TransactionStatus;
 use std::collections::HashMap;
 use std::fmt;
@@ -35,6 +38,83 @@ pub const DEFAULT_MAX_CONCURRENT_VERIFICATIONS: usize = 16;
 /// How long a verification waits for one of the capped GetTransactionStatus slots, by default
 /// (see [`crate::ClientBuilder::verification_wait`]).
 pub const DEFAULT_VERIFICATION_WAIT: Duration = Duration::from_secs(10);
+
+/// A notification confirmed by GetTransactionStatus.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct VerifiedPayment {
+    /// The notification that prompted the check.
+    pub notification: Notification,
+    /// What Pesapal says about the payment: act on this, not on the notification.
+    pub status: TransactionStatus,
+    /// Stable for the same payment state: `tracking id:confirmation code:status`. Pesapal
+    /// repeats notifications; store this key and skip events whose key you have seen.
+    pub dedupe_key: String,
+}
+
+/// Why a notification could not be verified.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerificationError {
+    /// GetTransactionStatus failed (unknown tracking id, network, …).
+    #[error("could not confirm the notification with GetTransactionStatus: {0}")]
+    Status(#[from] Error),
+    /// Pesapal's record names another merchant reference: a forged or misrouted notification.
+    #[error("merchant reference mismatch: the notification says {notified:?}, Pesapal says {actual:?}")]
+    ReferenceMismatch {
+        /// From the notification.
+        notified: String,
+        /// From GetTransactionStatus.
+        actual: Option<String>,
+    },
+    /// Too many notifications were being verified: no GetTransactionStatus slot freed up in
+    /// time, and nothing was sent. Answer with a failure acknowledgement, so that Pesapal
+    /// notifies again (see [`crate::ClientBuilder::max_concurrent_verifications`]).
+    #[error(
+        "too many notifications being verified: no GetTransactionStatus slot free within {waited:?} (at most {max_in_flight} in flight)"
+    )]
+    Busy {
+        /// The cap on GetTransactionStatus calls in flight for verifications.
+        max_in_flight: usize,
+        /// How long this verification waited for a slot.
+        waited: std::time::Duration,
+    },
+}
+
+impl Pesapal {
+    /// Verifies a notification: asks GetTransactionStatus for its tracking id and checks that
+    /// the merchant reference matches (for `RECURRING`, the subscription's account number).
+    ///
+    /// Anyone can send notifications, so their cost is bounded, for this client and its clones:
+    /// concurrent verifications of one tracking id share one GetTransactionStatus call, and at
+    /// most [`ClientBuilder::max_concurrent_verifications`] such calls are in flight. A caller
+    /// beyond the cap waits at most [`ClientBuilder::verification_wait`], then gets
+    /// [`VerificationError::Busy`].
+    ///
+    /// [`ClientBuilder::max_concurrent_verifications`]: crate::ClientBuilder::max_concurrent_verifications
+    /// [`ClientBuilder::verification_wait`]: crate::ClientBuilder::verification_wait
+    pub async fn verify_notification(&self, notification: &Notification) -> Result<VerifiedPayment, VerificationError> {
+        let id = notification.order_tracking_id;
+        let status = self.verifications().status(id, || self.transaction_status(id)).await?;
+        let actual = match notification.notification_type {
+            NotificationType::Recurring => status.subscription.as_ref().and_then(|s| s.account_reference.clone()),
+            _ => status.merchant_reference.clone(),
+        };
+        if actual.as_deref() != Some(notification.merchant_reference.as_str()) {
+            return Err(VerificationError::ReferenceMismatch {
+                notified: notification.merchant_reference.clone(),
+                actual,
+            });
+        }
+        let dedupe_key = format!(
+            "{}:{}:{}",
+            notification.order_tracking_id,
+            status.confirmation_code.as_deref().unwrap_or("-"),
+            status.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string()),
+        );
+        Ok(VerifiedPayment { notification: notification.clone(), status, dedupe_key })
+    }
+}
 
 /// What one GetTransactionStatus call for a verification ended with.
 type Outcome = Result<TransactionStatus, VerificationError>;

@@ -2,6 +2,7 @@
 //! response shapes ([`server`]) and the floor to compare against, a hand-written reqwest +
 //! serde client doing the same calls with no token cache, validation or leniency ([`raw`]).
 
+pub mod exchange;
 pub mod raw;
 pub mod server;
 

@@ -12,7 +12,7 @@ use output::{
     TokenOutput, ViolationOutput,
 };
 use pesapal_api::{
-    BillingAddress, Credentials, Environment, Frequency, IpnMethod, OrderRequest, Pesapal, RefundRequest, Sent,
+    BillingAddress, ClientBuilder, Environment, Frequency, IpnMethod, OrderRequest, Pesapal, RefundRequest, Sent,
     Subscription, ValidationErrors, Violation,
 };
 use serde::Serialize;
@@ -145,28 +145,17 @@ struct Context {
 impl Context {
     /// The client, or a message naming everything that is missing.
     fn client(&self) -> Result<Pesapal, CliError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let key = var("PESAPAL_CONSUMER_KEY");
-        let secret = var("PESAPAL_CONSUMER_SECRET");
-        let (key, secret) = match (key, secret) {
-            (Some(key), Some(secret)) => (key, secret),
-            (key, secret) => {
-                let missing: Vec<&str> =
-                    [("PESAPAL_CONSUMER_KEY", key.is_none()), ("PESAPAL_CONSUMER_SECRET", secret.is_none())]
-                        .into_iter()
-                        .filter_map(|(name, missing)| missing.then_some(name))
-                        .collect();
-                return Err(CliError::Config(format!("missing configuration: {} not set", missing.join(" and "))));
-            }
+        // The credentials as the library reads them; the environment and base URL as clap read
+        // them (flags, or the same environment variables).
+        let config = |e: pesapal_api::Error| match e {
+            pesapal_api::Error::Config(message) => CliError::Config(message),
+            other => other.into(),
         };
-        let mut builder = Pesapal::builder().credentials(Credentials::new(key, secret)).environment(self.environment);
+        let mut builder = ClientBuilder::from_env().map_err(config)?.environment(self.environment);
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url.clone());
         }
-        builder.build().map_err(|e| match e {
-            pesapal_api::Error::Config(message) => CliError::Config(message),
-            other => other.into(),
-        })
+        builder.build().map_err(config)
     }
 
     fn environment_name(&self) -> &'static str {

@@ -187,15 +187,16 @@ pub struct StatusOutput {
     pub created_at: Option<String>,
 }
 
-/// The CLI's name for a payment status, and whether it is final.
+/// The CLI's name for a payment status, and whether it is final ([`PaymentStatus::is_final`]).
 pub fn status_name(status: &PaymentStatus) -> (&'static str, bool) {
-    match status {
-        PaymentStatus::Pending => ("pending", false),
-        PaymentStatus::Completed => ("completed", true),
-        PaymentStatus::Failed => ("failed", false),
-        PaymentStatus::Reversed => ("reversed", true),
-        _ => ("unknown", false),
-    }
+    let name = match status {
+        PaymentStatus::Pending => "pending",
+        PaymentStatus::Completed => "completed",
+        PaymentStatus::Failed => "failed",
+        PaymentStatus::Reversed => "reversed",
+        _ => "unknown",
+    };
+    (name, status.is_final())
 }
 
 impl StatusOutput {

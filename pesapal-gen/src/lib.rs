@@ -59,11 +59,8 @@
 //! # }
 //! ```
 
-use bytes::Bytes;
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use reqwest::{ResponseBuilderExt, StatusCode};
-use std::cell::RefCell;
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
@@ -135,7 +132,17 @@ pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<HeaderValue, String
 pub trait Authenticator: Debug + Send + Sync + 'static {
     /// The header value for the next request.
     fn authorization(&self) -> AuthFuture<'_>;
+
+    /// Sends one request of the [`Client`] (its `Authorization` header already set). The
+    /// default executes it with `client`; override it to observe or time the exchange (the
+    /// benchmarks keep the raw answer this way).
+    fn execute<'a>(&'a self, client: &'a reqwest::Client, request: reqwest::Request) -> ExecuteFuture<'a> {
+        Box::pin(client.execute(request))
+    }
 }
+
+/// The future returned by [`Authenticator::execute`].
+pub type ExecuteFuture<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
 /// The authenticator shared by a [`Client`] and its clones.
 pub type SharedAuthenticator = Arc<dyn Authenticator>;
@@ -145,54 +152,6 @@ pub fn unauthenticated_operations() -> &'static [&'static str] {
     generated::UNAUTHENTICATED_OPERATIONS
 }
 
-/// What one exchange received: the HTTP status and the body bytes, exactly as they arrived.
-#[derive(Debug, Clone)]
-pub struct RawAnswer {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The body, as received (the generated decode reads these same bytes).
-    pub body: Bytes,
-}
-
-/// The state of one [`exchange`]: the bearer header chosen by the caller, the answer received.
-#[derive(Default)]
-struct Exchange {
-    authorization: Option<HeaderValue>,
-    answer: Option<RawAnswer>,
-}
-
-tokio::task_local! {
-    static EXCHANGE: RefCell<Exchange>;
-}
-
-/// Runs `send` (a generated `.send()` future) as one exchange and returns its result with the
-/// raw answer (HTTP status and body bytes), when one arrived.
-///
-/// - `authorization`: the `Authorization` header for this request. `Some` replaces the client's
-///   [`Authenticator`] for this exchange (the caller has already looked the token up); `None`
-///   asks the authenticator as usual. Operations without a bearer token ignore it.
-/// - The raw answer is what the generated decode read: the bytes behind an
-///   `Error::InvalidResponsePayload`, and the status that error does not carry, or the exact
-///   body behind a successfully decoded value (nothing is decoded twice: the bytes are shared).
-///
-/// ```no_run
-/// # async fn run(client: pesapal_gen::Client) {
-/// let (result, answer) = pesapal_gen::exchange(None, client.get_ipn_list().send()).await;
-/// if let (Err(pesapal_gen::Error::InvalidResponsePayload(..)), Some(answer)) = (&result, answer) {
-///     eprintln!("HTTP {}: {:?}", answer.status, answer.body);
-/// }
-/// # }
-/// ```
-pub async fn exchange<F: Future>(authorization: Option<HeaderValue>, send: F) -> (F::Output, Option<RawAnswer>) {
-    let state = RefCell::new(Exchange { authorization, answer: None });
-    EXCHANGE
-        .scope(state, async move {
-            let output = send.await;
-            (output, EXCHANGE.with(|state| state.borrow_mut().answer.take()))
-        })
-        .await
-}
-
 impl ClientHooks<SharedAuthenticator> for Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
         // Progenitor announces the spec version on every request; Pesapal has no use for it.
@@ -200,33 +159,13 @@ impl ClientHooks<SharedAuthenticator> for Client {
         if generated::UNAUTHENTICATED_OPERATIONS.contains(&info.operation_id) {
             return Ok(());
         }
-        let chosen = EXCHANGE.try_with(|state| state.borrow().authorization.clone()).ok().flatten();
-        let mut value = match chosen {
-            Some(value) => value,
-            None => self.inner().authorization().await.map_err(Error::Custom)?,
-        };
+        let mut value = self.inner().authorization().await.map_err(Error::Custom)?;
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
     }
 
     async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let mut response = self.client().execute(request).await?;
-        if EXCHANGE.try_with(|_| ()).is_err() {
-            return Ok(response);
-        }
-        // Inside an exchange: keep the bytes, and hand the generated code a response that
-        // reads the same (shared) bytes, with the same status, version, headers and URL.
-        let (status, version, url) = (response.status(), response.version(), response.url().clone());
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
-        EXCHANGE.with(|state| state.borrow_mut().answer = Some(RawAnswer { status, body: body.clone() }));
-        let mut builder = http::Response::builder().status(status).version(version).url(url);
-        if let Some(slot) = builder.headers_mut() {
-            *slot = headers;
-        }
-        // A builder given only typed parts cannot fail; were it to, the bytes still go through.
-        let rebuilt = builder.body(body.clone()).unwrap_or_else(|_| http::Response::new(body));
-        Ok(reqwest::Response::from(rebuilt))
+        self.inner().execute(self.client(), request).await
     }
 }

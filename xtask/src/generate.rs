@@ -158,11 +158,11 @@ fn notification_parameters_code(spec: &openapiv3::OpenAPI) -> Result<String> {
             for item in callback.values() {
                 for (_, callback_op) in item.iter() {
                     for parameter in callback_op.parameters.iter().filter_map(|p| p.as_item()) {
-                        if let openapiv3::Parameter::Query { parameter_data, .. } = parameter {
-                            if !parameters.iter().any(|(name, _)| *name == parameter_data.name) {
-                                let description = parameter_data.description.clone().unwrap_or_default();
-                                parameters.push((parameter_data.name.clone(), description.replace('\n', " ")));
-                            }
+                        if let openapiv3::Parameter::Query { parameter_data, .. } = parameter
+                            && !parameters.iter().any(|(name, _)| *name == parameter_data.name)
+                        {
+                            let description = parameter_data.description.clone().unwrap_or_default();
+                            parameters.push((parameter_data.name.clone(), description.replace('\n', " ")));
                         }
                     }
                 }

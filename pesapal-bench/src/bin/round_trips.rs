@@ -10,9 +10,10 @@
 //!   should come out at 1.00.
 //! - the alternatives pesapal-api's transport was chosen against, for GetTransactionStatus: the
 //!   generated client's `send()` alone (`pesapal-gen`, a fixed token, nothing kept), the same
-//!   through `pesapal_gen::exchange` (which keeps the raw answer through the client's hooks), and
+//!   through `pesapal_bench::exchange` (which keeps the raw answer through the client's hooks), and
 //!   the floor's own request code decoding into the generated type (the generated decode alone).
 
+use pesapal_bench::exchange::{KeepingAnswers, exchange};
 use pesapal_bench::{TRACKING_ID, order, raw::RawClient, sdk, server};
 use reqwest::header::HeaderValue;
 use std::sync::Arc;
@@ -154,11 +155,17 @@ async fn main() {
         || async { drop(status().await.expect("status")) },
     )
     .await;
+    let keeping = pesapal_gen::Client::new_with_client(
+        &steady_server.base_url,
+        reqwest::Client::new(),
+        Arc::new(KeepingAnswers { bearer: HeaderValue::from_static(BEARER) }),
+    );
     paired(
         "exchange",
         || async { drop(raw.status(TRACKING_ID).await) },
         || async {
-            let (result, answer) = pesapal_gen::exchange(Some(HeaderValue::from_static(BEARER)), status()).await;
+            let (result, answer) =
+                exchange(keeping.get_transaction_status().order_tracking_id(tracking_id).send()).await;
             drop((result.expect("status"), answer));
         },
     )
