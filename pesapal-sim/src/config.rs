@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A simulator's settings. [`SimConfig::default`] listens on a free loopback port with fresh
@@ -27,7 +28,24 @@ pub struct SimConfig {
     /// The base URL put in `redirect_url`s, when the listening address is not what browsers
     /// reach (e.g. behind a proxy). Default: `http://host:port`.
     pub public_url: Option<String>,
+    /// Called with every answer of the Pesapal API routes, as sent (answers replaced by injected
+    /// faults aside); tests use it to check the answers against the spec. Default: none.
+    pub answer_observer: Option<AnswerObserver>,
 }
+
+/// One answer of the simulator's Pesapal API, as sent (see [`SimConfig::answer_observer`]).
+#[derive(Debug, Clone)]
+pub struct ObservedAnswer {
+    /// The operation that answered.
+    pub operation: pesapal_gen::Operation,
+    /// The HTTP status.
+    pub http_status: u16,
+    /// The body.
+    pub body: String,
+}
+
+/// Sees every answer of the Pesapal API routes ([`SimConfig::answer_observer`]).
+pub type AnswerObserver = Arc<dyn Fn(&ObservedAnswer) + Send + Sync>;
 
 impl Default for SimConfig {
     fn default() -> Self {
@@ -42,6 +60,7 @@ impl Default for SimConfig {
             ipn_backoff: Duration::from_millis(50),
             ipn_timeout: Duration::from_secs(5),
             public_url: None,
+            answer_observer: None,
         }
     }
 }
@@ -58,6 +77,7 @@ impl fmt::Debug for SimConfig {
             .field("ipn_backoff", &self.ipn_backoff)
             .field("ipn_timeout", &self.ipn_timeout)
             .field("public_url", &self.public_url)
+            .field("answer_observer", &self.answer_observer.as_ref().map(|_| "installed"))
             .finish()
     }
 }

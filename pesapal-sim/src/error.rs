@@ -1,12 +1,31 @@
 //! Why the simulator refuses a request, and the Pesapal error code each refusal answers with.
 
+use crate::machine::{OrderStatus, Transition};
+use pesapal_gen::facts::ErrorCode;
 use uuid::Uuid;
+
+/// Why a bearer token is refused (HTTP 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenRefusal {
+    /// No `Authorization: Bearer …` header.
+    Missing,
+    /// A token the simulator never issued.
+    Unknown,
+    /// A token past its `expiryDate` (on the simulator's clock).
+    Expired,
+    /// A token revoked by [`crate::Faults::revoke_tokens_after`].
+    Revoked,
+}
 
 /// A refused API or control request. [`SimError::code`] is the `error.code` Pesapal-style
 /// answers carry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
+    /// The bearer token is missing, unknown, expired or revoked: HTTP 401.
+    #[error("bearer token refused: {0:?}")]
+    Unauthorized(TokenRefusal),
     /// The body is not JSON, lacks a field, or a field breaks a rule.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -43,30 +62,34 @@ pub enum SimError {
     /// A control action that the order's state does not allow (e.g. paying a completed order).
     #[error("{action} is not allowed on a {status} order")]
     InvalidTransition {
-        /// The action asked for.
-        action: &'static str,
+        /// The transition asked for.
+        action: Transition,
         /// The order's status.
-        status: &'static str,
+        status: OrderStatus,
     },
 }
 
 impl SimError {
-    /// The `error.code` of the Pesapal-style answer.
+    /// The `error.code` of the Pesapal-style answer: Pesapal's known codes
+    /// ([`ErrorCode`]); `invalid_state_transition` for a control action the order's state does
+    /// not allow (control API only).
     pub fn code(&self) -> &'static str {
-        match self {
-            SimError::InvalidRequest(_) => "invalid_api_request_parameters",
-            SimError::MissingBillingAddress => "missing_mandatory_billing_address",
-            SimError::InvalidCredentials => "invalid_consumer_key_or_secret_provided",
-            SimError::UnknownIpn(_) => "invalid_ipn_id",
-            SimError::UnknownOrder(_) => "invalid_order_tracking_id",
-            SimError::PaymentPending => "payment_details_not_found",
-            SimError::NotCancellable => "order_cancellation_not_allowed",
-            SimError::AlreadyCancelled => "order_already_cancelled",
-            SimError::OrderCancelled => "order_cancelled",
-            SimError::UnknownConfirmationCode(_) => "invalid_confirmation_code",
-            SimError::RefundTooLarge => "refund_amount_exceeds_paid_amount",
-            SimError::InvalidTransition { .. } => "invalid_state_transition",
-        }
+        let code = match self {
+            SimError::Unauthorized(_) => ErrorCode::InvalidApiCredentials,
+            SimError::InvalidRequest(_) => ErrorCode::InvalidApiRequestParameters,
+            SimError::MissingBillingAddress => ErrorCode::MissingMandatoryBillingAddress,
+            SimError::InvalidCredentials => ErrorCode::InvalidConsumerKeyOrSecret,
+            SimError::UnknownIpn(_) => ErrorCode::InvalidIpnId,
+            SimError::UnknownOrder(_) => ErrorCode::InvalidOrderTrackingId,
+            SimError::PaymentPending => ErrorCode::PaymentDetailsNotFound,
+            SimError::NotCancellable => ErrorCode::OrderCancellationNotAllowed,
+            SimError::AlreadyCancelled => ErrorCode::OrderAlreadyCancelled,
+            SimError::OrderCancelled => ErrorCode::OrderCancelled,
+            SimError::UnknownConfirmationCode(_) => ErrorCode::InvalidConfirmationCode,
+            SimError::RefundTooLarge => ErrorCode::RefundAmountExceedsPaidAmount,
+            SimError::InvalidTransition { .. } => return "invalid_state_transition",
+        };
+        code.as_str()
     }
 }
 

@@ -2,12 +2,16 @@
 //! body), retries with doubling backoff until the merchant acknowledges, and records every
 //! attempt.
 
-use crate::sim::Sim;
+use crate::config::SimConfig;
 use crate::state::{IpnMethod, Notice};
+use crate::wire;
 use chrono::{DateTime, Utc};
+use pesapal_gen::types::{self, NotificationType};
 use serde::Serialize;
-use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 /// One notification and its delivery attempts.
@@ -19,8 +23,8 @@ pub struct Delivery {
     pub order_tracking_id: Uuid,
     /// `OrderMerchantReference` sent (the account number for `RECURRING`).
     pub merchant_reference: String,
-    /// `OrderNotificationType` sent: `IPNCHANGE` or `RECURRING`.
-    pub notification_type: String,
+    /// `OrderNotificationType` sent.
+    pub notification_type: NotificationType,
     /// The merchant's URL.
     pub url: String,
     /// GET or POST.
@@ -50,83 +54,145 @@ pub struct Attempt {
     pub acknowledged: bool,
 }
 
-/// Starts delivering a notification in the background.
-pub(crate) fn dispatch(sim: &Arc<Sim>, notice: Notice) {
-    let delivery = Delivery {
-        id: sim.next_delivery_id(),
-        order_tracking_id: notice.order_tracking_id,
-        merchant_reference: notice.merchant_reference.clone(),
-        notification_type: notice.notification_type.to_owned(),
-        url: notice.ipn.url.clone(),
-        method: notice.ipn.method,
-        acknowledged: false,
-        finished: false,
-        attempts: Vec::new(),
-    };
-    let id = delivery.id;
-    sim.record_delivery(delivery);
-    let sim = sim.clone();
-    tokio::spawn(async move {
-        let mut shutdown = sim.shutdown.clone();
-        let max = sim.config.ipn_max_attempts.max(1);
-        let mut backoff = sim.config.ipn_backoff;
-        for number in 1..=max {
-            let attempt = call(&sim, &notice, number).await;
-            let acknowledged = attempt.acknowledged;
-            let last = acknowledged || number == max;
-            sim.update_delivery(id, |d| {
-                d.attempts.push(attempt);
-                d.acknowledged = acknowledged;
-                d.finished = last;
-            });
-            if last {
-                return;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(backoff) => {}
-                () = crate::server::stopped(&mut shutdown) => return,
-            }
-            backoff = backoff.saturating_mul(2);
-        }
-    });
+/// Delivers IPNs: one background task per notification, every attempt recorded. Owned by the
+/// simulator; knows nothing of its state.
+#[derive(Debug)]
+pub(crate) struct IpnDelivery {
+    http: reqwest::Client,
+    max_attempts: u32,
+    backoff: Duration,
+    timeout: Duration,
+    deliveries: Mutex<Vec<Delivery>>,
+    next_id: AtomicU64,
+    /// Bumped on every change to the deliveries.
+    changed: watch::Sender<u64>,
+    /// Becomes `true` when the simulator stops: pending retries are abandoned.
+    shutdown: watch::Receiver<bool>,
 }
 
-async fn call(sim: &Sim, notice: &Notice, number: u32) -> Attempt {
-    let at = Utc::now();
-    let tracking_id = notice.order_tracking_id.to_string();
-    let request = match notice.ipn.method {
-        IpnMethod::Get => sim.http.get(&notice.ipn.url).query(&[
-            ("OrderTrackingId", tracking_id.as_str()),
-            ("OrderMerchantReference", notice.merchant_reference.as_str()),
-            ("OrderNotificationType", notice.notification_type),
-        ]),
-        IpnMethod::Post => sim.http.post(&notice.ipn.url).json(&json!({
-            "OrderTrackingId": tracking_id,
-            "OrderMerchantReference": notice.merchant_reference,
-            "OrderNotificationType": notice.notification_type,
-        })),
-    };
-    let failed =
-        |error: String| Attempt { number, at, http_status: None, body: None, error: Some(error), acknowledged: false };
-    let response = match request.timeout(sim.config.ipn_timeout).send().await {
-        Ok(response) => response,
-        Err(e) => return failed(format!("no answer: {e}")),
-    };
-    let status = response.status().as_u16();
-    let body = match response.text().await {
-        Ok(body) => body,
-        Err(e) => return failed(format!("unreadable answer: {e}")),
-    };
-    let error = acknowledgement_problem(notice, status, &body);
-    let mut kept = body;
-    if kept.len() > 2048 {
-        let mut end = 2048;
-        while !kept.is_char_boundary(end) {
-            end -= 1;
-        }
-        kept.truncate(end);
+impl IpnDelivery {
+    /// Calls with `http`, up to `config.ipn_max_attempts` times, until `shutdown`.
+    pub fn new(config: &SimConfig, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Arc<IpnDelivery> {
+        Arc::new(IpnDelivery {
+            http,
+            max_attempts: config.ipn_max_attempts.max(1),
+            backoff: config.ipn_backoff,
+            timeout: config.ipn_timeout,
+            deliveries: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            changed: watch::Sender::new(0),
+            shutdown,
+        })
     }
-    Attempt { number, at, http_status: Some(status), body: Some(kept), acknowledged: error.is_none(), error }
+
+    fn log(&self) -> MutexGuard<'_, Vec<Delivery>> {
+        self.deliveries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn update(&self, id: u64, change: impl FnOnce(&mut Delivery)) {
+        if let Some(delivery) = self.log().iter_mut().find(|d| d.id == id) {
+            change(delivery);
+        }
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Every delivery so far, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.log().clone()
+    }
+
+    /// Changes whenever a delivery is added or updated.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// Forgets every delivery (tasks still running go on, unrecorded).
+    pub fn clear(&self) {
+        self.log().clear();
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Starts delivering a notification in the background.
+    pub fn dispatch(self: &Arc<Self>, notice: Notice) {
+        let delivery = Delivery {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            order_tracking_id: notice.order_tracking_id,
+            merchant_reference: notice.merchant_reference.clone(),
+            notification_type: notice.notification_type,
+            url: notice.ipn.url.clone(),
+            method: notice.ipn.method,
+            acknowledged: false,
+            finished: false,
+            attempts: Vec::new(),
+        };
+        let id = delivery.id;
+        self.log().push(delivery);
+        self.changed.send_modify(|n| *n += 1);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut shutdown = this.shutdown.clone();
+            let mut backoff = this.backoff;
+            for number in 1..=this.max_attempts {
+                let attempt = this.call(&notice, number).await;
+                let acknowledged = attempt.acknowledged;
+                let last = acknowledged || number == this.max_attempts;
+                this.update(id, |d| {
+                    d.attempts.push(attempt);
+                    d.acknowledged = acknowledged;
+                    d.finished = last;
+                });
+                if last {
+                    return;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    () = crate::server::stopped(&mut shutdown) => return,
+                }
+                backoff = backoff.saturating_mul(2);
+            }
+        });
+    }
+
+    async fn call(&self, notice: &Notice, number: u32) -> Attempt {
+        let at = Utc::now();
+        let failed = |error: String| Attempt {
+            number,
+            at,
+            http_status: None,
+            body: None,
+            error: Some(error),
+            acknowledged: false,
+        };
+        let notification =
+            match wire::notification(notice.order_tracking_id, &notice.merchant_reference, notice.notification_type) {
+                Ok(notification) => notification,
+                Err(e) => return failed(format!("cannot build the notification: {e}")),
+            };
+        // The spec's IPN call: the notification's parameters in the query (GET) or as a JSON body (POST).
+        let request = match notice.ipn.method {
+            IpnMethod::Get => self.http.get(&notice.ipn.url).query(&notification),
+            IpnMethod::Post => self.http.post(&notice.ipn.url).json(&notification),
+        };
+        let response = match request.timeout(self.timeout).send().await {
+            Ok(response) => response,
+            Err(e) => return failed(format!("no answer: {e}")),
+        };
+        let status = response.status().as_u16();
+        let body = match response.text().await {
+            Ok(body) => body,
+            Err(e) => return failed(format!("unreadable answer: {e}")),
+        };
+        let error = acknowledgement_problem(notice, status, &body);
+        let mut kept = body;
+        if kept.len() > 2048 {
+            let mut end = 2048;
+            while !kept.is_char_boundary(end) {
+                end -= 1;
+            }
+            kept.truncate(end);
+        }
+        Attempt { number, at, http_status: Some(status), body: Some(kept), acknowledged: error.is_none(), error }
+    }
 }
 
 /// Why an answer is not the acknowledgement Pesapal expects, or `None` if it is.
@@ -134,22 +200,22 @@ fn acknowledgement_problem(notice: &Notice, http_status: u16, body: &str) -> Opt
     if http_status != 200 {
         return Some(format!("HTTP {http_status}"));
     }
-    let Ok(Value::Object(ack)) = serde_json::from_str::<Value>(body) else {
-        return Some("the answer is not a JSON object".into());
+    let ack: types::IpnAcknowledgement = match serde_json::from_str(body) {
+        Ok(ack) => ack,
+        Err(e) => return Some(format!("the answer is not the acknowledgement: {e}")),
     };
-    let text = |key: &str| ack.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    if !text("orderNotificationType").eq_ignore_ascii_case(notice.notification_type) {
-        return Some(format!("orderNotificationType is {:?}", text("orderNotificationType")));
+    if !ack.order_notification_type.eq_ignore_ascii_case(&notice.notification_type.to_string()) {
+        return Some(format!("the notification type echoed is {:?}", ack.order_notification_type));
     }
-    if !text("orderTrackingId").eq_ignore_ascii_case(&notice.order_tracking_id.to_string()) {
-        return Some(format!("orderTrackingId is {:?}", text("orderTrackingId")));
+    if !ack.order_tracking_id.eq_ignore_ascii_case(&notice.order_tracking_id.to_string()) {
+        return Some(format!("the tracking id echoed is {:?}", ack.order_tracking_id));
     }
-    if text("orderMerchantReference") != notice.merchant_reference {
-        return Some(format!("orderMerchantReference is {:?}", text("orderMerchantReference")));
+    if ack.order_merchant_reference != notice.merchant_reference {
+        return Some(format!("the merchant reference echoed is {:?}", ack.order_merchant_reference));
     }
-    match ack.get("status").and_then(Value::as_i64) {
-        Some(200) => None,
-        other => Some(format!("status is {other:?}, not 200")),
+    match *ack.status {
+        200 => None,
+        other => Some(format!("status is {other}, not 200: the merchant failed to process it")),
     }
 }
 
@@ -164,7 +230,7 @@ mod tests {
         let notice = Notice {
             order_tracking_id: id,
             merchant_reference: "R-1".into(),
-            notification_type: "IPNCHANGE",
+            notification_type: NotificationType::Ipnchange,
             ipn: Ipn { id, url: "http://x".into(), method: IpnMethod::Get, created_at: Utc::now() },
         };
         let ack = |status: &str| {
@@ -176,5 +242,11 @@ mod tests {
         assert!(acknowledgement_problem(&notice, 200, &ack("500")).is_some());
         assert!(acknowledgement_problem(&notice, 500, &ack("200")).is_some());
         assert!(acknowledgement_problem(&notice, 200, "OK").is_some());
+        assert!(acknowledgement_problem(&notice, 200, &ack("201")).is_some());
+        let other_reference = ack("200").replace("R-1", "R-2");
+        assert!(acknowledgement_problem(&notice, 200, &other_reference).is_some());
+        assert!(acknowledgement_problem(&notice, 200, &ack("201")).is_some());
+        let other_reference = ack("200").replace("R-1", "R-2");
+        assert!(acknowledgement_problem(&notice, 200, &other_reference).is_some());
     }
 }

@@ -59,6 +59,15 @@
 //! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
 //! `GET /_sim/ipn/deliveries`).
 //!
+//! # Built on the spec
+//!
+//! Routes come from the spec's operations ([`pesapal_gen::Operation`]), request bodies are
+//! decoded (and checked: lengths, patterns, enums) by the generated types, answers are built
+//! with them, and the IPN call, its acknowledgement and the browser callback use the spec's
+//! callback types. The simulator never uses `pesapal-api`: it is an independent model of
+//! Pesapal. [`SimConfig::answer_observer`] sees every API answer as sent; the simulator's own
+//! tests check each one against the spec with the strict conformance checker.
+//!
 //! # Control API
 //!
 //! Under `/_sim`, a prefix Pesapal does not use; the methods of [`Simulator`] do the same
@@ -86,6 +95,7 @@ mod config;
 mod error;
 mod faults;
 mod ipn;
+mod machine;
 mod page;
 mod routes;
 mod server;
@@ -93,11 +103,14 @@ mod sim;
 mod state;
 mod wire;
 
-pub use config::SimConfig;
-pub use error::{SimError, StartError};
+pub use config::{AnswerObserver, ObservedAnswer, SimConfig};
+pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery};
-pub use state::{Ipn, IpnMethod, Order, OrderKind, OrderStatus, Payment, PaymentMethod, Refund, Schedule};
+pub use machine::{OrderStatus, Transition};
+/// `OrderNotificationType`, as the spec declares it.
+pub use pesapal_gen::types::NotificationType;
+pub use state::{Frequency, Ipn, IpnMethod, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule};
 
 use sim::Sim;
 use std::fmt;
@@ -192,7 +205,7 @@ impl Simulator {
 
     /// The hosted payment page of an order (its `redirect_url`).
     pub fn payment_page_url(&self, order_tracking_id: Uuid) -> String {
-        self.sim.redirect_url(order_tracking_id)
+        page::redirect_url(&self.sim, order_tracking_id)
     }
 
     /// The customer pays (pending or failed → completed, with a new confirmation code).
@@ -254,7 +267,7 @@ impl Simulator {
         timeout: Duration,
         filter: impl Fn(&Delivery) -> bool,
     ) -> Result<Vec<Delivery>, WaitTimeout> {
-        let mut changes = self.sim.deliveries_changed.subscribe();
+        let mut changes = self.sim.ipn.subscribe();
         let matching = || self.sim.deliveries().into_iter().filter(|d| d.finished && filter(d)).collect::<Vec<_>>();
         let waited = tokio::time::timeout(timeout, async {
             loop {

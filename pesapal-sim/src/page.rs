@@ -4,28 +4,36 @@
 //! `OrderNotificationType=CALLBACKURL`, as Pesapal does.
 
 use crate::error::SimError;
-use crate::routes::api::tracking_id_from_query;
+use crate::machine::{OrderStatus, Transition};
+use crate::routes::api::guid_from_query;
 use crate::sim::Sim;
-use crate::state::{Order, OrderStatus, PaymentMethod};
-use crate::wire;
+use crate::state::{Order, PaymentMethod};
+use crate::wire::{self, Return};
 use axum::Router;
 use axum::extract::{Form, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
-use serde::Deserialize;
+use pesapal_gen::notification_parameters::ORDER_TRACKING_ID;
+use std::collections::HashMap;
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// Where the page lives, as on Pesapal (`/pesapaliframe/PesapalIframe3/Index`).
 pub(crate) const PAGE_PATH: &str = "/pesapaliframe/PesapalIframe3/Index";
+
+/// An order's payment page (its `redirect_url`): the tracking id in the query, as on Pesapal.
+pub(crate) fn redirect_url(sim: &Sim, id: Uuid) -> String {
+    format!("{}{PAGE_PATH}?{ORDER_TRACKING_ID}={id}", sim.public_url)
+}
 
 pub(crate) fn router() -> Router<Arc<Sim>> {
     Router::new().route(PAGE_PATH, get(show).post(act))
 }
 
 async fn show(State(sim): State<Arc<Sim>>, RawQuery(query): RawQuery) -> Response {
-    match tracking_id_from_query(query.as_deref()).and_then(|id| sim.order(id)) {
+    match guid_from_query(query.as_deref(), &[ORDER_TRACKING_ID]).and_then(|id| sim.order(id)) {
         Ok(order) => Html(render(&order, None)).into_response(),
         Err(e) => not_found(&e),
     }
@@ -39,20 +47,14 @@ fn not_found(error: &SimError) -> Response {
     (StatusCode::NOT_FOUND, Html(body)).into_response()
 }
 
-/// The form posted by the page's buttons.
-#[derive(Debug, Deserialize)]
-struct Action {
-    #[serde(rename = "OrderTrackingId")]
-    order_tracking_id: String,
-    action: String,
-}
-
-async fn act(State(sim): State<Arc<Sim>>, Form(action): Form<Action>) -> Response {
-    let id = match action.order_tracking_id.trim().parse() {
-        Ok(id) => id,
-        Err(_) => return not_found(&SimError::InvalidRequest("OrderTrackingId is not a GUID".into())),
+/// The page's form: the order's tracking id (named as in the page's query) and the button.
+async fn act(State(sim): State<Arc<Sim>>, Form(form): Form<HashMap<String, String>>) -> Response {
+    let id = match form.get(ORDER_TRACKING_ID).and_then(|id| id.trim().parse().ok()) {
+        Some(id) => id,
+        None => return not_found(&SimError::InvalidRequest(format!("{ORDER_TRACKING_ID} is not a GUID"))),
     };
-    let outcome = match action.action.as_str() {
+    let action = form.get("action").map_or("", String::as_str);
+    let outcome = match action {
         "mpesa" => sim.pay(id, PaymentMethod::Mpesa),
         "card" => sim.pay(id, PaymentMethod::Card),
         "fail" => sim.fail(id, PaymentMethod::Card),
@@ -61,8 +63,8 @@ async fn act(State(sim): State<Arc<Sim>>, Form(action): Form<Action>) -> Respons
     };
     match outcome {
         Ok(order) => {
-            let kind = if action.action == "cancel" { "CANCEL" } else { "CALLBACKURL" };
-            Redirect::to(&wire::callback_url(&order, kind)).into_response()
+            let to = if action == "cancel" { Return::Cancellation } else { Return::Callback };
+            Redirect::to(&wire::callback_url(&order, to)).into_response()
         }
         Err(SimError::UnknownOrder(id)) => not_found(&SimError::UnknownOrder(id)),
         Err(error) => match sim.order(id) {
@@ -74,7 +76,7 @@ async fn act(State(sim): State<Arc<Sim>>, Form(action): Form<Action>) -> Respons
 
 fn render(order: &Order, problem: Option<&str>) -> String {
     let id = order.order_tracking_id.to_string();
-    let payable = !order.cancelled && matches!(order.status, OrderStatus::Pending | OrderStatus::Failed);
+    let payable = Transition::Pay.allowed(order.status, order.cancelled);
     let state = match (order.cancelled, order.status) {
         (true, _) => "This order was cancelled by the merchant.".to_owned(),
         (false, OrderStatus::Pending) => "Awaiting payment.".to_owned(),
@@ -88,19 +90,20 @@ fn render(order: &Order, problem: Option<&str>) -> String {
     let buttons = if payable {
         format!(
             r#"<form method="post" action="{path}">
-<input type="hidden" name="OrderTrackingId" value="{id}">
+<input type="hidden" name="{name}" value="{id}">
 <button id="pay-mpesa" name="action" value="mpesa">Pay with M-Pesa</button>
 <button id="pay-card" name="action" value="card">Pay with card</button>
 <button id="fail" name="action" value="fail">Fail</button>
 <button id="cancel" name="action" value="cancel">Cancel</button>
 </form>"#,
             path = attr(PAGE_PATH),
+            name = attr(ORDER_TRACKING_ID),
             id = attr(&id),
         )
     } else {
         format!(
             r#"<p><a id="back" href="{}">Back to the shop</a></p>"#,
-            attr(&wire::callback_url(order, "CALLBACKURL"))
+            attr(&wire::callback_url(order, Return::Callback))
         )
     };
     let problem = problem.map(|p| format!(r#"<p class="problem" id="problem">{}</p>"#, text(p))).unwrap_or_default();

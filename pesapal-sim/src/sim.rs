@@ -5,9 +5,8 @@ use crate::clock::Clock;
 use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::faults::{FaultStats, Faults};
-use crate::ipn::{self, Delivery};
+use crate::ipn::{Delivery, IpnDelivery};
 use crate::state::{Notice, Order, PaymentMethod, State};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -21,13 +20,8 @@ pub(crate) struct Sim {
     pub clock: Clock,
     pub state: Mutex<State>,
     pub faults: Mutex<(Faults, FaultStats)>,
-    deliveries: Mutex<Vec<Delivery>>,
-    next_delivery: AtomicU64,
-    /// Bumped on every change to the deliveries.
-    pub deliveries_changed: watch::Sender<u64>,
-    pub http: reqwest::Client,
-    /// Becomes `true` when the simulator stops.
-    pub shutdown: watch::Receiver<bool>,
+    /// Calls the merchants' IPN URLs.
+    pub ipn: Arc<IpnDelivery>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -36,18 +30,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Sim {
     pub fn new(config: SimConfig, public_url: String, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Sim {
-        Sim {
-            config,
-            public_url,
-            clock: Clock::default(),
-            state: Mutex::default(),
-            faults: Mutex::default(),
-            deliveries: Mutex::default(),
-            next_delivery: AtomicU64::new(1),
-            deliveries_changed: watch::Sender::new(0),
-            http,
-            shutdown,
-        }
+        let ipn = IpnDelivery::new(&config, http, shutdown);
+        Sim { config, public_url, clock: Clock::default(), state: Mutex::default(), faults: Mutex::default(), ipn }
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -58,19 +42,14 @@ impl Sim {
         lock(&self.faults)
     }
 
-    /// The hosted payment page of an order.
-    pub fn redirect_url(&self, id: Uuid) -> String {
-        format!("{}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId={id}", self.public_url)
-    }
-
-    fn notify(self: &Arc<Self>, notices: impl IntoIterator<Item = Notice>) {
+    fn notify(&self, notices: impl IntoIterator<Item = Notice>) {
         for notice in notices {
-            ipn::dispatch(self, notice);
+            self.ipn.dispatch(notice);
         }
     }
 
     /// The customer pays (hosted page, control API, STK approval).
-    pub fn pay(self: &Arc<Self>, id: Uuid, method: PaymentMethod) -> Result<Order, SimError> {
+    pub fn pay(&self, id: Uuid, method: PaymentMethod) -> Result<Order, SimError> {
         let now = self.clock.now();
         let notice = self.state().pay(id, method, now)?;
         self.notify(notice);
@@ -78,7 +57,7 @@ impl Sim {
     }
 
     /// The customer's payment attempt fails.
-    pub fn fail(self: &Arc<Self>, id: Uuid, method: PaymentMethod) -> Result<Order, SimError> {
+    pub fn fail(&self, id: Uuid, method: PaymentMethod) -> Result<Order, SimError> {
         let now = self.clock.now();
         let notice = self.state().fail(id, method, now)?;
         self.notify(notice);
@@ -86,7 +65,7 @@ impl Sim {
     }
 
     /// The payment is reversed.
-    pub fn reverse(self: &Arc<Self>, id: Uuid) -> Result<Order, SimError> {
+    pub fn reverse(&self, id: Uuid) -> Result<Order, SimError> {
         let now = self.clock.now();
         let notice = self.state().reverse(id, now)?;
         self.notify(notice);
@@ -94,7 +73,7 @@ impl Sim {
     }
 
     /// Moves the virtual clock and makes the subscription charges that fall due.
-    pub fn advance(self: &Arc<Self>, by: chrono::Duration) -> Vec<Order> {
+    pub fn advance(&self, by: chrono::Duration) -> Vec<Order> {
         let now = self.clock.advance(by);
         let notices = self.state().charge_due(now);
         let charges = notices.iter().filter_map(|n| self.order(n.order_tracking_id).ok()).collect();
@@ -110,28 +89,11 @@ impl Sim {
     pub fn reset(&self) {
         *self.state() = State::default();
         *self.faults() = Default::default();
-        lock(&self.deliveries).clear();
+        self.ipn.clear();
         self.clock.reset();
-        self.deliveries_changed.send_modify(|n| *n += 1);
-    }
-
-    pub fn next_delivery_id(&self) -> u64 {
-        self.next_delivery.fetch_add(1, Ordering::Relaxed)
-    }
-
-    pub fn record_delivery(&self, delivery: Delivery) {
-        lock(&self.deliveries).push(delivery);
-        self.deliveries_changed.send_modify(|n| *n += 1);
-    }
-
-    pub fn update_delivery(&self, id: u64, change: impl FnOnce(&mut Delivery)) {
-        if let Some(delivery) = lock(&self.deliveries).iter_mut().find(|d| d.id == id) {
-            change(delivery);
-        }
-        self.deliveries_changed.send_modify(|n| *n += 1);
     }
 
     pub fn deliveries(&self) -> Vec<Delivery> {
-        lock(&self.deliveries).clone()
+        self.ipn.deliveries()
     }
 }

@@ -1,8 +1,10 @@
 //! The simulator's memory: tokens, registered IPNs, orders with Pesapal's state machine,
 //! refunds and recurring charges. Plain data and synchronous transitions; no I/O here.
 
-use crate::error::SimError;
+use crate::error::{SimError, TokenRefusal};
+use crate::machine::{OrderStatus, Transition};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -29,47 +31,28 @@ impl PaymentMethod {
     }
 }
 
-/// An order's payment state, as GetTransactionStatus's `status_code` reports it.
+/// How often a subscription is charged (`subscription_details.frequency`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OrderStatus {
-    /// `0` / `INVALID`: not paid yet.
-    Pending,
-    /// `1` / `Completed`.
-    Completed,
-    /// `2` / `Failed`: not final, the customer may pay again.
-    Failed,
-    /// `3` / `Reversed`.
-    Reversed,
+#[serde(rename_all = "UPPERCASE")]
+pub enum Frequency {
+    /// Every day.
+    Daily,
+    /// Every seven days.
+    Weekly,
+    /// Every calendar month (clamped to the month's last day).
+    Monthly,
+    /// Every twelve months.
+    Yearly,
 }
 
-impl OrderStatus {
-    /// `status_code`.
-    pub fn code(self) -> i64 {
-        match self {
-            OrderStatus::Pending => 0,
-            OrderStatus::Completed => 1,
-            OrderStatus::Failed => 2,
-            OrderStatus::Reversed => 3,
-        }
-    }
-
-    /// `payment_status_description`.
-    pub fn description(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "INVALID",
-            OrderStatus::Completed => "Completed",
-            OrderStatus::Failed => "Failed",
-            OrderStatus::Reversed => "Reversed",
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "pending",
-            OrderStatus::Completed => "completed",
-            OrderStatus::Failed => "failed",
-            OrderStatus::Reversed => "reversed",
+impl From<types::SubmitOrderRequestBodySubscriptionDetailsFrequency> for Frequency {
+    fn from(frequency: types::SubmitOrderRequestBodySubscriptionDetailsFrequency) -> Self {
+        use types::SubmitOrderRequestBodySubscriptionDetailsFrequency as Wire;
+        match frequency {
+            Wire::Daily => Frequency::Daily,
+            Wire::Weekly => Frequency::Weekly,
+            Wire::Monthly => Frequency::Monthly,
+            Wire::Yearly => Frequency::Yearly,
         }
     }
 }
@@ -119,8 +102,8 @@ pub struct Schedule {
     pub start: NaiveDate,
     /// Last day a charge may fall on.
     pub end: NaiveDate,
-    /// `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`.
-    pub frequency: String,
+    /// How often it charges.
+    pub frequency: Frequency,
     /// Charges made so far (k of the next charge is `charges + 1`).
     pub charges: u32,
 }
@@ -128,11 +111,11 @@ pub struct Schedule {
 impl Schedule {
     /// When charge `k` falls due (midnight UTC), or `None` past the end.
     pub fn due(&self, k: u32) -> Option<DateTime<Utc>> {
-        let day = match self.frequency.as_str() {
-            "DAILY" => self.start.checked_add_signed(Duration::days(i64::from(k))),
-            "WEEKLY" => self.start.checked_add_signed(Duration::weeks(i64::from(k))),
-            "MONTHLY" => self.start.checked_add_months(Months::new(k)),
-            _ => self.start.checked_add_months(Months::new(k.saturating_mul(12))),
+        let day = match self.frequency {
+            Frequency::Daily => self.start.checked_add_signed(Duration::days(i64::from(k))),
+            Frequency::Weekly => self.start.checked_add_signed(Duration::weeks(i64::from(k))),
+            Frequency::Monthly => self.start.checked_add_months(Months::new(k)),
+            Frequency::Yearly => self.start.checked_add_months(Months::new(k.saturating_mul(12))),
         }?;
         (day <= self.end).then(|| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc())).flatten()
     }
@@ -244,8 +227,7 @@ pub(crate) struct Notice {
     pub order_tracking_id: Uuid,
     /// The order's reference, or the account number for `RECURRING`.
     pub merchant_reference: String,
-    /// `IPNCHANGE` or `RECURRING`.
-    pub notification_type: &'static str,
+    pub notification_type: NotificationType,
     pub ipn: Ipn,
 }
 
@@ -253,15 +235,6 @@ pub(crate) struct Notice {
 struct Token {
     expires_at: DateTime<Utc>,
     uses: u64,
-}
-
-/// Why a bearer token is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TokenRefusal {
-    Missing,
-    Unknown,
-    Expired,
-    Revoked,
 }
 
 /// Issued bearer tokens. `Debug` shows how many, never the tokens.
@@ -366,9 +339,9 @@ impl State {
         self.order_ids.iter().filter_map(|id| self.orders.get(id)).cloned().collect()
     }
 
-    fn notice(&self, order: &Order, notification_type: &'static str) -> Option<Notice> {
-        let merchant_reference = match (&order.kind, notification_type) {
-            (OrderKind::Charge { account_number, .. }, _) => account_number.clone(),
+    fn notice(&self, order: &Order, notification_type: NotificationType) -> Option<Notice> {
+        let merchant_reference = match &order.kind {
+            OrderKind::Charge { account_number, .. } => account_number.clone(),
             _ => order.merchant_reference.clone(),
         };
         Some(Notice {
@@ -379,15 +352,29 @@ impl State {
         })
     }
 
+    /// Applies `transition` to an order as [`Transition::rule`] says, or says why it may not.
+    fn apply(&mut self, id: Uuid, transition: Transition) -> Result<&mut Order, SimError> {
+        let order = self.order_mut(id)?;
+        let (from, to) = transition.rule();
+        match (order.cancelled, transition) {
+            (true, Transition::Cancel) => return Err(SimError::AlreadyCancelled),
+            (true, _) => return Err(SimError::OrderCancelled),
+            (false, Transition::Cancel) if !from.contains(&order.status) => return Err(SimError::NotCancellable),
+            (false, _) if !from.contains(&order.status) => {
+                return Err(SimError::InvalidTransition { action: transition, status: order.status });
+            }
+            (false, _) => {}
+        }
+        match to {
+            Some(status) => order.status = status,
+            None => order.cancelled = true,
+        }
+        Ok(order)
+    }
+
     /// The customer pays: pending or failed → completed, with a new confirmation code.
     pub fn pay(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
-        let order = self.order_mut(id)?;
-        if order.cancelled {
-            return Err(SimError::OrderCancelled);
-        }
-        if !matches!(order.status, OrderStatus::Pending | OrderStatus::Failed) {
-            return Err(SimError::InvalidTransition { action: "pay", status: order.status.name() });
-        }
+        let order = self.apply(id, Transition::Pay)?;
         let (account, code) = match method {
             PaymentMethod::Mpesa => {
                 let phone = match &order.kind {
@@ -398,7 +385,6 @@ impl State {
             }
             PaymentMethod::Card => ("476173******0010".to_owned(), random_code(16, b"0123456789")),
         };
-        order.status = OrderStatus::Completed;
         if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
             // Periods that passed before the first payment are not charged.
             while schedule.due(schedule.charges + 1).is_some_and(|due| due <= now) {
@@ -413,19 +399,12 @@ impl State {
             description: "Payment successful".into(),
         });
         let order = order.clone();
-        Ok(self.notice(&order, "IPNCHANGE"))
+        Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
     /// The payment attempt fails: pending or failed → failed.
     pub fn fail(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
-        let order = self.order_mut(id)?;
-        if order.cancelled {
-            return Err(SimError::OrderCancelled);
-        }
-        if !matches!(order.status, OrderStatus::Pending | OrderStatus::Failed) {
-            return Err(SimError::InvalidTransition { action: "fail", status: order.status.name() });
-        }
-        order.status = OrderStatus::Failed;
+        let order = self.apply(id, Transition::Fail)?;
         order.payment = Some(Payment {
             method,
             account: String::new(),
@@ -434,35 +413,23 @@ impl State {
             description: "Unable to Authorize Transaction.Kindly contact your bank for assistance".into(),
         });
         let order = order.clone();
-        Ok(self.notice(&order, "IPNCHANGE"))
+        Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
     /// The payment is reversed: completed → reversed.
     pub fn reverse(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
-        let order = self.order_mut(id)?;
-        if order.status != OrderStatus::Completed {
-            return Err(SimError::InvalidTransition { action: "reverse", status: order.status.name() });
-        }
-        order.status = OrderStatus::Reversed;
+        let order = self.apply(id, Transition::Reverse)?;
         if let Some(payment) = &mut order.payment {
             payment.description = "Payment reversed".into();
             payment.at = now;
         }
         let order = order.clone();
-        Ok(self.notice(&order, "IPNCHANGE"))
+        Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
     /// CancelOrder: only pending or failed orders, only once.
     pub fn cancel(&mut self, id: Uuid) -> Result<(), SimError> {
-        let order = self.order_mut(id)?;
-        if order.cancelled {
-            return Err(SimError::AlreadyCancelled);
-        }
-        if !matches!(order.status, OrderStatus::Pending | OrderStatus::Failed) {
-            return Err(SimError::NotCancellable);
-        }
-        order.cancelled = true;
-        Ok(())
+        self.apply(id, Transition::Cancel).map(|_| ())
     }
 
     /// RefundRequest: a completed payment's code, at most what is left of the amount paid.
@@ -551,7 +518,7 @@ impl State {
             };
             self.order_ids.push(charge.order_tracking_id);
             self.orders.insert(charge.order_tracking_id, charge.clone());
-            notices.extend(self.notice(&charge, "RECURRING"));
+            notices.extend(self.notice(&charge, NotificationType::Recurring));
         }
         notices
     }
@@ -576,23 +543,32 @@ fn mask_phone(phone: &str) -> String {
 mod tests {
     use super::*;
 
-    fn schedule(frequency: &str) -> Schedule {
+    fn schedule(frequency: Frequency) -> Schedule {
         Schedule {
             start: NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
             end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            frequency: frequency.into(),
+            frequency,
             charges: 0,
         }
     }
 
     #[test]
     fn charges_fall_due_by_frequency_until_the_end() {
-        assert_eq!(schedule("DAILY").due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 1).unwrap());
-        assert_eq!(schedule("WEEKLY").due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 7).unwrap());
-        assert_eq!(schedule("MONTHLY").due(1).unwrap().date_naive(), NaiveDate::from_ymd_opt(2025, 2, 28).unwrap());
-        assert!(schedule("MONTHLY").due(11).is_some());
-        assert_eq!(schedule("MONTHLY").due(12), None);
-        assert_eq!(schedule("YEARLY").due(1), None);
+        assert_eq!(
+            schedule(Frequency::Daily).due(1).unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2025, 2, 1).unwrap()
+        );
+        assert_eq!(
+            schedule(Frequency::Weekly).due(1).unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2025, 2, 7).unwrap()
+        );
+        assert_eq!(
+            schedule(Frequency::Monthly).due(1).unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2025, 2, 28).unwrap()
+        );
+        assert!(schedule(Frequency::Monthly).due(11).is_some());
+        assert_eq!(schedule(Frequency::Monthly).due(12), None);
+        assert_eq!(schedule(Frequency::Yearly).due(1), None);
     }
 
     #[test]

@@ -1,18 +1,80 @@
-//! Every body the simulator sends on the Pesapal API, built with the generated types of
+//! Every answer the simulator sends on the Pesapal API, built with the generated types of
 //! `pesapal_gen::types` (the spec is the one source of truth for field names), then "dressed"
-//! with what the real API does that the types cannot say: amounts as JSON numbers with their
-//! scale (`10.00`), `error` as `null` or an all-null object, explicit `null`s, and Pesapal's
-//! date formats. A regenerated type is a fix in this module only.
+//! with what the real API does that the types cannot say: amounts as JSON numbers with two
+//! decimals (`10.00`), `error` as `null` or an all-null object, explicit `null`s, and Pesapal's
+//! date formats. A regenerated type is a fix in this module only. [`SimError`] becomes an answer
+//! here ([`IntoResponse`]).
 
-use crate::error::SimError;
-use crate::state::{Ipn, IpnMethod, Order, OrderKind, OrderStatus, TokenRefusal};
-use chrono::{DateTime, Duration, Timelike, Utc};
-use pesapal_gen::types;
-use regex::Regex;
-use serde::Serialize;
+use crate::error::{SimError, TokenRefusal};
+use crate::machine::OrderStatus;
+use crate::state::{Ipn, IpnMethod, Order, OrderKind};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use pesapal_gen::facts::{PaymentStatusCode, TimestampShape};
+use pesapal_gen::types::{self, NotificationType};
+use rust_decimal::Decimal;
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
-use std::sync::LazyLock;
 use uuid::Uuid;
+
+/// A Pesapal JSON answer.
+fn answer(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+}
+
+/// HTTP 200, as Pesapal answers everything but a refused bearer token.
+fn ok(body: String) -> Response {
+    answer(StatusCode::OK, body)
+}
+
+impl IntoResponse for SimError {
+    /// A refused bearer token answers HTTP 401 with an `error` object and no `status`; any other
+    /// refusal HTTP 200 with `"status":"500"` and the error object, as Pesapal does.
+    fn into_response(self) -> Response {
+        match self {
+            SimError::Unauthorized(refusal) => answer(StatusCode::UNAUTHORIZED, unauthorized(refusal)),
+            error => ok(rejected(&error)),
+        }
+    }
+}
+
+/// A refusal of SubmitOrderRequest or DirectMobileMoneyStk: their answer has its own shape.
+#[derive(Debug)]
+pub(crate) struct OrderRefused(pub SimError);
+
+impl From<SimError> for OrderRefused {
+    fn from(error: SimError) -> Self {
+        OrderRefused(error)
+    }
+}
+
+impl IntoResponse for OrderRefused {
+    fn into_response(self) -> Response {
+        match self.0 {
+            SimError::Unauthorized(_) => self.0.into_response(),
+            error => ok(order_refused(&error)),
+        }
+    }
+}
+
+/// A refusal of RequestToken: a null token with the error.
+#[derive(Debug)]
+pub(crate) struct TokenRefused(pub SimError);
+
+impl From<SimError> for TokenRefused {
+    fn from(error: SimError) -> Self {
+        TokenRefused(error)
+    }
+}
+
+impl IntoResponse for TokenRefused {
+    fn into_response(self) -> Response {
+        ok(token_refused(&self.0))
+    }
+}
 
 const PROCESSED: &str = "Request processed successfully";
 
@@ -47,26 +109,68 @@ fn dress(body: impl Serialize, error: ErrorField, explicit_nulls: &[&str]) -> St
             fields.entry(*name).or_insert(Value::Null);
         }
     }
-    numbers_for_amounts(&value.to_string())
+    serde_json::to_string(&WithAmounts(&value)).unwrap_or_default()
 }
 
-/// `rust_decimal` serializes as a string; Pesapal sends amounts as numbers (`"amount":10.00`),
-/// keeping the scale.
-fn numbers_for_amounts(json: &str) -> String {
-    static AMOUNT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#""amount":"(-?[0-9]+(?:\.[0-9]+)?)""#).expect("a valid pattern"));
-    AMOUNT.replace_all(json, r#""amount":$1"#).into_owned()
+/// Writes a JSON value with every `amount` field (a decimal string in the generated types, as
+/// `rust_decimal` serializes) as a JSON number with two decimal places, as Pesapal sends them
+/// (`"amount":10.00`).
+struct WithAmounts<'a>(&'a Value);
+
+impl Serialize for WithAmounts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (name, value) in fields {
+                    match value.as_str().and_then(|text| text.parse::<Decimal>().ok()).filter(|_| name == "amount") {
+                        Some(amount) => map.serialize_entry(name, &two_decimals(amount).map_err(S::Error::custom)?)?,
+                        None => map.serialize_entry(name, &WithAmounts(value))?,
+                    }
+                }
+                map.end()
+            }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&WithAmounts(item))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// `amount` as a JSON number with two decimals (rounded half away from zero, as a till does).
+fn two_decimals(amount: Decimal) -> serde_json::Result<Box<RawValue>> {
+    let rounded = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    RawValue::from_string(format!("{rounded:.2}"))
 }
 
 /// UTC with seven fractional digits and `Z`, as `expiryDate` and `created_date` of IPNs.
-pub(crate) fn utc_7(at: DateTime<Utc>) -> String {
-    format!("{}.{:07}Z", at.format("%Y-%m-%dT%H:%M:%S"), (at.nanosecond() / 100).min(9_999_999))
+fn utc_7(at: DateTime<Utc>) -> String {
+    TimestampShape::UtcSevenDigits.format(at)
 }
 
 /// Offset-less East Africa Time (UTC+3) with milliseconds, as GetTransactionStatus's
 /// `created_date`.
-pub(crate) fn east_africa(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(3)).naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+fn east_africa(at: DateTime<Utc>) -> String {
+    TimestampShape::EastAfricaFraction.format(at)
+}
+
+/// The parameters Pesapal sends about an order, as the spec declares them: the IPN call's (GET
+/// query or POST body) and the browser callback's (query).
+pub(crate) fn notification(
+    order_tracking_id: Uuid,
+    merchant_reference: &str,
+    notification_type: NotificationType,
+) -> Result<types::IpnNotification, types::error::ConversionError> {
+    types::IpnNotification::builder()
+        .order_tracking_id(order_tracking_id)
+        .order_merchant_reference(merchant_reference.to_owned())
+        .order_notification_type(Some(notification_type))
+        .try_into()
 }
 
 fn pesapal_error(code: &str, message: impl Into<String>, call_back_url: Option<String>) -> types::PesapalError {
@@ -85,7 +189,7 @@ fn status(code: &str) -> Option<types::CallStatus> {
 }
 
 /// RequestToken accepted.
-pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> String {
+pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
     let body = types::RequestTokenResponse {
         token: Some(token.into()),
         expiry_date: Some(utc_7(expires_at)),
@@ -93,11 +197,11 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> String {
         message: Some(PROCESSED.into()),
         ..Default::default()
     };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
-pub(crate) fn token_refused(error: &SimError) -> String {
+fn token_refused(error: &SimError) -> String {
     let body = types::RequestTokenResponse {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: status("500"),
@@ -108,7 +212,7 @@ pub(crate) fn token_refused(error: &SimError) -> String {
 
 /// The HTTP 401 body for a missing, unknown, expired or revoked bearer token: an `error`
 /// object and no `status`.
-pub(crate) fn unauthorized(refusal: TokenRefusal) -> String {
+fn unauthorized(refusal: TokenRefusal) -> String {
     let message = match refusal {
         TokenRefusal::Missing => "Authorization header with a bearer token is required",
         TokenRefusal::Unknown => "Invalid access token",
@@ -119,11 +223,16 @@ pub(crate) fn unauthorized(refusal: TokenRefusal) -> String {
 }
 
 /// Any operation's refusal: HTTP 200, `"status":"500"` and the error object.
-pub(crate) fn rejected(error: &SimError) -> String {
+#[allow(
+    clippy::needless_update,
+    reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
+)]
+fn rejected(error: &SimError) -> String {
     let body = types::CancelOrderResponse {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: status("500"),
         message: Some(error.to_string()),
+        ..Default::default()
     };
     dress(body, ErrorField::Keep, &[])
 }
@@ -147,19 +256,19 @@ fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
 }
 
 /// RegisterIPN accepted: the registration, as GetIpnList lists it.
-pub(crate) fn ipn_registered(ipn: &Ipn) -> String {
+pub(crate) fn ipn_registered(ipn: &Ipn) -> Response {
     let body = types::RegisterIpnResponse { message: Some(PROCESSED.into()), ..ipn_item(ipn) };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// GetIpnList: a JSON array.
-pub(crate) fn ipn_list(ipns: &[Ipn]) -> String {
+pub(crate) fn ipn_list(ipns: &[Ipn]) -> Response {
     let items: Vec<String> = ipns.iter().map(|ipn| dress(ipn_item(ipn), ErrorField::Null, &[])).collect();
-    format!("[{}]", items.join(","))
+    ok(format!("[{}]", items.join(",")))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk accepted.
-pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> String {
+pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
     let body = types::SubmitOrderRequestResponse {
         order_tracking_id: Some(order.order_tracking_id),
         merchant_reference: Some(order.merchant_reference.clone()),
@@ -167,12 +276,12 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> String {
         status: status("200"),
         ..Default::default()
     };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk refused: an all-zero tracking id, null
 /// reference and redirect URL.
-pub(crate) fn order_refused(error: &SimError) -> String {
+fn order_refused(error: &SimError) -> String {
     let body = types::SubmitOrderRequestResponse {
         order_tracking_id: Some(Uuid::nil()),
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
@@ -184,7 +293,11 @@ pub(crate) fn order_refused(error: &SimError) -> String {
 
 /// GetTransactionStatus of a known order. A never-paid order answers `"status":"500"` with
 /// `payment_details_not_found`, as Pesapal does.
-pub(crate) fn transaction_status(order: &Order) -> String {
+#[allow(
+    clippy::needless_update,
+    reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
+)]
+pub(crate) fn transaction_status(order: &Order) -> Response {
     let payment = order.payment.as_ref();
     let subscription = match &order.kind {
         OrderKind::Charge { account_number, correlation_id, .. } => {
@@ -194,6 +307,7 @@ pub(crate) fn transaction_status(order: &Order) -> String {
                 first_name: order.first_name.clone(),
                 last_name: order.last_name.clone(),
                 correlation_id: Some(json!(correlation_id)),
+                ..Default::default()
             })
         }
         _ => None,
@@ -210,56 +324,71 @@ pub(crate) fn transaction_status(order: &Order) -> String {
         amount: Some(order.amount),
         created_date: Some(east_africa(payment.map_or(order.created_at, |p| p.at))),
         confirmation_code: Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()),
-        payment_status_description: Some(order.status.description().into()),
+        payment_status_description: Some(PaymentStatusCode::from(order.status).description().into()),
         description: Some(description),
         message: Some(PROCESSED.into()),
         payment_account: Some(payment.map(|p| p.account.clone()).unwrap_or_default()),
-        call_back_url: Some(callback_url(order, "CALLBACKURL")),
-        status_code: Some(order.status.code()),
+        call_back_url: Some(callback_url(order, Return::Callback)),
+        status_code: Some(PaymentStatusCode::from(order.status).code()),
         merchant_reference: Some(order.merchant_reference.clone()),
         payment_status_code: Some(String::new()),
         currency: Some(order.currency.clone()),
         subscription_transaction_info: subscription,
         error: pending.then(|| {
-            pesapal_error(SimError::PaymentPending.code(), "Pending Payment", Some(callback_url(order, "CALLBACKURL")))
+            pesapal_error(
+                SimError::PaymentPending.code(),
+                "Pending Payment",
+                Some(callback_url(order, Return::Callback)),
+            )
         }),
         status: status(if pending { "500" } else { "200" }),
         ..Default::default()
     };
-    dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[])
+    ok(dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[]))
 }
 
 /// RefundRequest accepted.
-pub(crate) fn refund_accepted() -> String {
+pub(crate) fn refund_accepted() -> Response {
     let body = types::RefundRequestResponse {
         status: status("200"),
         message: Some("Refund request successfully".into()),
         ..Default::default()
     };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
 /// CancelOrder accepted.
-pub(crate) fn cancel_accepted() -> String {
+pub(crate) fn cancel_accepted() -> Response {
     let body =
         types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), ..Default::default() };
-    dress(body, ErrorField::Null, &[])
+    ok(dress(body, ErrorField::Null, &[]))
 }
 
-/// The order's callback URL with Pesapal's parameters appended (keeping its own query).
-pub(crate) fn callback_url(order: &Order, notification_type: &str) -> String {
-    let base = match notification_type {
-        "CANCEL" => order.cancellation_url.as_deref().unwrap_or(&order.callback_url),
-        _ => &order.callback_url,
+/// Where the payment page sends the browser back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Return {
+    /// The order's `callback_url`.
+    Callback,
+    /// "Cancel": the order's `cancellation_url`, when it has one.
+    Cancellation,
+}
+
+/// The browser callback: the order's callback (or cancellation) URL with the spec's
+/// notification parameters (`OrderNotificationType=CALLBACKURL`) appended to its own query.
+pub(crate) fn callback_url(order: &Order, to: Return) -> String {
+    let base = match to {
+        Return::Cancellation => order.cancellation_url.as_deref().unwrap_or(&order.callback_url),
+        Return::Callback => &order.callback_url,
     };
-    let Ok(mut url) = url::Url::parse(base) else { return base.to_owned() };
-    url.query_pairs_mut()
-        .append_pair("OrderTrackingId", &order.order_tracking_id.to_string())
-        .append_pair("OrderMerchantReference", &order.merchant_reference)
-        .append_pair(
-            "OrderNotificationType",
-            if notification_type == "CANCEL" { "CALLBACKURL" } else { notification_type },
-        );
+    let parameters = notification(order.order_tracking_id, &order.merchant_reference, NotificationType::Callbackurl)
+        .ok()
+        .and_then(|notification| serde_urlencoded::to_string(notification).ok());
+    let (Ok(mut url), Some(parameters)) = (url::Url::parse(base), parameters) else { return base.to_owned() };
+    let query = match url.query().filter(|query| !query.is_empty()) {
+        Some(own) => format!("{own}&{parameters}"),
+        None => parameters,
+    };
+    url.set_query(Some(&query));
     url.into()
 }
 
@@ -270,14 +399,19 @@ mod tests {
 
     #[test]
     fn dates_have_pesapal_shapes() {
-        let at = Utc.with_ymd_and_hms(2021, 8, 26, 12, 29, 30).unwrap() + Duration::nanoseconds(517_770_200);
+        let at = Utc.with_ymd_and_hms(2021, 8, 26, 12, 29, 30).unwrap() + chrono::Duration::nanoseconds(517_770_200);
         assert_eq!(utc_7(at), "2021-08-26T12:29:30.5177702Z");
         assert_eq!(east_africa(at), "2021-08-26T15:29:30.517");
     }
 
     #[test]
-    fn amounts_are_numbers_with_their_scale() {
-        assert_eq!(numbers_for_amounts(r#"{"amount":"10.00","x":"1"}"#), r#"{"amount":10.00,"x":"1"}"#);
+    fn amounts_are_numbers_with_two_decimals() {
+        let body = json!({"amount": "10", "x": "1", "info": {"amount": "2.5"}, "list": [{"amount": "0.005"}]});
+        let written = serde_json::to_string(&WithAmounts(&body)).unwrap();
+        for part in [r#""amount":10.00"#, r#""info":{"amount":2.50}"#, r#""list":[{"amount":0.01}]"#, r#""x":"1""#] {
+            assert!(written.contains(part), "{part} in {written}");
+        }
+        assert_eq!(serde_json::to_string(&WithAmounts(&json!({"amount": "ten"}))).unwrap(), r#"{"amount":"ten"}"#);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! test fails and says how to install them; set `PESAPAL_SKIP_BROWSER_TEST=1` to skip it
 //! deliberately on a machine without a browser.
 
+mod common;
+
 #[path = "../examples/checkout/shop.rs"]
 #[allow(dead_code, reason = "the example uses more of the shop than this test")]
 mod shop;
@@ -171,7 +173,7 @@ async fn checkout_in_headless_chromium() {
             path.display()
         );
     }
-    let sim = Simulator::start().await.unwrap();
+    let (sim, _spec_check) = common::checked_simulator().await;
     let pesapal = Pesapal::builder()
         .credentials(Credentials::new(sim.consumer_key(), sim.consumer_secret()))
         .base_url(sim.base_url())

@@ -24,7 +24,7 @@ async fn pay_ipn_verify_refund() {
     shop.sim.pay(id, PaymentMethod::Mpesa).unwrap();
     let deliveries = shop.deliveries(id, 1).await;
     assert!(deliveries[0].acknowledged, "{deliveries:?}");
-    assert_eq!(deliveries[0].notification_type, "IPNCHANGE");
+    assert_eq!(deliveries[0].notification_type, pesapal_sim::NotificationType::Ipnchange);
     assert_eq!(deliveries[0].attempts.len(), 1);
 
     let verified = shop.verified();
@@ -146,7 +146,7 @@ async fn recurring_charge_after_advancing_the_clock() {
     let charge = charges[0].order_tracking_id;
 
     let delivery = shop.deliveries(charge, 1).await.remove(0);
-    assert_eq!(delivery.notification_type, "RECURRING");
+    assert_eq!(delivery.notification_type, pesapal_sim::NotificationType::Recurring);
     assert_eq!(delivery.merchant_reference, "ACC-42");
     assert!(delivery.acknowledged, "{delivery:?}");
 
@@ -201,7 +201,7 @@ async fn an_unknown_ipn_id_is_refused() {
 
 #[tokio::test]
 async fn wrong_credentials_are_refused() {
-    let sim = pesapal_sim::Simulator::start().await.unwrap();
+    let (sim, _spec_check) = common::checked_simulator().await;
     let pesapal = pesapal_api::Pesapal::builder()
         .credentials(pesapal_api::Credentials::new(sim.consumer_key(), "wrong"))
         .base_url(sim.base_url())

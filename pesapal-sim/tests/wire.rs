@@ -1,6 +1,9 @@
 //! Raw HTTP against the simulator: Pesapal's real-world shapes, error answers, the control API
 //! and the hosted payment page, as any client (curl) sees them.
 
+mod common;
+
+use common::SpecCheck;
 use pesapal_sim::Simulator;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -8,14 +11,15 @@ use serde_json::{Value, json};
 struct Raw {
     sim: Simulator,
     http: reqwest::Client,
+    _spec_check: SpecCheck,
 }
 
 impl Raw {
     async fn new() -> Raw {
         // Starting the simulator installs the rustls crypto provider reqwest needs.
-        let sim = Simulator::start().await.unwrap();
+        let (sim, _spec_check) = common::checked_simulator().await;
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Raw { sim, http }
+        Raw { sim, http, _spec_check }
     }
 
     fn url(&self, path: &str) -> String {
@@ -151,6 +155,39 @@ async fn submit_errors_have_pesapal_shapes() {
 }
 
 #[tokio::test]
+async fn an_unknown_subscription_frequency_is_refused() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let order = |frequency: &str| {
+        json!({
+            "id": "SUB-F", "currency": "KES", "amount": "10.00", "description": "d",
+            "callback_url": "http://127.0.0.1:9/cb", "notification_id": ipn,
+            "billing_address": {"email_address": "a@b.c"}, "account_number": "ACC-1",
+            "subscription_details": {"start_date": "01-01-2026", "end_date": "31-12-2026", "frequency": frequency},
+        })
+        .to_string()
+    };
+    let (_, monthly) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &order("MONTHLY")).await;
+    assert_eq!(monthly["status"], "200", "{monthly}");
+    let (_, hourly) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &order("HOURLY")).await;
+    assert_eq!(hourly["status"], "500", "never silently yearly: {hourly}");
+    assert_eq!(hourly["error"]["code"], "invalid_api_request_parameters");
+    assert_eq!(raw.sim.orders().len(), 1);
+}
+
+#[test]
+fn the_answer_check_rejects_an_undeclared_field() {
+    let mut checker = pesapal_tests::conformance::AnswerChecker::for_committed_spec();
+    checker.check("CancelOrder", 200, r#"{"status":"200","message":"ok"}"#);
+    assert!(checker.failures().is_empty(), "{:?}", checker.failures());
+    checker.check("CancelOrder", 200, r#"{"status":"200","message":"ok","surprise":1}"#);
+    checker.check("CancelOrder", 503, r#"{"status":"200"}"#);
+    checker.check("CancelOrder", 200, "not json");
+    assert_eq!((checker.checked(), checker.failures().len()), (4, 3), "{:?}", checker.failures());
+}
+
+#[tokio::test]
 async fn status_shapes_pending_then_completed() {
     let raw = Raw::new().await;
     let token = raw.token().await;
@@ -243,15 +280,16 @@ async fn the_hosted_payment_page_pays_and_returns_to_the_callback() {
     let paid = raw.http.post(&page_url).form(&form).send().await.unwrap();
     assert_eq!(paid.status(), StatusCode::SEE_OTHER);
     let location = url::Url::parse(paid.headers()["location"].to_str().unwrap()).unwrap();
-    let query: Vec<(String, String)> = location.query_pairs().into_owned().collect();
+    let mut query: Vec<(String, String)> = location.query_pairs().into_owned().collect();
     assert_eq!(location.path(), "/cb");
+    assert_eq!(query.remove(0), ("session".into(), "7".into()), "the callback URL's own query comes first");
+    query.sort();
     assert_eq!(
         query,
         vec![
-            ("session".into(), "7".into()),
-            ("OrderTrackingId".into(), id.clone()),
             ("OrderMerchantReference".into(), "RAW-1".into()),
             ("OrderNotificationType".into(), "CALLBACKURL".into()),
+            ("OrderTrackingId".into(), id.clone()),
         ]
     );
     let again = raw.http.post(&page_url).form(&form).send().await.unwrap();
@@ -304,7 +342,8 @@ async fn cancel_on_the_page_returns_to_the_cancellation_url_and_leaves_the_order
     let cancelled = raw.http.post(&page_url).form(&form).send().await.unwrap();
     assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
     let location = cancelled.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("http://127.0.0.1:9/cancelled?OrderTrackingId="), "{location}");
+    assert!(location.starts_with("http://127.0.0.1:9/cancelled?"), "{location}");
+    assert!(location.contains(&format!("OrderTrackingId={id}")), "{location}");
     let order = raw.sim.order(id.parse().unwrap()).unwrap();
     assert_eq!(order.status, pesapal_sim::OrderStatus::Pending);
     assert!(raw.sim.deliveries().is_empty(), "nothing changed, nothing notified");

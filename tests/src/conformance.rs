@@ -166,17 +166,24 @@ impl Conformance {
 
     /// The errors of `document` against `schema` (an OpenAPI schema of this spec).
     pub fn validate(&self, schema: &Value, document: &Value) -> Vec<String> {
+        match self.validator(schema) {
+            Ok(validator) => errors_of(&validator, document),
+            Err(e) => vec![e],
+        }
+    }
+
+    /// A strict validator for `schema` (an OpenAPI schema of this spec).
+    fn validator(&self, schema: &Value) -> Result<jsonschema::Validator, String> {
         let mut ignored = Vec::new();
         let mut root = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "allOf": [to_json_schema(schema, "", &mut ignored)],
         });
         root["$defs"] = self.definitions.clone();
-        let validator = match jsonschema::draft202012::options().should_validate_formats(true).build(&root) {
-            Ok(validator) => validator,
-            Err(e) => return vec![format!("the schema does not compile: {e}")],
-        };
-        validator.iter_errors(document).map(|e| format!("{}: {e}", e.instance_path())).collect()
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .map_err(|e| format!("the schema does not compile: {e}"))
     }
 
     /// Every example of the spec (parameters, bodies, responses and component schemas) checked
@@ -235,9 +242,77 @@ impl Conformance {
 
     /// The errors of one corpus body against the response the spec declares for it.
     pub fn corpus_errors(&self, body: &CorpusBody) -> Vec<String> {
-        match self.response_schema(&body.operation_id, body.http_status) {
-            None => vec![format!("{} declares no response for HTTP {}", body.operation_id, body.http_status)],
-            Some(schema) => self.validate(schema, &body.body),
+        self.response_errors(&body.operation_id, body.http_status, &body.body)
+    }
+
+    /// The errors of an answer of `operation_id` with `http_status` against the response the
+    /// spec declares for that status.
+    pub fn response_errors(&self, operation_id: &str, http_status: u16, body: &Value) -> Vec<String> {
+        match self.response_schema(operation_id, http_status) {
+            None => vec![format!("{operation_id} declares no response for HTTP {http_status}")],
+            Some(schema) => self.validate(schema, body),
         }
+    }
+}
+
+fn errors_of(validator: &jsonschema::Validator, document: &Value) -> Vec<String> {
+    validator.iter_errors(document).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+/// The spec committed in the workspace (`spec/pesapal.openapi.json`).
+pub fn committed_spec() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/pesapal.openapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
+}
+
+/// Checks answers as a server sends them (the simulator's, through its answer observer) against
+/// the response each operation declares for the answer's HTTP status, strictly (undeclared
+/// fields fail), and keeps count. A validator is compiled once per operation and status.
+pub struct AnswerChecker {
+    conformance: Conformance,
+    validators: std::collections::HashMap<(String, u16), Result<jsonschema::Validator, String>>,
+    checked: usize,
+    failures: Vec<String>,
+}
+
+impl AnswerChecker {
+    /// A checker for the committed spec.
+    pub fn for_committed_spec() -> AnswerChecker {
+        AnswerChecker::new(Conformance::new(&committed_spec()))
+    }
+
+    /// A checker for the spec of `conformance`.
+    pub fn new(conformance: Conformance) -> AnswerChecker {
+        AnswerChecker { conformance, validators: Default::default(), checked: 0, failures: Vec::new() }
+    }
+
+    /// Checks one answer (its body as sent); a failure is kept, with the operation, the status
+    /// and the body.
+    pub fn check(&mut self, operation_id: &str, http_status: u16, body: &str) {
+        self.checked += 1;
+        let conformance = &self.conformance;
+        let validator = self.validators.entry((operation_id.to_owned(), http_status)).or_insert_with(|| {
+            match conformance.response_schema(operation_id, http_status) {
+                None => Err(format!("{operation_id} declares no response for HTTP {http_status}")),
+                Some(schema) => conformance.validator(schema),
+            }
+        });
+        let errors = match (serde_json::from_str::<Value>(body), validator) {
+            (Err(e), _) => vec![format!("not JSON: {e}")],
+            (Ok(_), Err(e)) => vec![e.clone()],
+            (Ok(document), Ok(validator)) => errors_of(validator, &document),
+        };
+        self.failures.extend(errors.into_iter().map(|e| format!("{operation_id} HTTP {http_status}: {e} in {body}")));
+    }
+
+    /// How many answers were checked.
+    pub fn checked(&self) -> usize {
+        self.checked
+    }
+
+    /// What did not conform, one line each.
+    pub fn failures(&self) -> &[String] {
+        &self.failures
     }
 }

@@ -1,47 +1,84 @@
 //! The Pesapal API 3.0 operations. Request bodies are decoded into the generated
 //! `pesapal_gen::types`; answers are built in [`crate::wire`].
 
+use crate::config::{AnswerObserver, ObservedAnswer};
 use crate::error::SimError;
 use crate::faults::{ConnectionKiller, Decision};
+use crate::machine::OrderStatus;
+use crate::page;
 use crate::sim::Sim;
-use crate::state::{IpnMethod, Order, OrderKind, OrderStatus, Schedule};
-use crate::wire;
+use crate::state::{IpnMethod, Order, OrderKind, Schedule};
+use crate::wire::{self, OrderRefused, TokenRefused};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, RawQuery, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use pesapal_gen::types;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use pesapal_gen::{Endpoint, Operation, types};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// The API routes, lower-case (the server lower-cases `/api/` paths: Pesapal's are
-/// case-insensitive), behind fault injection.
+/// The API routes, one per operation of the spec ([`Operation::ALL`], method and path from its
+/// endpoint), lower-case (the server lower-cases `/api/` paths: Pesapal's are
+/// case-insensitive), behind fault injection; each answer goes to the
+/// [`crate::SimConfig::answer_observer`], if any.
 pub(crate) fn router(sim: Arc<Sim>) -> Router<Arc<Sim>> {
-    Router::new()
-        .route("/api/auth/requesttoken", post(request_token))
-        .route("/api/urlsetup/registeripn", post(register_ipn))
-        .route("/api/urlsetup/getipnlist", get(ipn_list))
-        .route("/api/transactions/submitorderrequest", post(submit_order))
-        .route("/api/transactions/stk", post(stk))
-        .route("/api/transactions/gettransactionstatus", get(transaction_status))
-        .route("/api/transactions/refundrequest", post(refund))
-        .route("/api/transactions/cancelorder", post(cancel))
+    let observer = sim.config.answer_observer.clone();
+    Operation::ALL
+        .into_iter()
+        .fold(Router::new(), |router, operation| {
+            let mut handler = handler(operation);
+            if let Some(observer) = observer.clone() {
+                handler = handler.route_layer(middleware::from_fn(move |request, next| {
+                    observe(observer.clone(), operation, request, next)
+                }));
+            }
+            router.route(&operation.endpoint().path.to_ascii_lowercase(), handler)
+        })
         .layer(middleware::from_fn_with_state(sim, inject_faults))
 }
 
-/// A Pesapal JSON answer.
-fn json(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+/// The simulator's handler of each operation (an operation added to the spec does not compile
+/// until it has one).
+fn handler(operation: Operation) -> MethodRouter<Arc<Sim>> {
+    let method = method(operation.endpoint());
+    match operation {
+        Operation::RequestToken => on(method, request_token),
+        Operation::RegisterIpn => on(method, register_ipn),
+        Operation::GetIpnList => on(method, ipn_list),
+        Operation::SubmitOrderRequest => on(method, submit_order),
+        Operation::DirectMobileMoneyStk => on(method, stk),
+        Operation::GetTransactionStatus => on(method, transaction_status),
+        Operation::RefundRequest => on(method, refund),
+        Operation::CancelOrder => on(method, cancel),
+    }
 }
 
-fn ok(body: String) -> Response {
-    json(StatusCode::OK, body)
+/// The endpoint's HTTP method as a route filter. The generated table names standard methods
+/// (checked by this module's tests).
+fn method(endpoint: &Endpoint) -> MethodFilter {
+    Method::from_bytes(endpoint.method.as_bytes())
+        .ok()
+        .and_then(|method| MethodFilter::try_from(method).ok())
+        .unwrap_or_else(|| panic!("{}: {:?} is not an HTTP method", endpoint.operation_id, endpoint.method))
+}
+
+/// Hands a copy of the answer to the observer.
+async fn observe(observer: AnswerObserver, operation: Operation, request: Request, next: Next) -> Response {
+    let (parts, body) = next.run(request).await.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    observer(&ObservedAnswer {
+        operation,
+        http_status: parts.status.as_u16(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+    Response::from_parts(parts, Body::from(body))
 }
 
 async fn inject_faults(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
@@ -72,20 +109,26 @@ async fn inject_faults(State(sim): State<Arc<Sim>>, request: Request, next: Next
     next.run(request).await
 }
 
-/// Checks the bearer token; `Some` is the 401 answer.
-fn authorize(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    let revoke_after = sim.faults().0.revoke_tokens_after;
-    let now = sim.clock.now();
-    sim.state()
-        .use_token(token, now, revoke_after)
-        .err()
-        .map(|refusal| json(StatusCode::UNAUTHORIZED, wire::unauthorized(refusal)))
+/// A request whose bearer token the simulator issued and still accepts (counted as a use).
+/// Extracting it refuses a missing, unknown, expired or revoked token with
+/// [`SimError::Unauthorized`] (HTTP 401).
+pub(crate) struct Bearer;
+
+impl FromRequestParts<Arc<Sim>> for Bearer {
+    type Rejection = SimError;
+
+    async fn from_request_parts(parts: &mut Parts, sim: &Arc<Sim>) -> Result<Bearer, SimError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        let revoke_after = sim.faults().0.revoke_tokens_after;
+        let now = sim.clock.now();
+        sim.state().use_token(token, now, revoke_after).map(|()| Bearer).map_err(SimError::Unauthorized)
+    }
 }
 
 /// Decodes a JSON body into a generated request type.
@@ -100,45 +143,32 @@ fn http_url(name: &str, url: &str) -> Result<(), SimError> {
     }
 }
 
-async fn request_token(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    let credentials: types::RequestTokenBody = match decode(&body) {
-        Ok(c) => c,
-        Err(e) => return ok(wire::token_refused(&e)),
-    };
+async fn request_token(State(sim): State<Arc<Sim>>, body: Bytes) -> Result<Response, TokenRefused> {
+    let credentials: types::RequestTokenBody = decode(&body)?;
     if credentials.consumer_key != sim.config.consumer_key || credentials.consumer_secret != sim.config.consumer_secret
     {
-        return ok(wire::token_refused(&SimError::InvalidCredentials));
+        return Err(SimError::InvalidCredentials.into());
     }
     let lifetime = chrono::Duration::from_std(sim.config.token_lifetime).unwrap_or(chrono::Duration::hours(1));
     let now = sim.clock.now();
     let (token, expires_at) = sim.state().issue_token(now, lifetime);
-    ok(wire::token(&token, expires_at))
+    Ok(wire::token(&token, expires_at))
 }
 
-async fn register_ipn(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    let registered = decode::<types::RegisterIpnBody>(&body).and_then(|body| {
-        http_url("url", &body.url)?;
-        let method = match body.ipn_notification_type {
-            types::RegisterIpnBodyIpnNotificationType::Get => IpnMethod::Get,
-            types::RegisterIpnBodyIpnNotificationType::Post => IpnMethod::Post,
-        };
-        let now = sim.clock.now();
-        Ok(sim.state().register_ipn(body.url, method, now))
-    });
-    match registered {
-        Ok(ipn) => ok(wire::ipn_registered(&ipn)),
-        Err(e) => ok(wire::rejected(&e)),
-    }
+async fn register_ipn(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, SimError> {
+    let body: types::RegisterIpnBody = decode(&body)?;
+    http_url("url", &body.url)?;
+    let method = match body.ipn_notification_type {
+        types::RegisterIpnBodyIpnNotificationType::Get => IpnMethod::Get,
+        types::RegisterIpnBodyIpnNotificationType::Post => IpnMethod::Post,
+    };
+    let now = sim.clock.now();
+    let ipn = sim.state().register_ipn(body.url, method, now);
+    Ok(wire::ipn_registered(&ipn))
 }
 
-async fn ipn_list(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
-    if let Some(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    ok(wire::ipn_list(sim.state().ipns()))
+async fn ipn_list(State(sim): State<Arc<Sim>>, _: Bearer) -> Response {
+    wire::ipn_list(sim.state().ipns())
 }
 
 /// The fields SubmitOrderRequest and the STK push share, checked.
@@ -150,13 +180,13 @@ struct OrderFields {
     callback_url: String,
     cancellation_url: Option<String>,
     notification_id: Uuid,
-    billing: types::BillingAddress,
+    billing_address: types::BillingAddress,
 }
 
 impl OrderFields {
     fn check(self) -> Result<Self, SimError> {
         let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        if !present(&self.billing.email_address) && !present(&self.billing.phone_number) {
+        if !present(&self.billing_address.email_address) && !present(&self.billing_address.phone_number) {
             return Err(SimError::MissingBillingAddress);
         }
         if self.id.trim().is_empty() {
@@ -188,10 +218,10 @@ impl OrderFields {
             callback_url: self.callback_url,
             cancellation_url: self.cancellation_url.filter(|u| !u.is_empty()),
             notification_id: self.notification_id,
-            first_name: self.billing.first_name,
-            last_name: self.billing.last_name,
-            phone_number: self.billing.phone_number,
-            email_address: self.billing.email_address,
+            first_name: self.billing_address.first_name,
+            last_name: self.billing_address.last_name,
+            phone_number: self.billing_address.phone_number,
+            email_address: self.billing_address.email_address,
             created_at: now,
             status: OrderStatus::Pending,
             cancelled: false,
@@ -231,110 +261,107 @@ fn subscription(
     if end < start {
         return Err(SimError::InvalidRequest("end_date is before start_date".into()));
     }
-    let schedule = Schedule { start, end, frequency: details.frequency.to_string(), charges: 0 };
+    let schedule = Schedule { start, end, frequency: details.frequency.into(), charges: 0 };
     Ok(OrderKind::Recurring { account_number, schedule: Some(schedule) })
 }
 
-/// The order fields of a generated body: SubmitOrderRequest's and the STK request's are two
-/// generated types with the same fields.
-macro_rules! order_fields {
-    ($request:ident) => {
+impl From<types::SubmitOrderRequestBody> for OrderFields {
+    fn from(body: types::SubmitOrderRequestBody) -> Self {
+        let types::SubmitOrderRequestBody {
+            id,
+            amount,
+            currency,
+            description,
+            callback_url,
+            cancellation_url,
+            notification_id,
+            billing_address,
+            ..
+        } = body;
+        let (id, description) = (id.into(), description.into());
         OrderFields {
-            id: $request.id.to_string(),
-            amount: $request.amount,
-            currency: $request.currency,
-            description: $request.description.to_string(),
-            callback_url: $request.callback_url,
-            cancellation_url: $request.cancellation_url,
-            notification_id: $request.notification_id,
-            billing: $request.billing_address,
+            id,
+            amount,
+            currency,
+            description,
+            callback_url,
+            cancellation_url,
+            notification_id,
+            billing_address,
         }
-    };
-}
-
-async fn submit_order(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    create_order(&sim, &headers, &body, |body| {
-        let request: types::SubmitOrderRequestBody = decode(body)?;
-        let kind = subscription(request.account_number, request.subscription_details)?;
-        let fields = order_fields!(request);
-        Ok((fields, kind))
-    })
-}
-
-async fn stk(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    create_order(&sim, &headers, &body, |body| {
-        let request: types::StkBody = decode(body)?;
-        if request.msisdn.trim().is_empty() {
-            return Err(SimError::InvalidRequest("msisdn is required".into()));
-        }
-        let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
-        let fields = order_fields!(request);
-        Ok((fields, kind))
-    })
-}
-
-/// SubmitOrderRequest and the STK push: authorize, read the order with `read`, check it, store
-/// it, answer with its tracking id and payment page (the STK answer has the same fields).
-fn create_order(
-    sim: &Sim,
-    headers: &HeaderMap,
-    body: &[u8],
-    read: impl FnOnce(&[u8]) -> Result<(OrderFields, OrderKind), SimError>,
-) -> Response {
-    if let Some(refused) = authorize(sim, headers) {
-        return refused;
-    }
-    let created = require_billing_address(body).and_then(|()| {
-        let (fields, kind) = read(body)?;
-        let fields = fields.check()?;
-        let now = sim.clock.now();
-        sim.state().add_order(fields.into_order(now, kind))
-    });
-    match created {
-        Ok(order) => ok(wire::order_submitted(&order, &sim.redirect_url(order.order_tracking_id))),
-        Err(e) => ok(wire::order_refused(&e)),
     }
 }
 
-/// Reads `orderTrackingId` (any case) from a query string.
-pub(crate) fn tracking_id_from_query(query: Option<&str>) -> Result<Uuid, SimError> {
+async fn submit_order(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, OrderRefused> {
+    require_billing_address(&body)?;
+    let mut request: types::SubmitOrderRequestBody = decode(&body)?;
+    let kind = subscription(request.account_number.take(), request.subscription_details.take())?;
+    create_order(&sim, request.into(), kind)
+}
+
+async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, OrderRefused> {
+    require_billing_address(&body)?;
+    let request: types::StkBody = decode(&body)?;
+    if request.msisdn.trim().is_empty() {
+        return Err(SimError::InvalidRequest("msisdn is required".into()).into());
+    }
+    // The STK body is an order body plus the phone to prompt: its order fields are read (and
+    // checked) by the order body's generated type, as SubmitOrderRequest reads them.
+    let order: types::SubmitOrderRequestBody = decode(&body)?;
+    let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
+    create_order(&sim, order.into(), kind)
+}
+
+/// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
+/// and payment page (the STK answer has the same fields).
+fn create_order(sim: &Sim, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
+    let fields = fields.check()?;
+    let now = sim.clock.now();
+    let order = sim.state().add_order(fields.into_order(now, kind))?;
+    Ok(wire::order_submitted(&order, &page::redirect_url(sim, order.order_tracking_id)))
+}
+
+/// Reads a GUID from a query string: the parameter named (in any case) one of `names`.
+pub(crate) fn guid_from_query(query: Option<&str>, names: &[&str]) -> Result<Uuid, SimError> {
+    let wanted = names.join(" or ");
     let raw = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key.eq_ignore_ascii_case("orderTrackingId"))
+        .find(|(key, _)| names.iter().any(|name| key.eq_ignore_ascii_case(name)))
         .map(|(_, value)| value.into_owned())
-        .ok_or_else(|| SimError::InvalidRequest("orderTrackingId is required".into()))?;
-    raw.trim().parse().map_err(|_| SimError::InvalidRequest(format!("orderTrackingId {raw:?} is not a GUID")))
+        .ok_or_else(|| SimError::InvalidRequest(format!("{wanted} is required")))?;
+    raw.trim().parse().map_err(|_| SimError::InvalidRequest(format!("{wanted} {raw:?} is not a GUID")))
 }
 
-async fn transaction_status(State(sim): State<Arc<Sim>>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
-    if let Some(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    match tracking_id_from_query(query.as_deref()).and_then(|id| sim.order(id)) {
-        Ok(order) => ok(wire::transaction_status(&order)),
-        Err(e) => ok(wire::rejected(&e)),
-    }
+async fn transaction_status(
+    State(sim): State<Arc<Sim>>,
+    _: Bearer,
+    RawQuery(query): RawQuery,
+) -> Result<Response, SimError> {
+    let order = sim.order(guid_from_query(query.as_deref(), Operation::GetTransactionStatus.endpoint().query)?)?;
+    Ok(wire::transaction_status(&order))
 }
 
-async fn refund(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    let refunded = decode::<types::RefundRequestBody>(&body).and_then(|request| {
-        let now = sim.clock.now();
-        sim.state().refund(&request.confirmation_code, request.amount, request.username, request.remarks, now)
-    });
-    match refunded {
-        Ok(_) => ok(wire::refund_accepted()),
-        Err(e) => ok(wire::rejected(&e)),
-    }
+async fn refund(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, SimError> {
+    let request: types::RefundRequestBody = decode(&body)?;
+    let now = sim.clock.now();
+    sim.state().refund(&request.confirmation_code, request.amount, request.username, request.remarks, now)?;
+    Ok(wire::refund_accepted())
 }
 
-async fn cancel(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = authorize(&sim, &headers) {
-        return refused;
-    }
-    match decode::<types::CancelOrderBody>(&body).and_then(|request| sim.state().cancel(request.order_tracking_id)) {
-        Ok(()) => ok(wire::cancel_accepted()),
-        Err(e) => ok(wire::rejected(&e)),
+async fn cancel(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, SimError> {
+    let request: types::CancelOrderBody = decode(&body)?;
+    sim.state().cancel(request.order_tracking_id)?;
+    Ok(wire::cancel_accepted())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_a_route_method() {
+        for operation in Operation::ALL {
+            method(operation.endpoint());
+            assert!(operation.endpoint().path.starts_with("/api/"), "{operation:?}");
+        }
     }
 }

@@ -1,11 +1,13 @@
-//! A simulator, an SDK client pointed at it, and a merchant IPN endpoint built with
-//! `pesapal_api::axum::ipn_router` that records what it verified.
+//! A simulator whose every answer is checked against the spec, an SDK client pointed at it,
+//! and a merchant IPN endpoint built with `pesapal_api::axum::ipn_router` that records what it
+//! verified.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
 use pesapal_api::{
     BillingAddress, Credentials, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy, VerifiedPayment,
 };
-use pesapal_sim::{Delivery, Simulator};
+use pesapal_sim::{Delivery, SimConfig, Simulator};
+use pesapal_tests::conformance::AnswerChecker;
 use rust_decimal::Decimal;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,6 +15,49 @@ use uuid::Uuid;
 
 /// Generous: only a bound on a hung test, never a measured time.
 pub const WAIT: Duration = Duration::from_secs(20);
+
+/// Checks every answer of a simulator's Pesapal API against the response its operation declares
+/// for the answer's HTTP status (strictly: a field the spec does not declare fails). When
+/// dropped at the end of a test, it prints how many answers it checked and fails the test if
+/// any did not conform.
+pub struct SpecCheck(Arc<Mutex<AnswerChecker>>);
+
+impl SpecCheck {
+    /// Installs the check as `config`'s answer observer.
+    pub fn install(config: &mut SimConfig) -> SpecCheck {
+        let checker = Arc::new(Mutex::new(AnswerChecker::for_committed_spec()));
+        let seen = checker.clone();
+        config.answer_observer = Some(Arc::new(move |answer: &pesapal_sim::ObservedAnswer| {
+            let mut checker = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            checker.check(answer.operation.operation_id(), answer.http_status, &answer.body);
+        }));
+        SpecCheck(checker)
+    }
+
+    /// How many answers were checked so far.
+    pub fn checked(&self) -> usize {
+        self.0.lock().unwrap().checked()
+    }
+}
+
+impl Drop for SpecCheck {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let checker = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        println!("spec conformance: {} simulator answers checked", checker.checked());
+        let failures = checker.failures();
+        assert!(failures.is_empty(), "{} simulator answer(s) break the spec:\n{}", failures.len(), failures.join("\n"));
+    }
+}
+
+/// A simulator (default settings) whose answers are checked against the spec.
+pub async fn checked_simulator() -> (Simulator, SpecCheck) {
+    let mut config = SimConfig::default();
+    let check = SpecCheck::install(&mut config);
+    (Simulator::start_with(config).await.expect("simulator starts"), check)
+}
 
 pub fn client(sim: &Simulator) -> Pesapal {
     Pesapal::builder()
@@ -34,11 +79,13 @@ pub struct Shop {
     pub ipn_url: String,
     /// Payments the IPN endpoint verified, in order.
     pub verified: Arc<Mutex<Vec<VerifiedPayment>>>,
+    /// Checks the simulator's answers; last, so that it reports when the test is over.
+    pub spec_check: SpecCheck,
 }
 
 /// A simulator and a merchant whose IPN endpoint is registered with `method`.
 pub async fn shop(method: IpnMethod) -> Shop {
-    let sim = Simulator::start().await.expect("simulator starts");
+    let (sim, spec_check) = checked_simulator().await;
     let pesapal = client(&sim);
     let verified = Arc::new(Mutex::new(Vec::new()));
     let seen = verified.clone();
@@ -54,7 +101,7 @@ pub async fn shop(method: IpnMethod) -> Shop {
     tokio::spawn(async move { axum::serve(listener, app).await });
     let ipn = pesapal.register_ipn(&ipn_url, method).await.expect("RegisterIPN");
     let ipn_id = ipn.notification_id().expect("a GUID");
-    Shop { sim, pesapal, ipn_id, ipn_url, verified }
+    Shop { sim, pesapal, ipn_id, ipn_url, verified, spec_check }
 }
 
 impl Shop {
