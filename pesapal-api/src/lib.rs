@@ -85,12 +85,14 @@ mod config;
 mod error;
 mod notifications;
 mod operation;
+mod outcomes;
 mod requests;
 mod responses;
 mod retry;
 mod token;
 mod transport;
 mod verification;
+mod waiting;
 mod wire;
 
 pub use client::Pesapal;
@@ -103,6 +105,7 @@ pub use error::{
 pub use notifications::{
     Acknowledgement, Notification, NotificationError, NotificationType, VerificationError, VerifiedPayment,
 };
+pub use outcomes::{REFUND_ALREADY_RECEIVED, RefundOutcome};
 pub use requests::{
     BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RefundRequest,
     RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
@@ -113,6 +116,7 @@ pub use responses::{
 };
 pub use retry::RetryPolicy;
 pub use verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT};
+pub use waiting::{PaymentProgress, WaitOptions, WaitOutcome};
 
 /// The generated low-level client, for what this crate does not cover.
 pub use pesapal_gen as generated;

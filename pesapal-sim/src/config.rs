@@ -1,5 +1,6 @@
 //! How a simulator is set up.
 
+use crate::faults::Faults;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -27,6 +28,9 @@ pub struct SimConfig {
     /// The base URL put in `redirect_url`s, when the listening address is not what browsers
     /// reach (e.g. behind a proxy). Default: `http://host:port`.
     pub public_url: Option<String>,
+    /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
+    /// and `PUT /_sim/faults` replace them, a reset restores them.
+    pub faults: Faults,
 }
 
 impl Default for SimConfig {
@@ -42,6 +46,7 @@ impl Default for SimConfig {
             ipn_backoff: Duration::from_millis(50),
             ipn_timeout: Duration::from_secs(5),
             public_url: None,
+            faults: Faults::default(),
         }
     }
 }
@@ -58,6 +63,7 @@ impl fmt::Debug for SimConfig {
             .field("ipn_backoff", &self.ipn_backoff)
             .field("ipn_timeout", &self.ipn_timeout)
             .field("public_url", &self.public_url)
+            .field("faults", &self.faults)
             .finish()
     }
 }

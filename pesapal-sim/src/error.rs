@@ -40,6 +40,10 @@ pub enum SimError {
     /// RefundRequest for more than was paid (less what was already refunded).
     #[error("the refund exceeds the amount paid")]
     RefundTooLarge,
+    /// RefundRequest for a payment that already has a refund request: Pesapal allows one per
+    /// payment and answers with only `status` "500" and this message.
+    #[error("Refund request has been received already")]
+    RefundAlreadyReceived,
     /// A control action that the order's state does not allow (e.g. paying a completed order).
     #[error("{action} is not allowed on a {status} order")]
     InvalidTransition {
@@ -65,6 +69,7 @@ impl SimError {
             SimError::OrderCancelled => "order_cancelled",
             SimError::UnknownConfirmationCode(_) => "invalid_confirmation_code",
             SimError::RefundTooLarge => "refund_amount_exceeds_paid_amount",
+            SimError::RefundAlreadyReceived => "refund_already_received",
             SimError::InvalidTransition { .. } => "invalid_state_transition",
         }
     }

@@ -36,12 +36,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Sim {
     pub fn new(config: SimConfig, public_url: String, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Sim {
+        let faults = Mutex::new((config.faults.clone(), FaultStats::default()));
         Sim {
             config,
             public_url,
             clock: Clock::default(),
             state: Mutex::default(),
-            faults: Mutex::default(),
+            faults,
             deliveries: Mutex::default(),
             next_delivery: AtomicU64::new(1),
             deliveries_changed: watch::Sender::new(0),
@@ -106,10 +107,11 @@ impl Sim {
         self.state().order(id).cloned()
     }
 
-    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, faults, clock.
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, clock; the faults go back
+    /// to [`SimConfig::faults`].
     pub fn reset(&self) {
         *self.state() = State::default();
-        *self.faults() = Default::default();
+        *self.faults() = (self.config.faults.clone(), FaultStats::default());
         lock(&self.deliveries).clear();
         self.clock.reset();
         self.deliveries_changed.send_modify(|n| *n += 1);

@@ -239,6 +239,14 @@ pub(crate) fn refund_accepted() -> String {
     dress(body, ErrorField::Null, &[])
 }
 
+/// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
+/// (e.g. "Refund request has been received already").
+pub(crate) fn refused_with_message(error: &SimError) -> String {
+    let body =
+        types::RefundRequestResponse { status: status("500"), message: Some(error.to_string()), ..Default::default() };
+    dress(body, ErrorField::Keep, &[])
+}
+
 /// CancelOrder accepted.
 pub(crate) fn cancel_accepted() -> String {
     let body =

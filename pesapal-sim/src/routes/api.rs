@@ -67,6 +67,18 @@ async fn inject_faults(State(sim): State<Arc<Sim>>, request: Request, next: Next
                 }
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
+            Decision::LoseAnswer => {
+                let killer = request.extensions().get::<ConnectionKiller>().cloned();
+                // Process the request completely (its effects are kept), then close the
+                // connection instead of answering.
+                let response = next.run(request).await;
+                let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+                if let Some(killer) = killer {
+                    killer.kill();
+                    std::future::pending::<()>().await;
+                }
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
         }
     }
     next.run(request).await
@@ -325,6 +337,7 @@ async fn refund(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes) ->
     });
     match refunded {
         Ok(_) => ok(wire::refund_accepted()),
+        Err(e @ SimError::RefundAlreadyReceived) => ok(wire::refused_with_message(&e)),
         Err(e) => ok(wire::rejected(&e)),
     }
 }
