@@ -16,6 +16,10 @@
 //!   authentication, rejected by Pesapal (even with HTTP 200 and `"status": "500"`), undecodable.
 //! - **Safe retries**: only idempotent calls are retried after the request may have left; a
 //!   payment request is never sent twice by accident.
+//! - **Unknown outcomes, operation by operation**: when a payment call may have reached Pesapal
+//!   and no answer came ([`Error::is_outcome_unknown`]), each method's docs say what is safe next;
+//!   [`Pesapal::refund_with_resend`] resends a refund safely, and
+//!   [`Pesapal::wait_for_final_status`] polls until a payment is final when no IPN arrives.
 //! - **No secret leaks**: the consumer secret and the bearer token never appear in `Debug`
 //!   output, errors or logs.
 //!

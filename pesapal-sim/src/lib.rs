@@ -25,8 +25,9 @@
 //!
 //! Orders move pending → completed / failed; failed may still complete (with a new confirmation
 //! code); completed may be reversed. CancelOrder accepts pending or failed orders, once.
-//! RefundRequest needs a completed payment's confirmation code and at most the amount paid
-//! (less earlier refunds). Recurring orders (`account_number` + `subscription_details`) are
+//! RefundRequest needs a completed payment's confirmation code and at most the amount paid, once
+//! per payment: a second request is answered, as the sandbox does, HTTP 200
+//! `{"status":"500","message":"Refund request has been received already"}`. Recurring orders (`account_number` + `subscription_details`) are
 //! charged at `start_date + k·frequency` (k ≥ 1, up to `end_date`) when
 //! [`Simulator::advance_clock`] passes those dates, once their first payment completed; each
 //! charge is a new completed order announced by a `RECURRING` IPN whose
@@ -77,6 +78,14 @@
 //! | `GET /_sim/refunds` | accepted refund requests |
 //! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`Faults`] in force (PUT replaces them), counts |
 //! | `POST /_sim/reset` | forget everything |
+//!
+//! # Faults
+//!
+//! [`Faults`] (from [`SimConfig::faults`], [`Simulator::set_faults`] or `PUT /_sim/faults`):
+//! latency, injected HTTP errors, connections dropped before the request is processed, and
+//! **lost answers** (`lose_answer_rate`, `lose_answer_next`): the request is processed (the
+//! order created, the refund recorded, …) and the connection then closes without the answer,
+//! on any API operation, so that tests meet "Pesapal did it, and the answer was lost".
 //!
 //! Control errors answer `{"error":code,"message":…}` with HTTP 404 (unknown order), 400 (bad
 //! input) or 409 (a transition the order's state does not allow).
