@@ -146,6 +146,23 @@ pub struct WaitTimeout {
     pub wanted: usize,
 }
 
+/// The HTTP client that makes IPN calls, built once per process and shared by every simulator
+/// in it: building one (TLS roots included) took most of `Simulator::start()`'s time (8 ms of
+/// it, docs/PERFORMANCE.md), which test suites pay once per test.
+fn ipn_client() -> Result<reqwest::Client, StartError> {
+    static CLIENT: std::sync::OnceLock<Result<reqwest::Client, String>> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder()
+                .user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(StartError::HttpClient)
+}
+
 impl Simulator {
     /// Starts a simulator on a free loopback port with fresh credentials.
     pub async fn start() -> Result<Simulator, StartError> {
@@ -167,11 +184,7 @@ impl Simulator {
             },
             |url| url.trim_end_matches('/').to_owned(),
         );
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| StartError::HttpClient(e.to_string()))?;
+        let http = ipn_client()?;
         let (stop, stopped) = watch::channel(false);
         let sim = Arc::new(Sim::new(config, public_url, http, stopped.clone()));
         let app = routes::app(sim.clone());
