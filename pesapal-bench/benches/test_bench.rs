@@ -22,7 +22,7 @@ fn runtime() -> tokio::runtime::Runtime {
 fn start(c: &mut Criterion) {
     let runtime = runtime();
     let mut group = c.benchmark_group("simulator start");
-    group.bench_function("Simulator::start", |b| {
+    group.bench_function("start", |b| {
         b.to_async(&runtime).iter(|| async { black_box(Simulator::start().await.expect("starts")) })
     });
     group.finish();

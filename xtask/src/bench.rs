@@ -123,7 +123,7 @@ fn simulator_rows(root: &Path) -> Result<Vec<Row>> {
     let mut bench = cargo(root);
     bench.args(["bench", "-p", "pesapal-bench", "--bench", "test_bench"]);
     run(bench)?;
-    let start = criterion_estimate(root, "simulator start", "Simulator::start", "median")?;
+    let start = criterion_estimate(root, "simulator start", "start", "median")?;
     let checkout = criterion_estimate(root, "simulator checkout", "checkout", "median")?;
     Ok(vec![
         Row {
