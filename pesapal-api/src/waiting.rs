@@ -43,7 +43,7 @@ pub enum PaymentProgress {
     /// No payment attempt yet (`payment_details_not_found`): the customer has not paid.
     NoPaymentYet,
     /// Pesapal's answer.
-    Status(TransactionStatus),
+    Status(Box<TransactionStatus>),
 }
 
 impl PaymentProgress {
@@ -78,7 +78,7 @@ impl Pesapal {
     /// rather than an error.
     pub async fn payment_progress(&self, order_tracking_id: Uuid) -> Result<PaymentProgress> {
         match self.transaction_status(order_tracking_id).await {
-            Ok(status) => Ok(PaymentProgress::Status(status)),
+            Ok(status) => Ok(PaymentProgress::Status(Box::new(status))),
             Err(error) if error.is_pending() => Ok(PaymentProgress::NoPaymentYet),
             Err(error) => Err(error),
         }
