@@ -65,6 +65,10 @@ impl Pesapal {
 
     /// Registers the URL Pesapal notifies on payment status changes (RegisterIPN). Keep the
     /// returned `ipn_id`: orders need it as their `notification_id`.
+    ///
+    /// **Unknown outcome** ([`crate::Error::is_outcome_unknown`]): not resent by the client. Look
+    /// for the URL in [`Pesapal::list_ipns`] and reuse its `ipn_id`; registering again only adds a
+    /// second id for the same URL.
     pub async fn register_ipn(&self, url: &str, method: IpnMethod) -> Result<IpnRegistration> {
         let mut errors = ValidationErrors::default();
         match url::Url::parse(url) {
@@ -87,6 +91,12 @@ impl Pesapal {
 
     /// Creates an order, one-off or recurring (SubmitOrderRequest): redirect the customer to
     /// the returned `redirect_url`. Never retried once the request may have reached Pesapal.
+    ///
+    /// **Unknown outcome** ([`crate::Error::is_outcome_unknown`]): Pesapal may have created the
+    /// order, but **no money has moved**: a customer pays only by opening the order's
+    /// `redirect_url`, which nobody received. Submit again with a **new** merchant reference
+    /// (Pesapal documents the reference as unique; what it does with a repeated one is not
+    /// recorded), mapped to the same order in your system; the lost order stays unpaid.
     pub async fn submit_order(&self, order: &OrderRequest) -> Result<OrderSubmission> {
         self.call(Operation::SubmitOrderRequest, Request::json(&order.body)?, responses::order_submission).await
     }
@@ -97,6 +107,12 @@ impl Pesapal {
     /// request is SubmitOrderRequest's plus `msisdn` and `payment_method`, and the answer is
     /// assumed to be SubmitOrderRequest's. Confirm the payment with
     /// [`Pesapal::transaction_status`].
+    ///
+    /// **Unknown outcome** ([`crate::Error::is_outcome_unknown`]): **never send it again**: a
+    /// resend would prompt the customer's phone twice. If the prompt arrived and the customer
+    /// approves it, the IPN brings the tracking id with your merchant reference: confirm it with
+    /// [`Pesapal::transaction_status`] or [`Pesapal::wait_for_final_status`]. Only once the prompt
+    /// has expired with no IPN, send a new push with a new merchant reference.
     pub async fn stk_push(&self, request: &StkPushRequest) -> Result<OrderSubmission> {
         self.call(Operation::DirectMobileMoneyStk, Request::json(&request.body)?, responses::order_submission).await
     }
@@ -111,11 +127,21 @@ impl Pesapal {
 
     /// Asks for a refund of a completed payment (RefundRequest). Acceptance means the request
     /// awaits the merchant's approval, not that money moved.
+    ///
+    /// **Unknown outcome** ([`crate::Error::is_outcome_unknown`]): resending is safe, since
+    /// Pesapal accepts one refund request per payment and answers a second with "Refund request
+    /// has been received already" ([`crate::Error::is_refund_already_received`]: the first one
+    /// arrived). [`Pesapal::refund_with_resend`] does it for you.
     pub async fn refund(&self, refund: &RefundRequest) -> Result<RefundReceipt> {
         self.call(Operation::RefundRequest, Request::json(&refund.body)?, responses::refund).await
     }
 
     /// Cancels a failed or pending order (CancelOrder); only once per order.
+    ///
+    /// **Unknown outcome** ([`crate::Error::is_outcome_unknown`]): resending is harmless. A
+    /// success means the order is cancelled; a refusal means that the first request arrived and
+    /// cancelled it, or that the order can no longer be cancelled (paid meanwhile):
+    /// [`Pesapal::transaction_status`] tells which.
     pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancellationReceipt> {
         let body = types::CancelOrderBody { order_tracking_id };
         self.call(Operation::CancelOrder, Request::json(&body)?, responses::cancellation).await

@@ -70,8 +70,11 @@ pub enum Error {
 pub enum Sent {
     /// The request certainly did not leave (connection refused, DNS, TLS handshake, …).
     NotSent,
-    /// The request may have been received and processed: the outcome is unknown. For a payment,
-    /// check with `transaction_status` before trying again.
+    /// The request may have been received and processed: the outcome is unknown. What is safe
+    /// next depends on the operation (each method's docs, and the README's "When the answer is
+    /// lost"): a lost SubmitOrderRequest moved no money (nobody received its `redirect_url`:
+    /// submit again with a new merchant reference); never resend an STK push (wait for the IPN);
+    /// a refund may be resent (`Pesapal::refund_with_resend`); CancelOrder may be resent.
     MaybeSent,
 }
 
@@ -173,7 +176,8 @@ impl Error {
         self.rejection().is_some_and(|r| r.error_code() == Some(ErrorCode::PaymentDetailsNotFound))
     }
 
-    /// True when the request may have reached Pesapal but no answer came back.
+    /// True when the request may have reached Pesapal but no answer came back: see
+    /// [`Sent::MaybeSent`] for the safe next step of each operation.
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Error::Transport { sent: Sent::MaybeSent, .. })
     }

@@ -16,6 +16,10 @@
 //!   authentication, rejected by Pesapal (even with HTTP 200 and `"status": "500"`), undecodable.
 //! - **Safe retries**: only idempotent calls are retried after the request may have left; a
 //!   payment request is never sent twice by accident.
+//! - **Unknown outcomes, operation by operation**: when a payment call may have reached Pesapal
+//!   and no answer came ([`Error::is_outcome_unknown`]), each method's docs say what is safe next;
+//!   [`Pesapal::refund_with_resend`] resends a refund safely, and
+//!   [`Pesapal::wait_for_final_status`] polls until a payment is final when no IPN arrives.
 //! - **No secret leaks**: the consumer secret and the bearer token never appear in `Debug`
 //!   output, errors or logs.
 //!
@@ -84,12 +88,14 @@ mod client;
 mod config;
 mod error;
 mod notifications;
+mod outcomes;
 mod requests;
 mod responses;
 mod retry;
 mod token;
 mod transport;
 mod verification;
+mod waiting;
 mod wire;
 
 pub use client::Pesapal;
@@ -100,6 +106,7 @@ pub use error::{
     Error, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, Rejection, Result, Sent, ValidationErrors, Violation,
 };
 pub use notifications::{Acknowledgement, Notification, NotificationError, NotificationType};
+pub use outcomes::{REFUND_ALREADY_RECEIVED, RefundOutcome};
 pub use requests::{
     BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RefundRequest,
     RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
@@ -116,6 +123,7 @@ pub use verification::{
 /// Pesapal's operations (generated from the spec): what an [`Error`] names, and whether a call
 /// may be sent twice ([`Operation::is_idempotent`]).
 pub use pesapal_gen::Operation;
+pub use waiting::{PaymentProgress, WaitOptions, WaitOutcome};
 
 /// The generated low-level client, for what this crate does not cover.
 pub use pesapal_gen as generated;

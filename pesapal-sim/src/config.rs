@@ -1,5 +1,6 @@
 //! How a simulator is set up.
 
+use crate::faults::Faults;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -31,6 +32,9 @@ pub struct SimConfig {
     /// Called with every answer of the Pesapal API routes, as sent (answers replaced by injected
     /// faults aside); tests use it to check the answers against the spec. Default: none.
     pub answer_observer: Option<AnswerObserver>,
+    /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
+    /// and `PUT /_sim/faults` replace them, a reset restores them.
+    pub faults: Faults,
 }
 
 /// One answer of the simulator's Pesapal API, as sent (see [`SimConfig::answer_observer`]).
@@ -61,6 +65,7 @@ impl Default for SimConfig {
             ipn_timeout: Duration::from_secs(5),
             public_url: None,
             answer_observer: None,
+            faults: Faults::default(),
         }
     }
 }
@@ -78,6 +83,7 @@ impl fmt::Debug for SimConfig {
             .field("ipn_timeout", &self.ipn_timeout)
             .field("public_url", &self.public_url)
             .field("answer_observer", &self.answer_observer.as_ref().map(|_| "installed"))
+            .field("faults", &self.faults)
             .finish()
     }
 }

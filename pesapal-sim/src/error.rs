@@ -59,6 +59,10 @@ pub enum SimError {
     /// RefundRequest for more than was paid (less what was already refunded).
     #[error("the refund exceeds the amount paid")]
     RefundTooLarge,
+    /// RefundRequest for a payment that already has a refund request: Pesapal allows one per
+    /// payment and answers with only `status` "500" and this message.
+    #[error("Refund request has been received already")]
+    RefundAlreadyReceived,
     /// A control action that the order's state does not allow (e.g. paying a completed order).
     #[error("{action} is not allowed on a {status} order")]
     InvalidTransition {
@@ -87,6 +91,8 @@ impl SimError {
             SimError::OrderCancelled => ErrorCode::OrderCancelled,
             SimError::UnknownConfirmationCode(_) => ErrorCode::InvalidConfirmationCode,
             SimError::RefundTooLarge => ErrorCode::RefundAmountExceedsPaidAmount,
+            // Sent without an error object (status and message only), as Pesapal does.
+            SimError::RefundAlreadyReceived => return "refund_already_received",
             SimError::InvalidTransition { .. } => return "invalid_state_transition",
         };
         code.as_str()

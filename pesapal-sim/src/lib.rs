@@ -25,8 +25,9 @@
 //!
 //! Orders move pending → completed / failed; failed may still complete (with a new confirmation
 //! code); completed may be reversed. CancelOrder accepts pending or failed orders, once.
-//! RefundRequest needs a completed payment's confirmation code and at most the amount paid
-//! (less earlier refunds). Recurring orders (`account_number` + `subscription_details`) are
+//! RefundRequest needs a completed payment's confirmation code and at most the amount paid, once
+//! per payment: a second request is answered, as the sandbox does, HTTP 200
+//! `{"status":"500","message":"Refund request has been received already"}`. Recurring orders (`account_number` + `subscription_details`) are
 //! charged at `start_date + k·frequency` (k ≥ 1, up to `end_date`) when
 //! [`Simulator::advance_clock`] passes those dates, once their first payment completed; each
 //! charge is a new completed order announced by a `RECURRING` IPN whose
@@ -86,6 +87,14 @@
 //! | `GET /_sim/refunds` | accepted refund requests |
 //! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`Faults`] in force (PUT replaces them), counts |
 //! | `POST /_sim/reset` | forget everything |
+//!
+//! # Faults
+//!
+//! [`Faults`] (from [`SimConfig::faults`], [`Simulator::set_faults`] or `PUT /_sim/faults`):
+//! latency, injected HTTP errors, connections dropped before the request is processed, and
+//! **lost answers** (`lose_answer_rate`, `lose_answer_next`): the request is processed (the
+//! order created, the refund recorded, …) and the connection then closes without the answer,
+//! on any API operation, so that tests meet "Pesapal did it, and the answer was lost".
 //!
 //! Control errors answer `{"error":code,"message":…}` with HTTP 404 (unknown order), 400 (bad
 //! input) or 409 (a transition the order's state does not allow).
@@ -150,6 +159,23 @@ pub struct WaitTimeout {
     pub wanted: usize,
 }
 
+/// The HTTP client that makes IPN calls, built once per process and shared by every simulator
+/// in it: building one (TLS roots included) took most of `Simulator::start()`'s time (8 ms of
+/// it, docs/PERFORMANCE.md), which test suites pay once per test.
+fn ipn_client() -> Result<reqwest::Client, StartError> {
+    static CLIENT: std::sync::OnceLock<Result<reqwest::Client, String>> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder()
+                .user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(StartError::HttpClient)
+}
+
 impl Simulator {
     /// Starts a simulator on a free loopback port with fresh credentials.
     pub async fn start() -> Result<Simulator, StartError> {
@@ -171,11 +197,7 @@ impl Simulator {
             },
             |url| url.trim_end_matches('/').to_owned(),
         );
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| StartError::HttpClient(e.to_string()))?;
+        let http = ipn_client()?;
         let (stop, stopped) = watch::channel(false);
         let sim = Arc::new(Sim::new(config, public_url, http, stopped.clone()));
         let app = routes::app(sim.clone());

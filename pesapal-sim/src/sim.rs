@@ -31,7 +31,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Sim {
     pub fn new(config: SimConfig, public_url: String, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Sim {
         let ipn = IpnDelivery::new(&config, http, shutdown);
-        Sim { config, public_url, clock: Clock::default(), state: Mutex::default(), faults: Mutex::default(), ipn }
+        let faults = Mutex::new((config.faults.clone(), FaultStats::default()));
+        Sim { config, public_url, clock: Clock::default(), state: Mutex::default(), faults, ipn }
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -85,10 +86,11 @@ impl Sim {
         self.state().order(id).cloned()
     }
 
-    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, faults, clock.
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, clock; the faults go back
+    /// to [`SimConfig::faults`].
     pub fn reset(&self) {
         *self.state() = State::default();
-        *self.faults() = Default::default();
+        *self.faults() = (self.config.faults.clone(), FaultStats::default());
         self.ipn.clear();
         self.clock.reset();
     }

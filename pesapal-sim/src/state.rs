@@ -432,7 +432,7 @@ impl State {
         self.apply(id, Transition::Cancel).map(|_| ())
     }
 
-    /// RefundRequest: a completed payment's code, at most what is left of the amount paid.
+    /// RefundRequest: a completed payment's code, at most the amount paid, once per payment.
     pub fn refund(
         &mut self,
         confirmation_code: &str,
@@ -452,6 +452,11 @@ impl State {
                     && o.payment.as_ref().is_some_and(|p| p.confirmation_code == confirmation_code.trim())
             })
             .ok_or_else(|| SimError::UnknownConfirmationCode(confirmation_code.to_owned()))?;
+        // One refund request per payment (Pesapal's refund page; recorded answer in
+        // ../shared/evidence/sandbox-2025-11-09_refund_duplicate.json).
+        if order.refunded > Decimal::ZERO {
+            return Err(SimError::RefundAlreadyReceived);
+        }
         if order.refunded + amount > order.amount {
             return Err(SimError::RefundTooLarge);
         }

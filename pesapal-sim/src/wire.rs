@@ -36,6 +36,7 @@ impl IntoResponse for SimError {
     fn into_response(self) -> Response {
         match self {
             SimError::Unauthorized(refusal) => answer(StatusCode::UNAUTHORIZED, unauthorized(refusal)),
+            error @ SimError::RefundAlreadyReceived => ok(refused_with_message(&error)),
             error => ok(rejected(&error)),
         }
     }
@@ -355,6 +356,14 @@ pub(crate) fn refund_accepted() -> Response {
         ..Default::default()
     };
     ok(dress(body, ErrorField::Null, &[]))
+}
+
+/// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
+/// (e.g. "Refund request has been received already").
+pub(crate) fn refused_with_message(error: &SimError) -> String {
+    let body =
+        types::RefundRequestResponse { status: status("500"), message: Some(error.to_string()), ..Default::default() };
+    dress(body, ErrorField::Keep, &[])
 }
 
 /// CancelOrder accepted.

@@ -5,8 +5,11 @@
 //!    hand-written reqwest + serde client on the same loopback server, same run.
 //! 2. Cold-start fan-out and 3. steady-state round trips (`round_trips` binary).
 //! 4. Decoding: pesapal-api (generated type + mapping) against a plain serde struct (criterion).
-//! 5. With `--compile`: clean debug builds of a tiny binary using pesapal-api against one using
-//!    reqwest + serde + tokio with the same TLS features.
+//! 5. The simulator as a test bench (criterion, `benches/test_bench.rs`): `Simulator::start()`
+//!    and full in-process checkouts per second.
+//! 6. With `--compile`: clean debug builds of a tiny binary using pesapal-api against one using
+//!    reqwest + serde + tokio with the same TLS features, alternated `--rounds` times (at least
+//!    3), compared by the medians of wall time and of CPU time (user + sys of the whole build).
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -47,38 +50,99 @@ fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
-/// Mean time of a criterion benchmark, in nanoseconds.
-fn criterion_mean(root: &Path, group: &str, bench: &str) -> Result<f64> {
+/// A point estimate (`mean` or `median`) of a criterion benchmark, in nanoseconds.
+fn criterion_estimate(root: &Path, group: &str, bench: &str, estimate: &str) -> Result<f64> {
     let path = target_dir(root).join("criterion").join(group).join(bench).join("new/estimates.json");
     let estimates: Value = serde_json::from_str(
         &std::fs::read_to_string(&path).with_context(|| format!("no criterion result at {}", path.display()))?,
     )?;
-    estimates.pointer("/mean/point_estimate").and_then(Value::as_f64).context("estimates.json without a mean")
+    estimates
+        .pointer(&format!("/{estimate}/point_estimate"))
+        .and_then(Value::as_f64)
+        .with_context(|| format!("estimates.json without a {estimate}"))
+}
+
+/// Mean time of a criterion benchmark, in nanoseconds.
+fn criterion_mean(root: &Path, group: &str, bench: &str) -> Result<f64> {
+    criterion_estimate(root, group, bench, "mean")
 }
 
 fn micros(nanos: f64) -> String {
     if nanos >= 1000.0 { format!("{:.1} µs", nanos / 1000.0) } else { format!("{nanos:.0} ns") }
 }
 
-/// Runs everything and returns the rows.
-pub fn measure(root: &Path, compile: bool) -> Result<Vec<Row>> {
+/// Runs everything and returns the rows; `compile_rounds` clean builds of each tiny binary with
+/// `--compile` (`None`: no clean builds).
+pub fn measure(root: &Path, compile_rounds: Option<u32>) -> Result<Vec<Row>> {
     let mut rows = runtime_rows(root)?;
-    if compile {
-        rows.push(compile_row(root)?);
+    rows.extend(simulator_rows(root)?);
+    if let Some(rounds) = compile_rounds {
+        rows.extend(compile_rows(root, rounds)?);
     }
     Ok(rows)
 }
 
-/// The clean-build comparison alone (`cargo xtask bench --compile-only`).
-pub fn compile_row(root: &Path) -> Result<Row> {
-    let (sdk, floor) = compile_times(root)?;
-    Ok(Row {
-        measure: format!("clean debug build of a tiny binary (fastest of {COMPILE_ROUNDS})"),
-        sdk: format!("{:.1} s", sdk.as_secs_f64()),
-        floor: format!("{:.1} s", floor.as_secs_f64()),
-        ratio: Some(sdk.as_secs_f64() / floor.as_secs_f64()),
+/// The clean-build comparison alone (`cargo xtask bench --compile-only`): medians of `rounds`
+/// alternating clean builds of each tiny binary, by wall time and by CPU time.
+pub fn compile_rows(root: &Path, rounds: u32) -> Result<Vec<Row>> {
+    let [sdk, floor] = compile_times(root, rounds)?;
+    let seconds = |d: Duration| format!("{:.1} s", d.as_secs_f64());
+    let spread = |builds: &Builds, cpu: bool| {
+        builds.iter().map(|b| format!("{:.1}", if cpu { b.cpu } else { b.wall }.as_secs_f64())).collect::<Vec<_>>()
+    };
+    let mut rows = vec![Row {
+        measure: format!(
+            "clean debug build of a tiny binary, wall time (median of {rounds}; sdk {:?} s, floor {:?} s)",
+            spread(&sdk, false),
+            spread(&floor, false)
+        ),
+        sdk: seconds(median(&sdk, |b| b.wall)),
+        floor: seconds(median(&floor, |b| b.wall)),
+        ratio: Some(median(&sdk, |b| b.wall).as_secs_f64() / median(&floor, |b| b.wall).as_secs_f64()),
         target: "≤ 1.3",
-    })
+    }];
+    if sdk.iter().chain(&floor).all(|b| !b.cpu.is_zero()) {
+        rows.push(Row {
+            measure: format!(
+                "clean debug build of a tiny binary, CPU user+sys (median of {rounds}; sdk {:?} s, floor {:?} s)",
+                spread(&sdk, true),
+                spread(&floor, true)
+            ),
+            sdk: seconds(median(&sdk, |b| b.cpu)),
+            floor: seconds(median(&floor, |b| b.cpu)),
+            ratio: Some(median(&sdk, |b| b.cpu).as_secs_f64() / median(&floor, |b| b.cpu).as_secs_f64()),
+            target: "≤ 1.3",
+        });
+    }
+    Ok(rows)
+}
+
+/// The simulator as a test bench: start time and checkouts per second (criterion medians).
+fn simulator_rows(root: &Path) -> Result<Vec<Row>> {
+    eprintln!("running the simulator benchmarks (cargo bench -p pesapal-bench --bench test_bench)…");
+    let mut bench = cargo(root);
+    bench.args(["bench", "-p", "pesapal-bench", "--bench", "test_bench"]);
+    run(bench)?;
+    let start = criterion_estimate(root, "simulator start", "start", "median")?;
+    let checkout = criterion_estimate(root, "simulator checkout", "checkout", "median")?;
+    Ok(vec![
+        Row {
+            measure: "simulator: Simulator::start() (criterion median)".into(),
+            sdk: micros(start),
+            floor: "—".into(),
+            ratio: None,
+            target: "≤ 5 ms",
+        },
+        Row {
+            measure: "simulator: full in-process checkouts per second (token → IPN registered → submit → pay → IPN \
+                      delivered and verified → refund; criterion median)"
+                .into(),
+            sdk: format!("{:.0} /s", 1e9 / checkout),
+            floor: "—".into(),
+            ratio: None,
+            target: "≥ 500 /s",
+        },
+    ])
 }
 
 /// Criterion, round trips and paired latencies.
@@ -190,9 +254,42 @@ fn main() {
 }
 "#;
 
-/// Clean debug builds of the two tiny binaries, each in its own fresh target directory: the
-/// fastest of [`COMPILE_ROUNDS`] alternating builds of each.
-fn compile_times(root: &Path) -> Result<(Duration, Duration)> {
+/// One clean build's times: wall clock, and CPU (user + sys of cargo and every compiler it ran).
+#[derive(Debug, Clone, Copy)]
+struct Build {
+    wall: Duration,
+    cpu: Duration,
+}
+
+type Builds = Vec<Build>;
+
+/// The median of `value` over `builds` (the mean of the middle two for an even count).
+fn median(builds: &[Build], value: impl Fn(&Build) -> Duration) -> Duration {
+    let mut values: Vec<Duration> = builds.iter().map(value).collect();
+    values.sort();
+    match values.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2,
+    }
+}
+
+/// CPU time (user + sys) of this process's waited-for children and their descendants, from
+/// `/proc/self/stat` (`cutime` + `cstime`, in USER_HZ = 100 ticks per second on Linux); zero
+/// where there is no `/proc`.
+fn children_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return Duration::ZERO };
+    // The fields after the command name, which is in parentheses and may contain spaces.
+    let Some((_, rest)) = stat.rsplit_once(')') else { return Duration::ZERO };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 16 and 17 of the whole line (cutime, cstime) are 13 and 14 after the command name.
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    Duration::from_millis((ticks(13) + ticks(14)) * 10)
+}
+
+/// Clean debug builds of the two tiny binaries, each in its own fresh target directory,
+/// alternating `rounds` times: every build's wall and CPU time, SDK app first.
+fn compile_times(root: &Path, rounds: u32) -> Result<[Builds; 2]> {
     let dir = std::env::temp_dir().join(format!("pesapal-compile-{}", std::process::id()));
     let api = root.join("pesapal-api");
     let apps = [
@@ -230,27 +327,28 @@ fn compile_times(root: &Path) -> Result<(Duration, Duration)> {
         run(fetch)?;
         app_dirs.push((name, app));
     }
-    // The two builds alternate, COMPILE_ROUNDS times each, and the fastest of each counts: a
-    // shared 2-core machine only ever slows a build down, and it drifts between runs.
-    let mut fastest = [Duration::MAX; 2];
-    for round in 1..=COMPILE_ROUNDS {
+    // The two builds alternate, so that the drift of a shared 2-core machine hits both alike;
+    // the medians are compared, by wall time and by CPU time (which other users of the machine
+    // disturb much less than wall time).
+    let mut builds: [Builds; 2] = [Vec::new(), Vec::new()];
+    for round in 1..=rounds {
         for (i, (name, app)) in app_dirs.iter().enumerate() {
             let target = app.join("target");
             std::fs::remove_dir_all(&target).ok();
-            eprintln!("clean debug build of {name} (round {round} of {COMPILE_ROUNDS})…");
-            let started = Instant::now();
+            eprintln!("clean debug build of {name} (round {round} of {rounds})…");
+            let (started, cpu_before) = (Instant::now(), children_cpu());
             let mut build = cargo(app);
             build.args(["build", "-q"]).env("CARGO_TARGET_DIR", &target);
             run(build)?;
-            fastest[i] = fastest[i].min(started.elapsed());
+            builds[i].push(Build { wall: started.elapsed(), cpu: children_cpu().saturating_sub(cpu_before) });
         }
     }
     std::fs::remove_dir_all(&dir).ok();
-    Ok((fastest[0], fastest[1]))
+    Ok(builds)
 }
 
-/// How many clean builds of each tiny binary `--compile` times.
-const COMPILE_ROUNDS: u32 = 2;
+/// Clean builds of each tiny binary `--compile` times by default (and at least).
+pub const COMPILE_ROUNDS: u32 = 3;
 
 /// The rows as a Markdown table.
 pub fn table(rows: &[Row]) -> String {

@@ -38,6 +38,10 @@ enum Command {
         /// Only the clean-build comparison.
         #[arg(long, conflicts_with = "compile")]
         compile_only: bool,
+        /// Clean builds of each tiny binary, alternating (at least 3; medians are reported).
+        #[arg(long, default_value_t = xtask::bench::COMPILE_ROUNDS,
+              value_parser = clap::value_parser!(u32).range(i64::from(xtask::bench::COMPILE_ROUNDS)..))]
+        rounds: u32,
     },
 }
 
@@ -58,11 +62,11 @@ fn workspace_root() -> PathBuf {
 fn run(cli: Cli) -> Result<ExitCode> {
     let (check, report_file, root) = match cli.command {
         Command::Spec { check, report, root } => (check, report, root),
-        Command::Bench { compile, compile_only } => {
+        Command::Bench { compile, compile_only, rounds } => {
             let rows = if compile_only {
-                vec![xtask::bench::compile_row(&workspace_root())?]
+                xtask::bench::compile_rows(&workspace_root(), rounds)?
             } else {
-                xtask::bench::measure(&workspace_root(), compile)?
+                xtask::bench::measure(&workspace_root(), compile.then_some(rounds))?
             };
             print!("{}", xtask::bench::table(&rows));
             return Ok(ExitCode::SUCCESS);

@@ -104,6 +104,18 @@ async fn inject_faults(State(sim): State<Arc<Sim>>, request: Request, next: Next
                 }
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
+            Decision::LoseAnswer => {
+                let killer = request.extensions().get::<ConnectionKiller>().cloned();
+                // Process the request completely (its effects are kept), then close the
+                // connection instead of answering.
+                let response = next.run(request).await;
+                let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+                if let Some(killer) = killer {
+                    killer.kill();
+                    std::future::pending::<()>().await;
+                }
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
         }
     }
     next.run(request).await
