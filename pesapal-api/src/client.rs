@@ -4,7 +4,7 @@ use crate::error::{Result, ValidationErrors};
 use crate::operation::{
     CANCEL_ORDER, GET_IPN_LIST, Operation, REFUND, REGISTER_IPN, STK_PUSH, SUBMIT_ORDER, TRANSACTION_STATUS,
 };
-use crate::requests::{OrderRequest, RefundRequest, StkPushRequest};
+use crate::requests::{self, OrderRequest, RefundRequest, StkPushRequest};
 use crate::responses::{
     self, CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, RefundReceipt, TransactionStatus,
 };
@@ -12,7 +12,7 @@ use crate::retry::RetryPolicy;
 use crate::token::Tokens;
 use crate::transport;
 use crate::verification::Verifications;
-use crate::wire::{Answer, Request, Wire, types};
+use crate::wire::{Answer, Request, Wire};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -75,11 +75,7 @@ impl Pesapal {
             _ => errors.push("url", format!("{url:?} is not an http(s) URL")),
         }
         errors.into_result(|| ())?;
-        let ipn_notification_type = match method {
-            IpnMethod::Get => types::RegisterIpnBodyIpnNotificationType::Get,
-            IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
-        };
-        let body = types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type };
+        let body = requests::ipn_registration_body(url, method)?;
         self.call(REGISTER_IPN, Request::json(&body)?, responses::ipn_registration).await
     }
 
@@ -120,7 +116,7 @@ impl Pesapal {
 
     /// Cancels a failed or pending order (CancelOrder); only once per order.
     pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancellationReceipt> {
-        let body = types::CancelOrderBody { order_tracking_id };
+        let body = requests::cancellation_body(order_tracking_id)?;
         self.call(CANCEL_ORDER, Request::json(&body)?, responses::cancellation).await
     }
 }

@@ -9,6 +9,7 @@
 //! once with their wire names; the builder then only assembles values already checked.
 
 use crate::error::{Error, ValidationErrors};
+use crate::responses::IpnMethod;
 use crate::wire::types;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -666,4 +667,39 @@ fn stk_body(
         .msisdn(msisdn)
         .payment_method(payment_method);
     assembled(errors, body)
+}
+
+// ---- The small bodies the client fills itself --------------------------------------------------
+
+/// A body the client fills from values it has checked, assembled by its generated builder.
+fn filled<B, T>(builder: B) -> Result<T, Error>
+where
+    T: TryFrom<B, Error = types::error::ConversionError>,
+{
+    let mut errors = ValidationErrors::default();
+    let body = assembled(&mut errors, builder);
+    errors.into_value(body)
+}
+
+/// RegisterIPN's body, for a URL [`crate::Pesapal::register_ipn`] has checked.
+pub(crate) fn ipn_registration_body(url: &str, method: IpnMethod) -> Result<types::RegisterIpnBody, Error> {
+    let notification_type = match method {
+        IpnMethod::Get => types::RegisterIpnBodyIpnNotificationType::Get,
+        IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
+    };
+    filled(types::RegisterIpnBody::builder().url(url.to_owned()).ipn_notification_type(notification_type))
+}
+
+/// CancelOrder's body.
+pub(crate) fn cancellation_body(order_tracking_id: Uuid) -> Result<types::CancelOrderBody, Error> {
+    filled(types::CancelOrderBody::builder().order_tracking_id(order_tracking_id))
+}
+
+/// RequestToken's body.
+pub(crate) fn token_body(consumer_key: &str, consumer_secret: &str) -> Result<types::RequestTokenBody, Error> {
+    filled(
+        types::RequestTokenBody::builder()
+            .consumer_key(consumer_key.to_owned())
+            .consumer_secret(consumer_secret.to_owned()),
+    )
 }

@@ -4,9 +4,10 @@
 use crate::config::Credentials;
 use crate::error::Error;
 use crate::operation::REQUEST_TOKEN;
+use crate::requests;
 use crate::responses;
 use crate::retry::{RetryPolicy, with_retries};
-use crate::wire::{Request, Wire, types};
+use crate::wire::{Request, Wire};
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
@@ -69,10 +70,8 @@ impl Tokens {
             return Ok(header);
         }
         let issued = with_retries(&self.retry, REQUEST_TOKEN, || async {
-            let body = types::RequestTokenBody {
-                consumer_key: self.credentials.consumer_key.clone(),
-                consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
-            };
+            let body =
+                requests::token_body(&self.credentials.consumer_key, self.credentials.consumer_secret.expose_secret())?;
             let answer = self.wire.exchange(REQUEST_TOKEN, None, &Request::json(&body)?).await?;
             responses::issued_token(REQUEST_TOKEN, answer)
         })

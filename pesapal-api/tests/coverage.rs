@@ -593,7 +593,7 @@ async fn every_answer_field_is_exposed_or_listed_as_not_exposed() {
             ));
         }
     }
-    for ((op, field), _) in &listed {
+    for (op, field) in listed.keys() {
         let known = operations.iter().find(|o| o.id == *op).is_some_and(|o| {
             let mut answer_fields = Vec::new();
             if let Some(schema) = &o.answer {
