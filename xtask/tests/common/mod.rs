@@ -58,8 +58,10 @@ pub fn xtask(root: &Path, args: &[&str]) -> (bool, String) {
     (status.success(), text)
 }
 
-/// Runs `cargo ARGS` in `root` with this workspace's target directory, so that the
-/// dependencies already built for it are reused (only the copied crates are compiled).
+/// Runs `cargo ARGS` in `root` with this workspace's target directory as its build directory,
+/// so that the dependencies already built for the workspace are reused (only the copied crates
+/// are compiled), while its final artifacts (binaries) stay in `root/target` and never replace
+/// the workspace's own.
 pub fn cargo(root: &Path, args: &[&str]) -> (bool, String) {
     // Integration tests get `<target dir>/tmp`: its parent is the target directory in use.
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
@@ -67,7 +69,8 @@ pub fn cargo(root: &Path, args: &[&str]) -> (bool, String) {
     let Output { status, stdout, stderr } = Command::new(cargo)
         .args(args)
         .current_dir(root)
-        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_BUILD_BUILD_DIR", target)
+        .env("CARGO_TARGET_DIR", root.join("target"))
         .env("CARGO_TERM_COLOR", "never")
         .output()
         .unwrap();
