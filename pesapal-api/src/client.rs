@@ -1,7 +1,7 @@
 //! The client: one method per Pesapal operation.
 
 use crate::error::{Result, ValidationErrors};
-use crate::requests::{OrderRequest, RefundRequest, StkPushRequest};
+use crate::requests::{self, OrderRequest, RefundRequest, StkPushRequest};
 use crate::responses::{
     self, CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, RefundReceipt, TransactionStatus,
 };
@@ -9,7 +9,7 @@ use crate::retry::RetryPolicy;
 use crate::token::Tokens;
 use crate::transport;
 use crate::verification::Verifications;
-use crate::wire::{Answer, Operation, Request, Wire, types};
+use crate::wire::{Answer, Operation, Request, Wire};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -76,11 +76,7 @@ impl Pesapal {
             _ => errors.push("url", format!("{url:?} is not an http(s) URL")),
         }
         errors.into_result(|| ())?;
-        let ipn_notification_type = match method {
-            IpnMethod::Get => types::RegisterIpnBodyIpnNotificationType::Get,
-            IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
-        };
-        let body = types::RegisterIpnBody { url: url.to_owned(), ipn_notification_type };
+        let body = requests::ipn_registration_body(url, method)?;
         self.call(Operation::RegisterIpn, Request::json(&body)?, responses::ipn_registration).await
     }
 
@@ -143,7 +139,7 @@ impl Pesapal {
     /// cancelled it, or that the order can no longer be cancelled (paid meanwhile):
     /// [`Pesapal::transaction_status`] tells which.
     pub async fn cancel_order(&self, order_tracking_id: Uuid) -> Result<CancellationReceipt> {
-        let body = types::CancelOrderBody { order_tracking_id };
+        let body = requests::cancellation_body(order_tracking_id)?;
         self.call(Operation::CancelOrder, Request::json(&body)?, responses::cancellation).await
     }
 }

@@ -1,7 +1,15 @@
 //! Validated requests. `build()` checks every documented rule and reports every violation at
 //! once; nothing is sent on invalid input.
+//!
+//! The bodies are assembled with the generated builders (`pesapal_gen::types::builder`), never
+//! with struct literals: when Pesapal documents a new optional field, the regenerated body type
+//! gains it and this module still compiles (the field is then left out until a setter is added
+//! here; `tests/coverage.rs` names it). Every field a user sets is first checked here, through the
+//! generated type of its field where the spec has a rule, so that all violations are reported at
+//! once with their wire names; the builder then only assembles values already checked.
 
 use crate::error::{Error, ValidationErrors};
+use crate::responses::IpnMethod;
 use crate::wire::types;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,6 +39,16 @@ where
 /// An optional field: absent is fine (`Some(None)`), given but invalid fails (`None`).
 fn optional<T>(value: Option<Option<T>>) -> Option<Option<T>> {
     value.map_or(Some(None), |valid| valid.map(Some))
+}
+
+/// The body a generated builder assembles from fields already checked. It can still fail when
+/// the spec has gained a *required* field that no setter here fills yet: that is a violation
+/// naming the field (from the builder's message), not a panic.
+fn assembled<B, T>(errors: &mut ValidationErrors, builder: B) -> Option<T>
+where
+    T: TryFrom<B, Error = types::error::ConversionError>,
+{
+    T::try_from(builder).map_err(|e| errors.push("body", e.to_string())).ok()
 }
 
 pub(crate) fn check_amount(errors: &mut ValidationErrors, field: &str, amount: Option<Decimal>) -> Option<Decimal> {
@@ -173,20 +191,23 @@ impl BillingAddressBuilder {
             spec_checked::<types::BillingAddressCountryCode>(errors, "country_code", country)
         });
         let state = f.state.and_then(|state| spec_checked::<types::BillingAddressState>(errors, "state", state));
-        (errors.violations.len() == before).then_some(types::BillingAddress {
-            email_address: f.email_address,
-            phone_number: f.phone_number,
-            country_code,
-            first_name: f.first_name,
-            middle_name: f.middle_name,
-            last_name: f.last_name,
-            line_1: f.line_1,
-            line_2: f.line_2,
-            city: f.city,
-            state,
-            postal_code: f.postal_code,
-            zip_code: f.zip_code,
-        })
+        if errors.violations.len() != before {
+            return None;
+        }
+        let address = types::BillingAddress::builder()
+            .email_address(f.email_address)
+            .phone_number(f.phone_number)
+            .country_code(country_code)
+            .first_name(f.first_name)
+            .middle_name(f.middle_name)
+            .last_name(f.last_name)
+            .line_1(f.line_1)
+            .line_2(f.line_2)
+            .city(f.city)
+            .state(state)
+            .postal_code(f.postal_code)
+            .zip_code(f.zip_code);
+        assembled(errors, address)
     }
 
     /// Validates the address, reporting every violation at once.
@@ -239,11 +260,11 @@ impl Subscription {
             return None;
         }
         // Sent as `dd-MM-yyyy`, the spec's pattern, by the type the generator maps it to.
-        Some(types::SubmitOrderRequestBodySubscriptionDetails {
-            start_date: self.start.into(),
-            end_date: self.end.into(),
-            frequency: self.frequency.into(),
-        })
+        let details = types::SubmitOrderRequestBodySubscriptionDetails::builder()
+            .start_date(pesapal_gen::DayMonthYear::from(self.start))
+            .end_date(pesapal_gen::DayMonthYear::from(self.end))
+            .frequency(types::SubmitOrderRequestBodySubscriptionDetailsFrequency::from(self.frequency));
+        assembled(errors, details)
     }
 }
 
@@ -361,8 +382,16 @@ impl OrderRequestBuilder {
         self
     }
 
-    /// The body, or `None` with every violation pushed.
-    fn validate(self, errors: &mut ValidationErrors) -> Option<types::SubmitOrderRequestBody> {
+    /// The order's fields, or `None` with every violation pushed. `Id` and `Description` are
+    /// the generated types of the body they go into (SubmitOrderRequest's or the STK push's),
+    /// whose rules they are checked by.
+    fn validate<Id, Description>(self, errors: &mut ValidationErrors) -> Option<OrderFields<Id, Description>>
+    where
+        Id: TryFrom<String>,
+        Id::Error: std::fmt::Display,
+        Description: TryFrom<String>,
+        Description::Error: std::fmt::Display,
+    {
         let id = require(errors, "id", self.merchant_reference).and_then(|v| spec_checked(errors, "id", v));
         let currency = require(errors, "currency", self.currency).and_then(|v| check_currency(errors, "currency", v));
         let amount = check_amount(errors, "amount", self.amount);
@@ -385,7 +414,7 @@ impl OrderRequestBuilder {
         let subscription_details = self
             .subscription
             .map(|subscription| errors.prefixed("subscription_details", |errors| subscription.validate(errors)));
-        Some(types::SubmitOrderRequestBody {
+        Some(OrderFields {
             id: id?,
             currency: currency?,
             amount: amount?,
@@ -402,9 +431,43 @@ impl OrderRequestBuilder {
     /// Validates the order, reporting every violation at once. Nothing is sent.
     pub fn build(self) -> Result<OrderRequest, Error> {
         let mut errors = ValidationErrors::default();
-        let body = self.validate(&mut errors);
+        let body = self.validate(&mut errors).and_then(|order| order_body(order, &mut errors));
         errors.into_value(body.map(|body| OrderRequest { body }))
     }
+}
+
+/// An order's fields once checked, ready for the generated builder of the body they go into.
+/// `Id` and `Description` are that body's generated types (the two bodies share no Rust type).
+struct OrderFields<Id, Description> {
+    id: Id,
+    currency: String,
+    amount: Decimal,
+    description: Description,
+    callback_url: String,
+    cancellation_url: Option<String>,
+    notification_id: Uuid,
+    billing_address: types::BillingAddress,
+    account_number: Option<String>,
+    subscription_details: Option<types::SubmitOrderRequestBodySubscriptionDetails>,
+}
+
+/// SubmitOrderRequest's body.
+fn order_body(
+    order: OrderFields<types::SubmitOrderRequestBodyId, types::SubmitOrderRequestBodyDescription>,
+    errors: &mut ValidationErrors,
+) -> Option<types::SubmitOrderRequestBody> {
+    let body = types::SubmitOrderRequestBody::builder()
+        .id(order.id)
+        .currency(order.currency)
+        .amount(order.amount)
+        .description(order.description)
+        .callback_url(order.callback_url)
+        .cancellation_url(order.cancellation_url)
+        .notification_id(order.notification_id)
+        .billing_address(order.billing_address)
+        .account_number(order.account_number)
+        .subscription_details(order.subscription_details);
+    assembled(errors, body)
 }
 
 /// A refund of a completed payment (RefundRequest), validated.
@@ -475,14 +538,17 @@ impl RefundRequestBuilder {
         let amount = check_amount(&mut errors, "amount", self.amount);
         let username = require(&mut errors, "username", self.username);
         let remarks = require(&mut errors, "remarks", self.remarks);
-        let body = (|| {
-            Some(types::RefundRequestBody {
-                confirmation_code: confirmation_code?,
-                amount: amount?,
-                username: username?,
-                remarks: remarks?,
-            })
-        })();
+        let body = match (confirmation_code, amount, username, remarks) {
+            (Some(confirmation_code), Some(amount), Some(username), Some(remarks)) => {
+                let body = types::RefundRequestBody::builder()
+                    .confirmation_code(confirmation_code)
+                    .amount(amount)
+                    .username(username)
+                    .remarks(remarks);
+                assembled(&mut errors, body)
+            }
+            _ => None,
+        };
         errors.into_value(body.map(|body| RefundRequest { body }))
     }
 }
@@ -558,7 +624,7 @@ impl StkPushRequestBuilder {
                 errors.push("account_number", "an STK push cannot be recurring");
                 None
             }
-            Some(order) => order.validate(&mut errors),
+            Some(order) => order.validate::<types::StkBodyId, types::StkBodyDescription>(&mut errors),
             None => {
                 errors.push("order", "is required");
                 None
@@ -581,22 +647,59 @@ impl StkPushRequestBuilder {
     }
 }
 
-/// The STK body: the order's fields (the same spec rules) plus the phone and the channel. The
-/// two generated body types share no Rust type, so the order's JSON carries the fields across,
-/// once, when the push is built.
+/// The STK body: the order's fields (checked by the STK body's own generated types) plus the
+/// phone and the channel.
 fn stk_body(
-    order: types::SubmitOrderRequestBody,
+    order: OrderFields<types::StkBodyId, types::StkBodyDescription>,
     msisdn: String,
     payment_method: String,
     errors: &mut ValidationErrors,
 ) -> Option<types::StkBody> {
-    let mut fields = match serde_json::to_value(order) {
-        Ok(serde_json::Value::Object(fields)) => fields,
-        _ => return None,
+    let body = types::StkBody::builder()
+        .id(order.id)
+        .currency(order.currency)
+        .amount(order.amount)
+        .description(order.description)
+        .callback_url(order.callback_url)
+        .cancellation_url(order.cancellation_url)
+        .notification_id(order.notification_id)
+        .billing_address(order.billing_address)
+        .msisdn(msisdn)
+        .payment_method(payment_method);
+    assembled(errors, body)
+}
+
+// ---- The small bodies the client fills itself --------------------------------------------------
+
+/// A body the client fills from values it has checked, assembled by its generated builder.
+fn filled<B, T>(builder: B) -> Result<T, Error>
+where
+    T: TryFrom<B, Error = types::error::ConversionError>,
+{
+    let mut errors = ValidationErrors::default();
+    let body = assembled(&mut errors, builder);
+    errors.into_value(body)
+}
+
+/// RegisterIPN's body, for a URL [`crate::Pesapal::register_ipn`] has checked.
+pub(crate) fn ipn_registration_body(url: &str, method: IpnMethod) -> Result<types::RegisterIpnBody, Error> {
+    let notification_type = match method {
+        IpnMethod::Get => types::RegisterIpnBodyIpnNotificationType::Get,
+        IpnMethod::Post => types::RegisterIpnBodyIpnNotificationType::Post,
     };
-    fields.insert("msisdn".into(), msisdn.into());
-    fields.insert("payment_method".into(), payment_method.into());
-    serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|e| errors.push("order", format!("does not fit the STK request: {e}")))
-        .ok()
+    filled(types::RegisterIpnBody::builder().url(url.to_owned()).ipn_notification_type(notification_type))
+}
+
+/// CancelOrder's body.
+pub(crate) fn cancellation_body(order_tracking_id: Uuid) -> Result<types::CancelOrderBody, Error> {
+    filled(types::CancelOrderBody::builder().order_tracking_id(order_tracking_id))
+}
+
+/// RequestToken's body.
+pub(crate) fn token_body(consumer_key: &str, consumer_secret: &str) -> Result<types::RequestTokenBody, Error> {
+    filled(
+        types::RequestTokenBody::builder()
+            .consumer_key(consumer_key.to_owned())
+            .consumer_secret(consumer_secret.to_owned()),
+    )
 }

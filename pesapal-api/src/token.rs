@@ -3,9 +3,10 @@
 
 use crate::config::Credentials;
 use crate::error::Error;
+use crate::requests;
 use crate::responses;
 use crate::retry::{RetryPolicy, with_retries};
-use crate::wire::{Operation, Request, Wire, span, types};
+use crate::wire::{Operation, Request, Wire, span};
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
@@ -68,10 +69,8 @@ impl Tokens {
             return Ok(header);
         }
         let issued = with_retries(&self.retry, Operation::RequestToken, || async {
-            let body = types::RequestTokenBody {
-                consumer_key: self.credentials.consumer_key.clone(),
-                consumer_secret: self.credentials.consumer_secret.expose_secret().to_owned(),
-            };
+            let body =
+                requests::token_body(&self.credentials.consumer_key, self.credentials.consumer_secret.expose_secret())?;
             let answer = self.wire.exchange(Operation::RequestToken, None, &Request::json(&body)?).await?;
             responses::issued_token(Operation::RequestToken, answer)
         })

@@ -2,48 +2,10 @@
 //! workspace's spec files: Pesapal edits its collection, `--check` fails with a report naming
 //! the change, `spec` regenerates, and reruns are byte-identical.
 
+mod common;
+
+use common::{edit_collection, requests, sandbox, xtask};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// A temporary root with the pipeline's inputs and committed outputs.
-fn sandbox() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("spec")).unwrap();
-    std::fs::create_dir_all(dir.path().join("pesapal-gen/src")).unwrap();
-    for file in [
-        "spec/pesapal-api-3.0.postman_collection.json",
-        "spec/pesapal.postman_environment.json",
-        "spec/corrections.overlay.json",
-        "spec/pesapal.openapi.json",
-        "pesapal-gen/src/generated.rs",
-    ] {
-        std::fs::copy(workspace().join(file), dir.path().join(file)).unwrap();
-    }
-    dir
-}
-
-fn xtask(root: &Path, args: &[&str]) -> (bool, String) {
-    let Output { status, stdout, stderr } =
-        Command::new(env!("CARGO_BIN_EXE_xtask")).arg("spec").args(args).arg("--root").arg(root).output().unwrap();
-    let text = String::from_utf8_lossy(&stdout).into_owned() + &String::from_utf8_lossy(&stderr);
-    (status.success(), text)
-}
-
-fn edit_collection(root: &Path, edit: impl FnOnce(&mut Value)) {
-    let path = root.join("spec/pesapal-api-3.0.postman_collection.json");
-    let mut collection: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    edit(&mut collection);
-    std::fs::write(&path, serde_json::to_string(&collection).unwrap()).unwrap();
-}
-
-fn requests(collection: &mut Value) -> &mut Vec<Value> {
-    collection["item"][0]["item"].as_array_mut().unwrap()
-}
 
 #[test]
 fn a_new_body_field_and_a_new_request_flow_into_the_spec_and_the_report() {
