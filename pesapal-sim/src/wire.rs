@@ -80,8 +80,8 @@ fn pesapal_error(code: &str, message: impl Into<String>, call_back_url: Option<S
 }
 
 /// `status` as the real API sends it: a string.
-fn status(code: &str) -> Option<types::CallStatus> {
-    Some(types::CallStatus::String(code.into()))
+fn status(code: &str) -> types::CallStatus {
+    types::CallStatus::String(code.into())
 }
 
 /// RequestToken accepted.
@@ -89,7 +89,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> String {
     let body = types::RequestTokenResponse {
         token: Some(token.into()),
         expiry_date: Some(utc_7(expires_at)),
-        status: status("200"),
+        status: Some(status("200")),
         message: Some(PROCESSED.into()),
         ..Default::default()
     };
@@ -100,7 +100,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> String {
 pub(crate) fn token_refused(error: &SimError) -> String {
     let body = types::RequestTokenResponse {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
+        status: Some(status("500")),
         ..Default::default()
     };
     dress(body, ErrorField::Keep, &["token", "expiryDate", "message"])
@@ -142,7 +142,9 @@ fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
         ipn_status: Some(1),
         ipn_status_decription: Some("Active".into()),
         status: status("200"),
-        ..Default::default()
+        error: types::PesapalError(None),
+        id: None,
+        message: None,
     }
 }
 
@@ -164,7 +166,7 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> String {
         order_tracking_id: Some(order.order_tracking_id),
         merchant_reference: Some(order.merchant_reference.clone()),
         redirect_url: Some(redirect_url.into()),
-        status: status("200"),
+        status: Some(status("200")),
         ..Default::default()
     };
     dress(body, ErrorField::Null, &[])
@@ -176,7 +178,7 @@ pub(crate) fn order_refused(error: &SimError) -> String {
     let body = types::SubmitOrderRequestResponse {
         order_tracking_id: Some(Uuid::nil()),
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
+        status: Some(status("500")),
         ..Default::default()
     };
     dress(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
@@ -220,11 +222,17 @@ pub(crate) fn transaction_status(order: &Order) -> String {
         payment_status_code: Some(String::new()),
         currency: Some(order.currency.clone()),
         subscription_transaction_info: subscription,
-        error: pending.then(|| {
-            pesapal_error(SimError::PaymentPending.code(), "Pending Payment", Some(callback_url(order, "CALLBACKURL")))
-        }),
+        error: match pending {
+            true => pesapal_error(
+                SimError::PaymentPending.code(),
+                "Pending Payment",
+                Some(callback_url(order, "CALLBACKURL")),
+            ),
+            false => types::PesapalError(None),
+        },
         status: status(if pending { "500" } else { "200" }),
-        ..Default::default()
+        account_number: None,
+        payer_info: None,
     };
     dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[])
 }
@@ -234,7 +242,7 @@ pub(crate) fn refund_accepted() -> String {
     let body = types::RefundRequestResponse {
         status: status("200"),
         message: Some("Refund request successfully".into()),
-        ..Default::default()
+        error: None,
     };
     dress(body, ErrorField::Null, &[])
 }
@@ -242,7 +250,7 @@ pub(crate) fn refund_accepted() -> String {
 /// CancelOrder accepted.
 pub(crate) fn cancel_accepted() -> String {
     let body =
-        types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), ..Default::default() };
+        types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), error: None };
     dress(body, ErrorField::Null, &[])
 }
 
