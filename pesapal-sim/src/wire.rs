@@ -249,8 +249,7 @@ pub(crate) fn refund_accepted() -> String {
 
 /// CancelOrder accepted.
 pub(crate) fn cancel_accepted() -> String {
-    let body =
-        types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), error: None };
+    let body = types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), error: None };
     dress(body, ErrorField::Null, &[])
 }
 
