@@ -87,6 +87,7 @@ mod error;
 mod faults;
 mod ipn;
 mod page;
+pub mod recorder;
 mod routes;
 mod server;
 mod sim;
@@ -97,6 +98,7 @@ pub use config::SimConfig;
 pub use error::{SimError, StartError};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery};
+pub use recorder::{Recorder, RecorderConfig, RecorderError};
 pub use state::{Ipn, IpnMethod, Order, OrderKind, OrderStatus, Payment, PaymentMethod, Refund, Schedule};
 
 use sim::Sim;
