@@ -15,6 +15,13 @@
 //!
 //! Or as a server any client can use: `cargo run -p pesapal-sim -- --port 8080`.
 //!
+//! Or as a recorder in front of a real Pesapal, to grow the conformance corpus from the wire:
+//! `cargo run -p pesapal-sim -- record --upstream https://cybqa.pesapal.com/pesapalv3 --out
+//! tests/corpus` (see [`recorder`]).
+//!
+//! What the real API sends, with sources, and where this simulator still differs from it
+//! (issue 16), is in [`docs/WIRE.md`](https://github.com/pesapal-rs/pesapal-rs/blob/main/docs/WIRE.md).
+//!
 //! # Behaviour
 //!
 //! Answers follow the real API's recorded shapes: `status` as a string, errors as HTTP 200 with

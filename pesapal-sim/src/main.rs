@@ -63,7 +63,12 @@ enum Command {
     },
 }
 
-async fn record(upstream: String, out: PathBuf, address: SocketAddr, environment: Option<String>) -> std::process::ExitCode {
+async fn record(
+    upstream: String,
+    out: PathBuf,
+    address: SocketAddr,
+    environment: Option<String>,
+) -> std::process::ExitCode {
     let recorder = match Recorder::start(RecorderConfig { upstream, out: out.clone(), address, environment }).await {
         Ok(recorder) => recorder,
         Err(error) => {

@@ -176,7 +176,13 @@ impl Drop for Recorder {
 const NOT_FORWARDED: &[&str] =
     &["host", "content-length", "connection", "transfer-encoding", "accept-encoding", "keep-alive", "upgrade"];
 
-async fn forward(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn forward(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path_and_query = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let mut request = shared.http.request(method.clone(), format!("{}{path_and_query}", shared.upstream));
     for (name, value) in &headers {

@@ -82,7 +82,15 @@ async fn a_checkout_through_the_recorder_leaves_a_conforming_redacted_corpus() {
     let operations: std::collections::BTreeSet<_> = bodies.iter().map(|b| b.operation_id.as_str()).collect();
     assert_eq!(
         operations.into_iter().collect::<Vec<_>>(),
-        ["CancelOrder", "GetIpnList", "GetTransactionStatus", "RefundRequest", "RegisterIPN", "RequestToken", "SubmitOrderRequest"]
+        [
+            "CancelOrder",
+            "GetIpnList",
+            "GetTransactionStatus",
+            "RefundRequest",
+            "RegisterIPN",
+            "RequestToken",
+            "SubmitOrderRequest"
+        ]
     );
     assert!(bodies.iter().all(|b| b.is_recording()), "named as recordings");
     let conformance = Conformance::new(&committed_spec());
