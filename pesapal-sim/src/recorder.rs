@@ -211,10 +211,10 @@ async fn forward(
         Err(error) => return (StatusCode::BAD_GATEWAY, format!("pesapal-sim record: {error}")).into_response(),
     };
     let endpoint = ENDPOINTS.iter().find(|e| e.method == method.as_str() && e.path.eq_ignore_ascii_case(uri.path()));
-    if let Some(endpoint) = endpoint {
-        if let Err(error) = record(&shared, endpoint, status.as_u16(), &bytes) {
-            tracing::warn!(%error, operation = endpoint.operation_id, "answer not recorded");
-        }
+    if let Some(endpoint) = endpoint
+        && let Err(error) = record(&shared, endpoint, status.as_u16(), &bytes)
+    {
+        tracing::warn!(%error, operation = endpoint.operation_id, "answer not recorded");
     }
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;

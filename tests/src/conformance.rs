@@ -256,7 +256,9 @@ impl Conformance {
     /// (through `$ref`, `oneOf` branches and array items); for each schema that at least one
     /// recording reaches, the keys present in all of its objects must be `required`.
     pub fn required_key_errors(&self, bodies: &[CorpusBody]) -> Vec<String> {
-        let mut objects: BTreeMap<String, (bool, Vec<&Map<String, Value>>)> = BTreeMap::new();
+        // Per schema: whether a recording reached it, and the objects that did.
+        type Reached<'b> = (bool, Vec<&'b Map<String, Value>>);
+        let mut objects: BTreeMap<String, Reached<'_>> = BTreeMap::new();
         for body in bodies {
             if let Some(schema) = self.response_schema(&body.operation_id, body.http_status) {
                 let mut found = Vec::new();
@@ -302,10 +304,10 @@ impl Conformance {
             for element in elements {
                 self.objects_by_schema(items, element, out);
             }
-        } else if let (Some(name), Value::Object(object)) = (name, value) {
-            if resolved.get("properties").is_some() {
-                out.push((name.to_owned(), object));
-            }
+        } else if let (Some(name), Value::Object(object)) = (name, value)
+            && resolved.get("properties").is_some()
+        {
+            out.push((name.to_owned(), object));
         }
     }
 

@@ -100,10 +100,10 @@ fn unstated_facts(spec: &Value, bodies: &[CorpusBody]) -> Vec<String> {
             ),
         ];
         for (value, pointer) in named {
-            if let Some(value) = value.and_then(Value::as_str).filter(|v| !v.is_empty()) {
-                if !text(&pointer).contains(&format!("`{value}`")) {
-                    missing.push(format!("{}: {pointer} does not name `{value}`", body.path.display()));
-                }
+            if let Some(value) = value.and_then(Value::as_str).filter(|v| !v.is_empty())
+                && !text(&pointer).contains(&format!("`{value}`"))
+            {
+                missing.push(format!("{}: {pointer} does not name `{value}`", body.path.display()));
             }
         }
     }
