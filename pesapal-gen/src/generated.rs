@@ -272,7 +272,8 @@ pub mod types {
         ///Contains the status of the transaction. This will include either INVALID,FAILED, COMPLETED or REVERSED.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_status_description: ::std::option::Option<::std::string::String>,
-        pub status: CallStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<CallStatus>,
         ///0 INVALID (pending while the error code is `payment_details_not_found`), 1 COMPLETED, 2 FAILED (not final: the customer may retry), 3 REVERSED.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<i64>,
@@ -1424,7 +1425,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<super::CallStatus>,
+                ::std::string::String,
+            >,
             status_code: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -1455,7 +1459,7 @@ pub mod types {
                     payment_method: Ok(Default::default()),
                     payment_status_code: Ok(Default::default()),
                     payment_status_description: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
+                    status: Ok(Default::default()),
                     status_code: Ok(Default::default()),
                     subscription_transaction_info: Ok(Default::default()),
                 }
@@ -1676,7 +1680,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CallStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value

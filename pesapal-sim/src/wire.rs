@@ -230,7 +230,7 @@ pub(crate) fn transaction_status(order: &Order) -> String {
             ),
             false => types::PesapalError(None),
         },
-        status: status(if pending { "500" } else { "200" }),
+        status: Some(status(if pending { "500" } else { "200" })),
         account_number: None,
         payer_info: None,
     };
