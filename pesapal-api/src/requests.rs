@@ -205,8 +205,8 @@ impl BillingAddressBuilder {
             .line_2(f.line_2)
             .city(f.city)
             .state(state)
-            .postal_code(f.postal_code)
-            .zip_code(f.zip_code);
+            .postal_code(f.postal_code.map(types::PostalCode::String))
+            .zip_code(f.zip_code.map(types::PostalCode::String));
         assembled(errors, address)
     }
 

@@ -281,11 +281,13 @@ fn text(value: Option<String>) -> Option<String> {
 }
 
 /// Fails with the rejection the answer carries in its `status`/`error`/`message`, if any.
+/// (`status` and `error` are required in some answers, optional in others: `Option::from` takes
+/// `&T` and `&Option<T>` alike.)
 macro_rules! check {
     ($operation:expr, $answer:expr) => {
         if let Some(rejection) = $answer.rejection(
-            $answer.value.status.as_ref(),
-            $answer.value.error.as_ref(),
+            Option::from(&$answer.value.status),
+            Option::from(&$answer.value.error),
             $answer.value.message.as_deref(),
         ) {
             return Err(crate::wire::rejected($operation, rejection));
@@ -336,10 +338,10 @@ fn registration(
 
 pub(crate) fn ipn_registration(
     operation: Operation,
-    mut answer: Answer<types::RegisterIpnResponse>,
+    answer: Answer<types::RegisterIpnResponse>,
 ) -> Result<IpnRegistration, Error> {
     check!(operation, answer);
-    let item = std::mem::take(&mut answer.value);
+    let item = answer.value.clone();
     registration(operation, &answer, item)
 }
 

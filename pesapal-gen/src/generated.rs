@@ -38,15 +38,13 @@ pub mod types {
         ///Customer's phone number
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        ///Customer's postal code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub postal_code: ::std::option::Option<::std::string::String>,
+        pub postal_code: ::std::option::Option<PostalCode>,
         ///Customer's state `Maximum - 3 characters`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<BillingAddressState>,
-        ///Customer's zip code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip_code: ::std::option::Option<::std::string::String>,
+        pub zip_code: ::std::option::Option<PostalCode>,
     }
     impl BillingAddress {
         pub fn builder() -> builder::BillingAddress {
@@ -192,16 +190,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CancelOrderResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///The answer to a cancellation. Success: `status` `"200"`, `message` `Order successfully cancelled.`, with **no `error` key**. Refusal: `status` `"500"` and `message` only, e.g. `Invalid order request. Transaction cannot be cancelled`. Decide on `status`, never on the presence of `error`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CancelOrderResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PesapalError>,
         ///A summary of the response received.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
+        pub status: CallStatus,
     }
     impl CancelOrderResponse {
         pub fn builder() -> builder::CancelOrderResponse {
@@ -227,15 +224,18 @@ pub mod types {
         }
     }
     ///`GetTransactionStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetTransactionStatusResponse {
+        ///The account number of a recurring order (`SubmitOrderRequest`'s `account_number`); `null` otherwise (undocumented; recorded).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_number: ::std::option::Option<::std::string::String>,
         ///An amount of money with at most two decimal places, e.g. `100.00`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
         ///A valid URL which Pesapal will redirect the client to after payment is made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_back_url: ::std::option::Option<::std::string::String>,
-        ///Confirmation code received from the payment provider used.
+        ///The processor's confirmation code, e.g. 22 digits for cards, 10 characters for M-Pesa (`SBM2VWCQ5G`); empty while pending. RefundRequest takes it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub confirmation_code: ::std::option::Option<::std::string::String>,
         ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
@@ -247,8 +247,7 @@ pub mod types {
         ///Description of the payment status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<PesapalError>,
+        pub error: PesapalError,
         ///Your application's unique ID as received in the **SubmitOrderRequest** call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_reference: ::std::option::Option<::std::string::String>,
@@ -261,10 +260,10 @@ pub mod types {
         ///The payer, as recorded from the real API (undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payer_info: ::std::option::Option<GetTransactionStatusResponsePayerInfo>,
-        ///Masked card number or phone number used during payment.
+        ///The masked card number (e.g. `520000XXXXXX0007`) or phone number (e.g. `2547xxx18241`) that paid; empty while pending.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_account: ::std::option::Option<::std::string::String>,
-        ///This refers to the payment method used by your customers to make payment. Can be through CARD, MPESA, MTN, TIGO etc.
+        ///The payment channel, e.g. `Visa`, `MasterCard`, `MpesaKE` (recorded); empty (`""`) or null while the payment is pending.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<::std::string::String>,
         ///A code from the payment provider, often empty (`""`). Use `status_code` for the payment's state.
@@ -491,7 +490,7 @@ pub mod types {
         ///The order's callback URL, where relevant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_back_url: ::std::option::Option<::std::string::String>,
-        ///Machine-readable code, e.g. `invalid_api_credentials_provided` or `payment_details_not_found`.
+        ///Machine-readable code, e.g. `invalid_api_credentials_provided` (bad keys or token), `invalid_api_request_parameters` (malformed request), `invalid_url` (RegisterIPN: unusable URL), `payment_details_not_found` (GetTransactionStatus: still pending).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Error category, e.g. `api_error`; may carry trailing spaces.
@@ -525,6 +524,26 @@ pub mod types {
             Default::default()
         }
     }
+    ///A postal or zip code: a string (keeps leading zeros, e.g. `"00100"`) or an integer (the documented type).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum PostalCode {
+        String(::std::string::String),
+        Integer(i64),
+    }
+    impl ::std::fmt::Display for PostalCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Integer(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for PostalCode {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
     ///`RefundRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RefundRequestBody {
@@ -542,16 +561,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RefundRequestResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///The answer to a refund request. Success: `status` `"200"` and `message`, with **no `error` key**. Refusal: `status` `"500"` with `message` (e.g. `Refund request has been received already` when this payment was already refunded, or `Invalid amount provided. Please check your transaction details`), and sometimes the error object instead of `message`. Decide on `status`, never on the presence of `error`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RefundRequestResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PesapalError>,
-        ///A brief summary of the response received.
+        ///A summary of the outcome, e.g. `Refund request successfully`, `Invalid amount provided. Please check your transaction details`, or `Refund request has been received already` (an earlier refund request for this payment was received: only one refund per payment).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
+        pub status: CallStatus,
     }
     impl RefundRequestResponse {
         pub fn builder() -> builder::RefundRequestResponse {
@@ -627,14 +645,13 @@ pub mod types {
             value.parse()
         }
     }
-    ///`RegisterIpnResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///A registered IPN URL, or the refusal: `status` `"500"` with the error object, e.g. code `invalid_url` ("The specified url provided is invalid") for an unusable URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegisterIpnResponse {
         ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_date: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<PesapalError>,
+        pub error: PesapalError,
         ///Pesapal's internal number of the IPN registration (undocumented; recorded).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -658,8 +675,7 @@ pub mod types {
         ///How Pesapal calls the IPN URL: `0` GET, `1` POST (see `ipn_notification_type_description`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification_type: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
+        pub status: CallStatus,
         ///The notification url Pesapal with send a status alert to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -1080,7 +1096,7 @@ pub mod types {
         ///The GUID of the order at Pesapal: pass it to GetTransactionStatus. `00000000-0000-0000-0000-000000000000` when the submit failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_tracking_id: ::std::option::Option<::uuid::Uuid>,
-        ///URL generated that contains the payment instructions. Redirect to this URL or load it within an iframe
+        ///URL of the hosted payment page: redirect the customer to it or load it in an iframe. Use it as sent: its path differs per environment (sandbox `https://cybqa.pesapal.com/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`, live `https://pay.pesapal.com/iframe/PesapalIframe3/Index?OrderTrackingId=…`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1132,7 +1148,7 @@ pub mod types {
                 ::std::string::String,
             >,
             postal_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             state: ::std::result::Result<
@@ -1140,7 +1156,7 @@ pub mod types {
                 ::std::string::String,
             >,
             zip_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
         }
@@ -1275,7 +1291,7 @@ pub mod types {
             }
             pub fn postal_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postal_code = value
@@ -1301,7 +1317,7 @@ pub mod types {
             }
             pub fn zip_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.zip_code = value
@@ -1410,17 +1426,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
         }
         impl ::std::default::Default for CancelOrderResponse {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
                 }
             }
         }
@@ -1451,7 +1464,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T: ::std::convert::TryInto<super::CallStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1486,6 +1499,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetTransactionStatusResponse {
+            account_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             amount: ::std::result::Result<
                 ::std::option::Option<::rust_decimal::Decimal>,
                 ::std::string::String,
@@ -1510,10 +1527,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            error: ::std::result::Result<
-                ::std::option::Option<super::PesapalError>,
-                ::std::string::String,
-            >,
+            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
             merchant_reference: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1564,13 +1578,14 @@ pub mod types {
         impl ::std::default::Default for GetTransactionStatusResponse {
             fn default() -> Self {
                 Self {
+                    account_number: Ok(Default::default()),
                     amount: Ok(Default::default()),
                     call_back_url: Ok(Default::default()),
                     confirmation_code: Ok(Default::default()),
                     created_date: Ok(Default::default()),
                     currency: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    error: Ok(Default::default()),
+                    error: Err("no value supplied for error".to_string()),
                     merchant_reference: Ok(Default::default()),
                     message: Ok(Default::default()),
                     order_tracking_id: Ok(Default::default()),
@@ -1586,6 +1601,20 @@ pub mod types {
             }
         }
         impl GetTransactionStatusResponse {
+            pub fn account_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for account_number: {e}"
+                        )
+                    });
+                self
+            }
             pub fn amount<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1664,7 +1693,7 @@ pub mod types {
             }
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
+                T: ::std::convert::TryInto<super::PesapalError>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -1834,6 +1863,7 @@ pub mod types {
                 value: GetTransactionStatusResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    account_number: value.account_number?,
                     amount: value.amount?,
                     call_back_url: value.call_back_url?,
                     confirmation_code: value.confirmation_code?,
@@ -1859,6 +1889,7 @@ pub mod types {
         for GetTransactionStatusResponse {
             fn from(value: super::GetTransactionStatusResponse) -> Self {
                 Self {
+                    account_number: Ok(value.account_number),
                     amount: Ok(value.amount),
                     call_back_url: Ok(value.call_back_url),
                     confirmation_code: Ok(value.confirmation_code),
@@ -2609,17 +2640,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
         }
         impl ::std::default::Default for RefundRequestResponse {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
                     message: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                 }
             }
         }
@@ -2650,7 +2678,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T: ::std::convert::TryInto<super::CallStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2755,10 +2783,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            error: ::std::result::Result<
-                ::std::option::Option<super::PesapalError>,
-                ::std::string::String,
-            >,
+            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             ipn_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2784,10 +2809,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
             url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2797,7 +2819,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_date: Ok(Default::default()),
-                    error: Ok(Default::default()),
+                    error: Err("no value supplied for error".to_string()),
                     id: Ok(Default::default()),
                     ipn_id: Ok(Default::default()),
                     ipn_notification_type_description: Ok(Default::default()),
@@ -2805,7 +2827,7 @@ pub mod types {
                     ipn_status_decription: Ok(Default::default()),
                     message: Ok(Default::default()),
                     notification_type: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     url: Ok(Default::default()),
                 }
             }
@@ -2825,7 +2847,7 @@ pub mod types {
             }
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
+                T: ::std::convert::TryInto<super::PesapalError>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -2925,7 +2947,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T: ::std::convert::TryInto<super::CallStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value

@@ -15,6 +15,13 @@
 //!
 //! Or as a server any client can use: `cargo run -p pesapal-sim -- --port 8080`.
 //!
+//! Or as a recorder in front of a real Pesapal, to grow the conformance corpus from the wire:
+//! `cargo run -p pesapal-sim -- record --upstream https://cybqa.pesapal.com/pesapalv3 --out
+//! tests/corpus` (see [`recorder`]).
+//!
+//! What the real API sends, with sources, and where this simulator still differs from it
+//! (issue 16), is in [`docs/WIRE.md`](https://github.com/pesapal-rs/pesapal-rs/blob/main/docs/WIRE.md).
+//!
 //! # Behaviour
 //!
 //! Answers follow the real API's recorded shapes: `status` as a string, errors as HTTP 200 with
@@ -106,6 +113,7 @@ mod faults;
 mod ipn;
 mod machine;
 mod page;
+pub mod recorder;
 mod routes;
 mod server;
 mod sim;
@@ -119,6 +127,7 @@ pub use ipn::{Attempt, Delivery};
 pub use machine::{OrderStatus, Transition};
 /// `OrderNotificationType`, as the spec declares it.
 pub use pesapal_gen::types::NotificationType;
+pub use recorder::{Recorder, RecorderConfig, RecorderError};
 pub use state::{Frequency, Ipn, IpnMethod, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule};
 
 use sim::Sim;

@@ -1,14 +1,18 @@
-//! `pesapal-sim`: serves a simulated Pesapal API 3.0 and prints how to use it.
+//! `pesapal-sim`: serves a simulated Pesapal API 3.0 and prints how to use it; `pesapal-sim
+//! record` records a real Pesapal's answers into the conformance corpus instead.
 
-use clap::Parser;
-use pesapal_sim::{SimConfig, Simulator};
-use std::net::IpAddr;
+use clap::{Parser, Subcommand};
+use pesapal_sim::{Recorder, RecorderConfig, SimConfig, Simulator};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// A stateful offline Pesapal API 3.0.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Port to listen on (0: any free port).
     #[arg(long, default_value_t = 8080)]
     port: u16,
@@ -35,10 +39,57 @@ struct Args {
     public_url: Option<String>,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Forward every API call to a real Pesapal and write each answer into the corpus layout
+    /// (`<out>/<operationId>/<status>-<environment>-<date>-<outcome>.json`), with tokens, keys,
+    /// secrets, emails and phone numbers redacted. See docs/WIRE.md.
+    Record {
+        /// The API base URL to forward to, e.g. https://cybqa.pesapal.com/pesapalv3.
+        #[arg(long)]
+        upstream: String,
+        /// The corpus folder to write into, e.g. tests/corpus.
+        #[arg(long)]
+        out: PathBuf,
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8081)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// The environment the file names say (default: sandbox or live from the upstream's host).
+        #[arg(long)]
+        environment: Option<String>,
+    },
+}
+
+async fn record(
+    upstream: String,
+    out: PathBuf,
+    address: SocketAddr,
+    environment: Option<String>,
+) -> std::process::ExitCode {
+    let recorder = match Recorder::start(RecorderConfig { upstream, out: out.clone(), address, environment }).await {
+        Ok(recorder) => recorder,
+        Err(error) => {
+            eprintln!("pesapal-sim record: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!("pesapal-sim recording into {}", out.display());
+    println!("PESAPAL_BASE_URL={}", recorder.base_url());
+    println!("then: cargo test -p pesapal-tests --test conformance (Ctrl-C to stop)");
+    recorder.run_until_ctrl_c().await;
+    std::process::ExitCode::SUCCESS
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt().with_writer(std::io::stderr).init();
     let args = Args::parse();
+    if let Some(Command::Record { upstream, out, port, host, environment }) = args.command {
+        return record(upstream, out, SocketAddr::new(host, port), environment).await;
+    }
     let mut config = SimConfig {
         host: args.host,
         port: args.port,

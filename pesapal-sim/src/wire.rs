@@ -185,8 +185,8 @@ fn pesapal_error(code: &str, message: impl Into<String>, call_back_url: Option<S
 }
 
 /// `status` as the real API sends it: a string.
-fn status(code: &str) -> Option<types::CallStatus> {
-    Some(types::CallStatus::String(code.into()))
+fn status(code: &str) -> types::CallStatus {
+    types::CallStatus::String(code.into())
 }
 
 /// RequestToken accepted.
@@ -194,7 +194,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
     let body = types::RequestTokenResponse {
         token: Some(token.into()),
         expiry_date: Some(utc_7(expires_at)),
-        status: status("200"),
+        status: Some(status("200")),
         message: Some(PROCESSED.into()),
         ..Default::default()
     };
@@ -205,7 +205,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
 fn token_refused(error: &SimError) -> String {
     let body = types::RequestTokenResponse {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
+        status: Some(status("500")),
         ..Default::default()
     };
     dress(body, ErrorField::Keep, &["token", "expiryDate", "message"])
@@ -233,7 +233,6 @@ fn rejected(error: &SimError) -> String {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: status("500"),
         message: Some(error.to_string()),
-        ..Default::default()
     };
     dress(body, ErrorField::Keep, &[])
 }
@@ -252,7 +251,9 @@ fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
         ipn_status: Some(1),
         ipn_status_decription: Some("Active".into()),
         status: status("200"),
-        ..Default::default()
+        error: types::PesapalError(None),
+        id: None,
+        message: None,
     }
 }
 
@@ -274,7 +275,7 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
         order_tracking_id: Some(order.order_tracking_id),
         merchant_reference: Some(order.merchant_reference.clone()),
         redirect_url: Some(redirect_url.into()),
-        status: status("200"),
+        status: Some(status("200")),
         ..Default::default()
     };
     ok(dress(body, ErrorField::Null, &[]))
@@ -286,7 +287,7 @@ fn order_refused(error: &SimError) -> String {
     let body = types::SubmitOrderRequestResponse {
         order_tracking_id: Some(Uuid::nil()),
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
+        status: Some(status("500")),
         ..Default::default()
     };
     dress(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
@@ -335,15 +336,17 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
         payment_status_code: Some(String::new()),
         currency: Some(order.currency.clone()),
         subscription_transaction_info: subscription,
-        error: pending.then(|| {
-            pesapal_error(
+        error: match pending {
+            true => pesapal_error(
                 SimError::PaymentPending.code(),
                 "Pending Payment",
                 Some(callback_url(order, Return::Callback)),
-            )
-        }),
-        status: status(if pending { "500" } else { "200" }),
-        ..Default::default()
+            ),
+            false => types::PesapalError(None),
+        },
+        status: Some(status(if pending { "500" } else { "200" })),
+        account_number: None,
+        payer_info: None,
     };
     ok(dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[]))
 }
@@ -353,7 +356,7 @@ pub(crate) fn refund_accepted() -> Response {
     let body = types::RefundRequestResponse {
         status: status("200"),
         message: Some("Refund request successfully".into()),
-        ..Default::default()
+        error: None,
     };
     ok(dress(body, ErrorField::Null, &[]))
 }
@@ -361,15 +364,13 @@ pub(crate) fn refund_accepted() -> Response {
 /// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
 /// (e.g. "Refund request has been received already").
 pub(crate) fn refused_with_message(error: &SimError) -> String {
-    let body =
-        types::RefundRequestResponse { status: status("500"), message: Some(error.to_string()), ..Default::default() };
+    let body = types::RefundRequestResponse { status: status("500"), message: Some(error.to_string()), error: None };
     dress(body, ErrorField::Keep, &[])
 }
 
 /// CancelOrder accepted.
 pub(crate) fn cancel_accepted() -> Response {
-    let body =
-        types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), ..Default::default() };
+    let body = types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), error: None };
     ok(dress(body, ErrorField::Null, &[]))
 }
 

@@ -8,9 +8,13 @@
 //! - a `multipleOf` that is not an integer is an error: validators that compute it with binary
 //!   floats reject valid values (an amount of 19.99 is not a multiple of 0.01 in `f64`);
 //! - an object schema without `additionalProperties` declares every field it accepts: a field of
-//!   an answer that the schema does not declare is a failure (the generated types would drop it).
+//!   an answer that the schema does not declare is a failure (the generated types would drop it);
+//! - an answer schema that a recording of the real API validates against declares `required`
+//!   every key that all its corpus bodies carry (recordings and the bodies written by us alike:
+//!   a key some body lacks stays optional, or decoding that answer would break).
 
 use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Keywords of the OpenAPI 3.0 Schema Object that JSON Schema does not have, or that only
@@ -94,6 +98,19 @@ pub struct CorpusBody {
     pub http_status: u16,
     /// The body.
     pub body: Value,
+}
+
+/// The environments a recording of the real API names after its HTTP status:
+/// `<status>-sandbox-<date>-<what>.json`, `<status>-live-<date>-<what>.json`.
+pub const RECORDED_ENVIRONMENTS: &[&str] = &["sandbox", "live"];
+
+impl CorpusBody {
+    /// Whether the body was recorded from the real API (its name says so: see
+    /// [`RECORDED_ENVIRONMENTS`]), rather than written down by us or taken from the docs.
+    pub fn is_recording(&self) -> bool {
+        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        name.split('-').nth(1).is_some_and(|environment| RECORDED_ENVIRONMENTS.contains(&environment))
+    }
 }
 
 /// Reads every `<operationId>/<status>-<what>.json` under `dir`, sorted by path.
@@ -238,6 +255,67 @@ impl Conformance {
             .iter()
             .find_map(|key| responses.get(key))
             .map(|response| &response["content"]["application/json"]["schema"])
+    }
+
+    /// The keys a recorded answer always carries that its schema does not declare `required`.
+    ///
+    /// Every object of every body is assigned to the component schema it validates against
+    /// (through `$ref`, `oneOf` branches and array items); for each schema that at least one
+    /// recording reaches, the keys present in all of its objects must be `required`.
+    pub fn required_key_errors(&self, bodies: &[CorpusBody]) -> Vec<String> {
+        // Per schema: whether a recording reached it, and the objects that did.
+        type Reached<'b> = (bool, Vec<&'b Map<String, Value>>);
+        let mut objects: BTreeMap<String, Reached<'_>> = BTreeMap::new();
+        for body in bodies {
+            if let Some(schema) = self.response_schema(&body.operation_id, body.http_status) {
+                let mut found = Vec::new();
+                self.objects_by_schema(schema, &body.body, &mut found);
+                for (name, object) in found {
+                    let entry = objects.entry(name).or_default();
+                    entry.0 |= body.is_recording();
+                    entry.1.push(object);
+                }
+            }
+        }
+        let mut errors = Vec::new();
+        for (name, (recorded, found)) in objects {
+            let Some(first) = found.first().filter(|_| recorded) else { continue };
+            let mut common: BTreeSet<&String> = first.keys().collect();
+            for object in &found[1..] {
+                common.retain(|key| object.contains_key(key.as_str()));
+            }
+            let required = &self.spec["components"]["schemas"][&name]["required"];
+            let required: BTreeSet<&str> =
+                required.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            for key in common.into_iter().filter(|key| !required.contains(key.as_str())) {
+                errors.push(format!(
+                    "components.schemas.{name}: `{key}` is in every corpus body of this recorded answer but not `required`"
+                ));
+            }
+        }
+        errors
+    }
+
+    /// The objects of `value` with the name of the component schema each validates against.
+    fn objects_by_schema<'v>(&self, schema: &Value, value: &'v Value, out: &mut Vec<(String, &'v Map<String, Value>)>) {
+        let name = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
+        let resolved = match name {
+            Some(name) => &self.spec["components"]["schemas"][name],
+            None => schema,
+        };
+        if let Some(branches) = resolved.get("oneOf").and_then(Value::as_array) {
+            if let Some(branch) = branches.iter().find(|b| self.validate(b, value).is_empty()) {
+                self.objects_by_schema(branch, value, out);
+            }
+        } else if let (Some(items), Value::Array(elements)) = (resolved.get("items"), value) {
+            for element in elements {
+                self.objects_by_schema(items, element, out);
+            }
+        } else if let (Some(name), Value::Object(object)) = (name, value)
+            && resolved.get("properties").is_some()
+        {
+            out.push((name.to_owned(), object));
+        }
     }
 
     /// The errors of one corpus body against the response the spec declares for it.

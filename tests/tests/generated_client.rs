@@ -89,7 +89,7 @@ async fn other_operations_carry_the_bearer_token_and_decode_lenient_shapes() {
     mock.assert_async().await;
     assert_eq!(status.amount, Some("100.50".parse().unwrap()));
     assert_eq!(status.status, Some(types::CallStatus::String("200".into())));
-    let error = status.error.as_ref().and_then(|e| e.0.as_ref()).expect("all-null error object");
+    let error = status.error.0.as_ref().expect("all-null error object");
     assert_eq!((error.error_type.as_ref(), error.code.as_ref()), (None, None));
     let payer = status.payer_info.as_ref().expect("payer info");
     assert_eq!(payer.first_name.as_deref(), Some("Jane"));
