@@ -200,6 +200,7 @@ pub mod types {
         ///A summary of the response received.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///`"200"`: the order was cancelled. `"500"`: it could not be (only failed or pending orders can be cancelled, once).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CallStatus>,
     }
@@ -415,6 +416,7 @@ pub mod types {
         ///A brief summary of the response received.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///`"200"`: the refund request was received and awaits the merchant's approval (not yet refunded). `"500"`: rejected; see `message`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CallStatus>,
     }
@@ -539,7 +541,7 @@ pub mod types {
     pub struct RequestTokenBody {
         ///The consumer\_key parameter must be set to `merchant consumer_key`
         pub consumer_key: ::std::string::String,
-        ///The consumer\_secret parameter must be set to `merchant consumer_secret`
+        ///The consumer\_secret parameter must be set to `merchant consumer_secret`. A secret: never log it.
         pub consumer_secret: ::std::string::String,
     }
     impl RequestTokenBody {
@@ -563,7 +565,7 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CallStatus>,
-        ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations.
+        ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations. A secret: never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
@@ -3580,7 +3582,7 @@ In case an error occurs during any API call, Pesapal will respond with a json st
 
 ```
 
-Version: 3.0*/
+Version: 3.0.1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3622,7 +3624,7 @@ impl Client {
 }
 impl ClientInfo<crate::SharedAuthenticator> for Client {
     fn api_version() -> &'static str {
-        "3.0"
+        "3.0.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

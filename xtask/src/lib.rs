@@ -33,6 +33,8 @@ pub struct Files {
     pub spec: PathBuf,
     /// The generated client, committed as source of `pesapal-gen`.
     pub generated_client: PathBuf,
+    /// The spec's changelog, one entry per `info.version` (see [`report::changelog`]).
+    pub changelog: PathBuf,
 }
 
 impl Files {
@@ -43,6 +45,7 @@ impl Files {
             collection: spec.join("pesapal-api-3.0.postman_collection.json"),
             environment: spec.join("pesapal.postman_environment.json"),
             corrections: spec.join("corrections.overlay.json"),
+            changelog: spec.join("CHANGELOG.md"),
             spec: spec.join("pesapal.openapi.json"),
             generated_client: root.join("pesapal-gen").join("src").join("generated.rs"),
         }

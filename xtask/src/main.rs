@@ -83,10 +83,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
         std::fs::write(path, report.to_markdown()).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let code = std::fs::read_to_string(&files.generated_client).ok();
+    let changelog_text = std::fs::read_to_string(&files.changelog).ok();
+    let version = report::changelog::version(&built.spec);
+    let unbumped = old.as_ref().is_some_and(|old| report::changelog::version(old) == version)
+        && committed.as_deref() != Some(built.text.as_str());
+    let bump_hint = format!(
+        "the spec changed but its info.version is still {version}: bump it in the `$.info` action of {}",
+        files.corrections.display()
+    );
+    let changelog_current = changelog_text.as_deref().is_some_and(|text| report::changelog::has_entry(text, version));
     let spec_current = committed.as_deref() == Some(built.text.as_str());
     let code_current = code.as_deref() == Some(built.code.as_str());
     if check {
-        if spec_current && code_current {
+        if !changelog_current {
+            println!("{} has no entry for info.version {version}.", files.changelog.display());
+        }
+        if spec_current && code_current && changelog_current {
             println!("spec and generated client are up to date: {}", files.spec.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -99,9 +111,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", diff_summary("generated client", code.as_deref().unwrap_or_default(), &built.code));
             println!("{} is out of date (generated code is never edited by hand).", files.generated_client.display());
         }
+        if unbumped {
+            println!("{bump_hint}.");
+        }
         println!("Run `cargo xtask spec`, review the report and commit the result.");
         return Ok(ExitCode::FAILURE);
     }
+    anyhow::ensure!(!unbumped, "{bump_hint}");
     if spec_current && code_current {
         println!("spec and generated client are up to date: {}", files.spec.display());
     } else {
@@ -110,6 +126,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         print!("{}", report.to_text());
         println!("wrote {} and {}", files.spec.display(), files.generated_client.display());
+    }
+    if !changelog_current {
+        let entry = report::changelog::entry(version, &report);
+        std::fs::write(&files.changelog, report::changelog::prepend(changelog_text.as_deref(), &entry))
+            .with_context(|| format!("cannot write {}", files.changelog.display()))?;
+        println!("added the entry for {version} to {}", files.changelog.display());
     }
     Ok(ExitCode::SUCCESS)
 }

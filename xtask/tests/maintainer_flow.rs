@@ -20,6 +20,7 @@ fn sandbox() -> tempfile::TempDir {
         "spec/pesapal.postman_environment.json",
         "spec/corrections.overlay.json",
         "spec/pesapal.openapi.json",
+        "spec/CHANGELOG.md",
         "pesapal-gen/src/generated.rs",
     ] {
         std::fs::copy(workspace().join(file), dir.path().join(file)).unwrap();
@@ -39,6 +40,24 @@ fn edit_collection(root: &Path, edit: impl FnOnce(&mut Value)) {
     let mut collection: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     edit(&mut collection);
     std::fs::write(&path, serde_json::to_string(&collection).unwrap()).unwrap();
+}
+
+/// Bumps the revision of `info.version` in the corrections' `$.info` action; returns the new version.
+fn bump_version(root: &Path) -> String {
+    let path = root.join("spec/corrections.overlay.json");
+    let mut overlay: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let action = overlay["actions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["target"] == "$.info" && a["update"].get("version").is_some())
+        .unwrap();
+    let old = action["update"]["version"].as_str().unwrap().to_owned();
+    let (head, revision) = old.rsplit_once('.').unwrap();
+    let new = format!("{head}.{}", revision.parse::<u32>().unwrap() + 1);
+    action["update"]["version"] = json!(new);
+    std::fs::write(&path, serde_json::to_string_pretty(&overlay).unwrap()).unwrap();
+    new
 }
 
 fn requests(collection: &mut Value) -> &mut Vec<Value> {
@@ -81,9 +100,16 @@ fn a_new_body_field_and_a_new_request_flow_into_the_spec_and_the_report() {
     assert!(out.contains("pesapal-gen/src/generated.rs is out of date"), "{out}");
     assert!(out.contains("Run `cargo xtask spec`"), "{out}");
 
+    let (ok, out) = xtask(root, &[]);
+    assert!(!ok && out.contains("the spec changed but its info.version is still"), "{out}");
+    let version = bump_version(root);
+
     let report = root.join("report.md");
     let (ok, out) = xtask(root, &["--report", report.to_str().unwrap()]);
     assert!(ok, "{out}");
+    let changelog = std::fs::read_to_string(root.join("spec/CHANGELOG.md")).unwrap();
+    let entry = format!("## {version}\n\n### Operations added\n\n- GetBalance (GET /api/Transactions/GetBalance)\n");
+    assert!(changelog.contains(&entry), "the changelog's new entry comes from the report:\n{changelog}");
     assert!(out.contains("GetBalance (GET /api/Transactions/GetBalance)"), "{out}");
     let markdown = std::fs::read_to_string(&report).unwrap();
     assert!(markdown.contains("## Operations added\n\n- GetBalance (GET /api/Transactions/GetBalance)"), "{markdown}");
