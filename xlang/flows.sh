@@ -26,12 +26,8 @@ ln -s "$cache/npm/node_modules" "$scratch/ts/node_modules"
 echo "==> xlang: tsc --strict (generated types and flow)"
 (cd "$scratch/ts" && "$cache/npm/node_modules/.bin/tsc" -p tsconfig.json)
 
-log="$scratch/sim.log"
-"$sim_bin" --port 0 > "$log" 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q '^PESAPAL_CONSUMER_SECRET=' "$log" && break; sleep 0.1; done
-export $(grep '^PESAPAL_' "$log" | xargs)
+. "$here/sim.sh"
+start_sim "$sim_bin" "$scratch/sim.log"
 echo "==> xlang: Python checkout against $PESAPAL_BASE_URL"
 (cd "$scratch/py" && PYTHONPATH=client "$cache/venv/bin/python" flow.py)
 echo "==> xlang: TypeScript checkout against $PESAPAL_BASE_URL"
