@@ -6,6 +6,8 @@
 //!    documentation is an Overlay action with its reason.
 //! 3. [`generate`] turns the corrected spec into the Rust source of `pesapal-gen` (progenitor).
 //! 4. [`report`] compares the result with the committed spec for the maintainer.
+//!
+//! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
 
 pub mod bench;
 pub mod convert;
@@ -15,6 +17,7 @@ pub mod overlay;
 pub mod postman;
 pub mod report;
 pub mod schema;
+pub mod test_command;
 
 use anyhow::{Context, Result};
 use serde_json::Value;

@@ -29,6 +29,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Run every test, installing what the tests need when missing (chromium with apt-get as root;
+    /// the pinned Python and npm tools into target/xlang): the workspace tests with the browser
+    /// test, the spec lint, the cross-language checkouts and Schemathesis.
+    Test {
+        /// Only these parts (comma-separated; default: all).
+        #[arg(long, value_delimiter = ',', value_name = "PART")]
+        only: Vec<xtask::test_command::Part>,
+    },
     /// Run the benchmarks (pesapal-bench) and print the table of ratios.
     Bench {
         /// Also time clean debug builds of a tiny pesapal-api binary and of a reqwest + serde one
@@ -58,6 +66,10 @@ fn workspace_root() -> PathBuf {
 fn run(cli: Cli) -> Result<ExitCode> {
     let (check, report_file, root) = match cli.command {
         Command::Spec { check, report, root } => (check, report, root),
+        Command::Test { only } => {
+            xtask::test_command::run_parts(&workspace_root(), &only)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Bench { compile, compile_only } => {
             let rows = if compile_only {
                 vec![xtask::bench::compile_row(&workspace_root())?]
