@@ -22,7 +22,8 @@ echo "==> xlang: mypy --strict (generated client and flow)"
 echo "==> xlang: generating the TypeScript client"
 cp "$here/ts/flow.ts" "$here/ts/tsconfig.json" "$here/ts/package.json" "$scratch/ts/"
 ln -s "$cache/npm/node_modules" "$scratch/ts/node_modules"
-"$cache/npm/node_modules/.bin/openapi-typescript" "$spec" -o "$scratch/ts/schema.d.ts"
+"$cache/npm/node_modules/.bin/openapi-typescript" "$spec" -o "$scratch/ts/schema.d.ts" 2>&1 | tee "$scratch/ts/generate.log"
+if grep -q "⚠" "$scratch/ts/generate.log"; then echo "openapi-typescript warned"; exit 1; fi
 echo "==> xlang: tsc --strict (generated types and flow)"
 (cd "$scratch/ts" && "$cache/npm/node_modules/.bin/tsc" -p tsconfig.json)
 
