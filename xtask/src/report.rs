@@ -25,6 +25,10 @@ pub enum Change {
     RequiredChanged { operation: String, field: String, required: bool },
     /// Only the prose of an operation (or of its fields) changed.
     DescriptionChanged { operation: String },
+    /// A new named schema under `components.schemas` (a new name in generated clients).
+    SchemaAdded { name: String },
+    /// A named schema that is gone (or renamed: then the new name is added).
+    SchemaRemoved { name: String },
 }
 
 /// All differences, in a stable order.
@@ -49,6 +53,7 @@ struct Operation {
 
 /// Compares `old` with `new`. An absent old spec counts as empty.
 pub fn compare(old: Option<&Value>, new: &Value) -> Report {
+    let (old_spec, new_spec) = (old, new);
     let empty = Value::Null;
     let old = operations(old.unwrap_or(&empty));
     let new = operations(new);
@@ -96,6 +101,15 @@ pub fn compare(old: Option<&Value>, new: &Value) -> Report {
             changes.push(Change::DescriptionChanged { operation: operation() });
         }
     }
+    let schemas = |spec: Option<&Value>| -> Vec<String> {
+        spec.and_then(|s| s.pointer("/components/schemas"))
+            .and_then(Value::as_object)
+            .map_or_else(Vec::new, |m| m.keys().cloned().collect())
+    };
+    let (before, after) = (schemas(old_spec), schemas(Some(new_spec)));
+    changes.extend(after.iter().filter(|n| !before.contains(n)).map(|name| Change::SchemaAdded { name: name.clone() }));
+    changes
+        .extend(before.iter().filter(|n| !after.contains(n)).map(|name| Change::SchemaRemoved { name: name.clone() }));
     Report { changes }
 }
 
@@ -254,12 +268,14 @@ impl Report {
                     ("Required-ness changed", format!("{operation}: `{field}` is now {}", required(*r)))
                 }
                 Change::DescriptionChanged { operation } => ("Descriptions changed", operation.clone()),
+                Change::SchemaAdded { name } => ("Schemas added", format!("`{name}`")),
+                Change::SchemaRemoved { name } => ("Schemas removed", format!("`{name}`")),
             })
             .collect()
     }
 
     pub(crate) fn grouped(&self) -> Vec<(&'static str, Vec<String>)> {
-        const ORDER: [&str; 7] = [
+        const ORDER: [&str; 9] = [
             "Operations added",
             "Operations removed",
             "Fields added",
@@ -267,6 +283,8 @@ impl Report {
             "Fields retyped",
             "Required-ness changed",
             "Descriptions changed",
+            "Schemas added",
+            "Schemas removed",
         ];
         let lines = self.lines();
         ORDER
@@ -340,7 +358,9 @@ pub mod changelog {
         let mut out = heading(version);
         out.push('\n');
         if report.is_empty() {
-            out.push_str("No operation or field changed (examples, links, tags or info only).\n");
+            out.push_str(
+                "No operation, field or named schema changed (examples, links, tags, info or schema prose only).\n",
+            );
         }
         for (title, lines) in report.grouped() {
             writeln!(out, "### {title}\n").expect("write to String");
@@ -432,5 +452,17 @@ mod tests {
         assert!(!changelog::has_entry(&second, "3.0.3"));
         assert!(second.find("## 3.0.2").unwrap() < second.find("## 3.0.1").unwrap(), "{second}");
         assert!(second.starts_with("# Changelog"), "{second}");
+    }
+
+    #[test]
+    fn names_renamed_schemas() {
+        let old = json!({"components": {"schemas": {"OldName": {"type": "object"}, "Kept": {}}}});
+        let new = json!({"components": {"schemas": {"Kept": {}, "NewName": {"type": "object"}}}});
+        let report = compare(Some(&old), &new);
+        assert_eq!(
+            report.changes,
+            vec![Change::SchemaAdded { name: "NewName".into() }, Change::SchemaRemoved { name: "OldName".into() }]
+        );
+        assert!(report.to_text().contains("Schemas added:\n    - `NewName`"), "{}", report.to_text());
     }
 }
