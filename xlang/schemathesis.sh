@@ -18,6 +18,7 @@ body = json.dumps({"consumer_key": os.environ["PESAPAL_CONSUMER_KEY"], "consumer
 request = urllib.request.Request(os.environ["PESAPAL_BASE_URL"] + "/api/Auth/RequestToken", body, {"content-type": "application/json"})
 print(json.load(urllib.request.urlopen(request))["token"])')
 export SCHEMATHESIS_HOOKS=pesapal_hooks PYTHONPATH="$here/schemathesis"
+cd "$out" # Schemathesis keeps its cache (.schemathesis/) in the working directory
 run() {
   local name=$1; shift
   echo "==> schemathesis: $name"
