@@ -198,6 +198,7 @@ pub mod types {
         ///A summary of the response received.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///`"200"`: the order was cancelled. `"500"`: it could not be (only failed or pending orders can be cancelled, once).
         pub status: CallStatus,
     }
     impl CancelOrderResponse {
@@ -569,6 +570,7 @@ pub mod types {
         ///A summary of the outcome, e.g. `Refund request successfully`, `Invalid amount provided. Please check your transaction details`, or `Refund request has been received already` (an earlier refund request for this payment was received: only one refund per payment).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///`"200"`: the refund request was received and awaits the merchant's approval (not yet refunded). `"500"`: rejected; see `message`.
         pub status: CallStatus,
     }
     impl RefundRequestResponse {
@@ -690,7 +692,7 @@ pub mod types {
     pub struct RequestTokenBody {
         ///The consumer\_key parameter must be set to `merchant consumer_key`
         pub consumer_key: ::std::string::String,
-        ///The consumer\_secret parameter must be set to `merchant consumer_secret`
+        ///The consumer\_secret parameter must be set to `merchant consumer_secret`. A secret: never log it.
         pub consumer_secret: ::std::string::String,
     }
     impl RequestTokenBody {
@@ -714,7 +716,7 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CallStatus>,
-        ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations.
+        ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations. A secret: never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
@@ -3946,7 +3948,7 @@ In case an error occurs during any API call, Pesapal will respond with a json st
 
 ```
 
-Version: 3.0*/
+Version: 3.0.2*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3988,7 +3990,7 @@ impl Client {
 }
 impl ClientInfo<crate::SharedAuthenticator> for Client {
     fn api_version() -> &'static str {
-        "3.0"
+        "3.0.2"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

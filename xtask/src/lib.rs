@@ -6,6 +6,8 @@
 //!    documentation is an Overlay action with its reason.
 //! 3. [`generate`] turns the corrected spec into the Rust source of `pesapal-gen` (progenitor).
 //! 4. [`report`] compares the result with the committed spec for the maintainer.
+//!
+//! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
 
 pub mod bench;
 pub mod convert;
@@ -15,6 +17,7 @@ pub mod overlay;
 pub mod postman;
 pub mod report;
 pub mod schema;
+pub mod test_command;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
@@ -33,6 +36,8 @@ pub struct Files {
     pub spec: PathBuf,
     /// The generated client, committed as source of `pesapal-gen`.
     pub generated_client: PathBuf,
+    /// The spec's changelog, one entry per `info.version` (see [`report::changelog`]).
+    pub changelog: PathBuf,
 }
 
 impl Files {
@@ -43,6 +48,7 @@ impl Files {
             collection: spec.join("pesapal-api-3.0.postman_collection.json"),
             environment: spec.join("pesapal.postman_environment.json"),
             corrections: spec.join("corrections.overlay.json"),
+            changelog: spec.join("CHANGELOG.md"),
             spec: spec.join("pesapal.openapi.json"),
             generated_client: root.join("pesapal-gen").join("src").join("generated.rs"),
         }

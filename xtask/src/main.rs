@@ -29,6 +29,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Run every test, installing what the tests need when missing (chromium with apt-get as root;
+    /// the pinned Python and npm tools into target/xlang): the workspace tests with the browser
+    /// test, the spec lint, the cross-language checkouts and Schemathesis.
+    Test {
+        /// Only these parts (comma-separated; default: all).
+        #[arg(long, value_delimiter = ',', value_name = "PART")]
+        only: Vec<xtask::test_command::Part>,
+    },
     /// Run the benchmarks (pesapal-bench) and print the table of ratios.
     Bench {
         /// Also time clean debug builds of a tiny pesapal-api binary and of a reqwest + serde one
@@ -62,6 +70,10 @@ fn workspace_root() -> PathBuf {
 fn run(cli: Cli) -> Result<ExitCode> {
     let (check, report_file, root) = match cli.command {
         Command::Spec { check, report, root } => (check, report, root),
+        Command::Test { only } => {
+            xtask::test_command::run_parts(&workspace_root(), &only)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Bench { compile, compile_only, rounds } => {
             let rows = if compile_only {
                 xtask::bench::compile_rows(&workspace_root(), rounds)?
@@ -87,10 +99,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
         std::fs::write(path, report.to_markdown()).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let code = std::fs::read_to_string(&files.generated_client).ok();
+    let changelog_text = std::fs::read_to_string(&files.changelog).ok();
+    let version = report::changelog::version(&built.spec);
+    let unbumped = old.as_ref().is_some_and(|old| report::changelog::version(old) == version)
+        && committed.as_deref() != Some(built.text.as_str());
+    let bump_hint = format!(
+        "the spec changed but its info.version is still {version}: bump it in the `$.info` action of {}",
+        files.corrections.display()
+    );
+    let changelog_current = changelog_text.as_deref().is_some_and(|text| report::changelog::has_entry(text, version));
     let spec_current = committed.as_deref() == Some(built.text.as_str());
     let code_current = code.as_deref() == Some(built.code.as_str());
     if check {
-        if spec_current && code_current {
+        if !changelog_current {
+            println!("{} has no entry for info.version {version}.", files.changelog.display());
+        }
+        if spec_current && code_current && changelog_current {
             println!("spec and generated client are up to date: {}", files.spec.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -103,9 +127,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", diff_summary("generated client", code.as_deref().unwrap_or_default(), &built.code));
             println!("{} is out of date (generated code is never edited by hand).", files.generated_client.display());
         }
+        if unbumped {
+            println!("{bump_hint}.");
+        }
         println!("Run `cargo xtask spec`, review the report and commit the result.");
         return Ok(ExitCode::FAILURE);
     }
+    anyhow::ensure!(!unbumped, "{bump_hint}");
     if spec_current && code_current {
         println!("spec and generated client are up to date: {}", files.spec.display());
     } else {
@@ -114,6 +142,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         print!("{}", report.to_text());
         println!("wrote {} and {}", files.spec.display(), files.generated_client.display());
+    }
+    if !changelog_current {
+        let entry = report::changelog::entry(version, &report);
+        std::fs::write(&files.changelog, report::changelog::prepend(changelog_text.as_deref(), &entry))
+            .with_context(|| format!("cannot write {}", files.changelog.display()))?;
+        println!("added the entry for {version} to {}", files.changelog.display());
     }
     Ok(ExitCode::SUCCESS)
 }

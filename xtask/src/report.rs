@@ -25,6 +25,10 @@ pub enum Change {
     RequiredChanged { operation: String, field: String, required: bool },
     /// Only the prose of an operation (or of its fields) changed.
     DescriptionChanged { operation: String },
+    /// A new named schema under `components.schemas` (a new name in generated clients).
+    SchemaAdded { name: String },
+    /// A named schema that is gone (or renamed: then the new name is added).
+    SchemaRemoved { name: String },
 }
 
 /// All differences, in a stable order.
@@ -49,6 +53,7 @@ struct Operation {
 
 /// Compares `old` with `new`. An absent old spec counts as empty.
 pub fn compare(old: Option<&Value>, new: &Value) -> Report {
+    let (old_spec, new_spec) = (old, new);
     let empty = Value::Null;
     let old = operations(old.unwrap_or(&empty));
     let new = operations(new);
@@ -96,6 +101,15 @@ pub fn compare(old: Option<&Value>, new: &Value) -> Report {
             changes.push(Change::DescriptionChanged { operation: operation() });
         }
     }
+    let schemas = |spec: Option<&Value>| -> Vec<String> {
+        spec.and_then(|s| s.pointer("/components/schemas"))
+            .and_then(Value::as_object)
+            .map_or_else(Vec::new, |m| m.keys().cloned().collect())
+    };
+    let (before, after) = (schemas(old_spec), schemas(Some(new_spec)));
+    changes.extend(after.iter().filter(|n| !before.contains(n)).map(|name| Change::SchemaAdded { name: name.clone() }));
+    changes
+        .extend(before.iter().filter(|n| !after.contains(n)).map(|name| Change::SchemaRemoved { name: name.clone() }));
     Report { changes }
 }
 
@@ -254,12 +268,14 @@ impl Report {
                     ("Required-ness changed", format!("{operation}: `{field}` is now {}", required(*r)))
                 }
                 Change::DescriptionChanged { operation } => ("Descriptions changed", operation.clone()),
+                Change::SchemaAdded { name } => ("Schemas added", format!("`{name}`")),
+                Change::SchemaRemoved { name } => ("Schemas removed", format!("`{name}`")),
             })
             .collect()
     }
 
-    fn grouped(&self) -> Vec<(&'static str, Vec<String>)> {
-        const ORDER: [&str; 7] = [
+    pub(crate) fn grouped(&self) -> Vec<(&'static str, Vec<String>)> {
+        const ORDER: [&str; 9] = [
             "Operations added",
             "Operations removed",
             "Fields added",
@@ -267,6 +283,8 @@ impl Report {
             "Fields retyped",
             "Required-ness changed",
             "Descriptions changed",
+            "Schemas added",
+            "Schemas removed",
         ];
         let lines = self.lines();
         ORDER
@@ -305,6 +323,64 @@ impl Report {
             out.push('\n');
         }
         out
+    }
+}
+
+/// The changelog of the spec: `spec/CHANGELOG.md`, one entry per `info.version`, newest first.
+pub mod changelog {
+    use super::Report;
+    use serde_json::Value;
+    use std::fmt::Write as _;
+
+    /// The file's title and preamble, written when it does not exist yet.
+    const PREAMBLE: &str = "# Changelog of spec/pesapal.openapi.json\n\n\
+        `info.version` is the version of the corrected spec, `3.0.<revision>` (the API is Pesapal's 3.0). \
+        `cargo xtask spec` adds an entry, produced from its change report, whenever the spec changes; \
+        every correction and its reason is in spec/corrections.overlay.json.\n";
+
+    /// The spec's `info.version` (empty when absent).
+    pub fn version(spec: &Value) -> &str {
+        spec.pointer("/info/version").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    fn heading(version: &str) -> String {
+        format!("## {version}\n")
+    }
+
+    /// True when `changelog` already has an entry for `version`.
+    pub fn has_entry(changelog: &str, version: &str) -> bool {
+        changelog.lines().any(|line| format!("{line}\n") == heading(version))
+    }
+
+    /// The entry for `version`: the change report's groups, or a line saying that only what the
+    /// report does not follow (examples, links, tags, info) changed.
+    pub fn entry(version: &str, report: &Report) -> String {
+        let mut out = heading(version);
+        out.push('\n');
+        if report.is_empty() {
+            out.push_str(
+                "No operation, field or named schema changed (examples, links, tags, info or schema prose only).\n",
+            );
+        }
+        for (title, lines) in report.grouped() {
+            writeln!(out, "### {title}\n").expect("write to String");
+            for line in lines {
+                writeln!(out, "- {line}").expect("write to String");
+            }
+            out.push('\n');
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    }
+
+    /// `changelog` (or a new file) with `entry` as its newest entry, after the preamble.
+    pub fn prepend(changelog: Option<&str>, entry: &str) -> String {
+        let text = changelog.unwrap_or(PREAMBLE);
+        let at = text.find("\n## ").map_or(text.len(), |i| i + 1);
+        let (head, tail) = text.split_at(at);
+        let head = head.trim_end();
+        if tail.is_empty() { format!("{head}\n\n{entry}") } else { format!("{head}\n\n{entry}\n{tail}") }
     }
 }
 
@@ -359,5 +435,34 @@ mod tests {
     fn identical_specs_report_nothing() {
         let spec = spec(json!({"type": "object"}), json!([]));
         assert!(compare(Some(&spec), &spec).is_empty());
+    }
+
+    #[test]
+    fn changelog_entry_is_prepended_once_per_version() {
+        let old = spec(json!({"type": "object", "properties": {"a": {"type": "string"}}}), json!([]));
+        let new = spec(json!({"type": "object", "properties": {"a": {"type": "integer"}}}), json!([]));
+        let entry = changelog::entry("3.0.2", &compare(Some(&old), &new));
+        assert!(
+            entry.starts_with("## 3.0.2\n\n### Fields retyped\n\n- A (POST /a): `request.a` string → integer"),
+            "{entry}"
+        );
+        let first = changelog::prepend(None, &changelog::entry("3.0.1", &Report::default()));
+        let second = changelog::prepend(Some(&first), &entry);
+        assert!(changelog::has_entry(&second, "3.0.1") && changelog::has_entry(&second, "3.0.2"));
+        assert!(!changelog::has_entry(&second, "3.0.3"));
+        assert!(second.find("## 3.0.2").unwrap() < second.find("## 3.0.1").unwrap(), "{second}");
+        assert!(second.starts_with("# Changelog"), "{second}");
+    }
+
+    #[test]
+    fn names_renamed_schemas() {
+        let old = json!({"components": {"schemas": {"OldName": {"type": "object"}, "Kept": {}}}});
+        let new = json!({"components": {"schemas": {"Kept": {}, "NewName": {"type": "object"}}}});
+        let report = compare(Some(&old), &new);
+        assert_eq!(
+            report.changes,
+            vec![Change::SchemaAdded { name: "NewName".into() }, Change::SchemaRemoved { name: "OldName".into() }]
+        );
+        assert!(report.to_text().contains("Schemas added:\n    - `NewName`"), "{}", report.to_text());
     }
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{cargo, edit_collection, edit_text, request, requests, workspace_copy, xtask};
+use common::{bump_version, cargo, edit_collection, edit_text, request, requests, workspace_copy, xtask};
 use serde_json::json;
 
 /// Applies the change to the collection of the workspace at `root`.
@@ -66,6 +66,7 @@ fn a_documented_field_answer_field_and_operation_keep_the_workspace_building_and
     let scratch = workspace_copy();
     let root = scratch.path();
     document_a_field_an_answer_field_and_an_operation(root);
+    bump_version(root);
 
     let (ok, out) = xtask(root, &[]);
     assert!(ok, "{out}");

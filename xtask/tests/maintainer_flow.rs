@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{edit_collection, requests, sandbox, xtask};
+use common::{bump_version, edit_collection, requests, sandbox, xtask};
 use serde_json::{Value, json};
 
 #[test]
@@ -43,9 +43,16 @@ fn a_new_body_field_and_a_new_request_flow_into_the_spec_and_the_report() {
     assert!(out.contains("pesapal-gen/src/generated.rs is out of date"), "{out}");
     assert!(out.contains("Run `cargo xtask spec`"), "{out}");
 
+    let (ok, out) = xtask(root, &[]);
+    assert!(!ok && out.contains("the spec changed but its info.version is still"), "{out}");
+    let version = bump_version(root);
+
     let report = root.join("report.md");
     let (ok, out) = xtask(root, &["--report", report.to_str().unwrap()]);
     assert!(ok, "{out}");
+    let changelog = std::fs::read_to_string(root.join("spec/CHANGELOG.md")).unwrap();
+    let entry = format!("## {version}\n\n### Operations added\n\n- GetBalance (GET /api/Transactions/GetBalance)\n");
+    assert!(changelog.contains(&entry), "the changelog's new entry comes from the report:\n{changelog}");
     assert!(out.contains("GetBalance (GET /api/Transactions/GetBalance)"), "{out}");
     let markdown = std::fs::read_to_string(&report).unwrap();
     assert!(markdown.contains("## Operations added\n\n- GetBalance (GET /api/Transactions/GetBalance)"), "{markdown}");

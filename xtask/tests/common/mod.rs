@@ -2,7 +2,7 @@
 //! workspace), the `cargo xtask spec` binary, and edits of Pesapal's collection.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -20,6 +20,7 @@ pub fn sandbox() -> tempfile::TempDir {
         "spec/pesapal.postman_environment.json",
         "spec/corrections.overlay.json",
         "spec/pesapal.openapi.json",
+        "spec/CHANGELOG.md",
         "pesapal-gen/src/generated.rs",
     ] {
         std::fs::copy(workspace().join(file), dir.path().join(file)).unwrap();
@@ -100,4 +101,22 @@ pub fn edit_text(item: &mut Value, field: &str, anchor: &str, with: &str) {
     let text = slot.as_str().unwrap();
     assert_eq!(text.matches(anchor).count(), 1, "{anchor:?} occurs once in {field}");
     *slot = Value::String(text.replacen(anchor, with, 1));
+}
+
+/// Bumps the revision of `info.version` in the corrections' `$.info` action; returns the new version.
+pub fn bump_version(root: &Path) -> String {
+    let path = root.join("spec/corrections.overlay.json");
+    let mut overlay: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let action = overlay["actions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["target"] == "$.info" && a["update"].get("version").is_some())
+        .unwrap();
+    let old = action["update"]["version"].as_str().unwrap().to_owned();
+    let (head, revision) = old.rsplit_once('.').unwrap();
+    let new = format!("{head}.{}", revision.parse::<u32>().unwrap() + 1);
+    action["update"]["version"] = json!(new);
+    std::fs::write(&path, serde_json::to_string_pretty(&overlay).unwrap()).unwrap();
+    new
 }
