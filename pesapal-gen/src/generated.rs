@@ -5671,8 +5671,10 @@ pub mod endpoints {
     };
 }
 
-/// One operation of the spec, named after its `operationId`.
+/// One operation of the spec, named after its `operationId`. `#[non_exhaustive]`: an operation
+/// Pesapal documents later is a new variant, so code outside this crate keeps compiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Operation {
     /// `RequestToken` (`POST /api/Auth/RequestToken`): Authentication
     RequestToken,
