@@ -38,11 +38,13 @@ pub mod types {
         ///Customer's phone number
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
+        ///Customer's postal code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub postal_code: ::std::option::Option<PostalCode>,
         ///Customer's state `Maximum - 3 characters`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<BillingAddressState>,
+        ///Customer's zip code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip_code: ::std::option::Option<PostalCode>,
     }
