@@ -32,7 +32,8 @@ impl Sim {
     pub fn new(config: SimConfig, public_url: String, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Sim {
         let ipn = IpnDelivery::new(&config, http, shutdown);
         let faults = Mutex::new((config.faults.clone(), FaultStats::default()));
-        Sim { config, public_url, clock: Clock::default(), state: Mutex::default(), faults, ipn }
+        let state = Mutex::new(State::seeded(config.seed));
+        Sim { config, public_url, clock: Clock::default(), state, faults, ipn }
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -87,9 +88,9 @@ impl Sim {
     }
 
     /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, clock; the faults go back
-    /// to [`SimConfig::faults`].
+    /// to [`SimConfig::faults`], and ids start again from [`SimConfig::seed`].
     pub fn reset(&self) {
-        *self.state() = State::default();
+        *self.state() = State::seeded(self.config.seed);
         *self.faults() = (self.config.faults.clone(), FaultStats::default());
         self.ipn.clear();
         self.clock.reset();

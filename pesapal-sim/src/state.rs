@@ -250,6 +250,8 @@ impl std::fmt::Debug for Tokens {
 /// Everything the simulator remembers.
 #[derive(Debug, Default)]
 pub(crate) struct State {
+    /// Draws every id, code and token: seeded by [`crate::SimConfig::seed`] for reproducible runs.
+    rng: fastrand::Rng,
     tokens: Tokens,
     pub tokens_issued: u64,
     pub tokens_revoked: u64,
@@ -260,15 +262,32 @@ pub(crate) struct State {
     next_correlation_id: i64,
 }
 
-fn random_code(len: usize, alphabet: &[u8]) -> String {
-    (0..len).map(|_| char::from(alphabet[fastrand::usize(..alphabet.len())])).collect()
-}
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 impl State {
+    /// An empty state whose ids, codes and tokens come from `seed` (the same seed, the same
+    /// ones), or from a random seed.
+    pub fn seeded(seed: Option<u64>) -> State {
+        let rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+        State { rng, ..State::default() }
+    }
+
+    /// A new GUID (version 4), drawn from the state's generator.
+    pub fn new_id(&mut self) -> Uuid {
+        uuid::Builder::from_random_bytes(self.rng.u128(..).to_le_bytes()).into_uuid()
+    }
+
+    fn random_code(&mut self, len: usize, alphabet: &[u8]) -> String {
+        (0..len).map(|_| char::from(alphabet[self.rng.usize(..alphabet.len())])).collect()
+    }
+
     /// Issues a bearer token valid for `lifetime` from `now`.
     pub fn issue_token(&mut self, now: DateTime<Utc>, lifetime: Duration) -> (String, DateTime<Utc>) {
-        let token =
-            format!("sim.{}.{}", Uuid::new_v4().simple(), random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
+        let token = format!(
+            "sim.{}.{}",
+            self.new_id().simple(),
+            self.random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789")
+        );
         let expires_at = now + lifetime;
         self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
         self.tokens_issued += 1;
@@ -301,7 +320,7 @@ impl State {
         if let Some(existing) = self.ipns.iter().find(|i| i.url == url && i.method == method) {
             return existing.clone();
         }
-        let ipn = Ipn { id: Uuid::new_v4(), url, method, created_at: now };
+        let ipn = Ipn { id: self.new_id(), url, method, created_at: now };
         self.ipns.push(ipn.clone());
         ipn
     }
@@ -374,6 +393,7 @@ impl State {
 
     /// The customer pays: pending or failed → completed, with a new confirmation code.
     pub fn pay(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        let codes = (self.random_code(10, UPPER_ALNUM), self.random_code(16, b"0123456789"));
         let order = self.apply(id, Transition::Pay)?;
         let (account, code) = match method {
             PaymentMethod::Mpesa => {
@@ -381,9 +401,9 @@ impl State {
                     OrderKind::Stk { msisdn } => msisdn.clone(),
                     _ => order.phone_number.clone().unwrap_or_else(|| "254700000000".into()),
                 };
-                (mask_phone(&phone), random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+                (mask_phone(&phone), codes.0)
             }
-            PaymentMethod::Card => ("476173******0010".to_owned(), random_code(16, b"0123456789")),
+            PaymentMethod::Card => ("476173******0010".to_owned(), codes.1),
         };
         if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
             // Periods that passed before the first payment are not charged.
@@ -502,14 +522,14 @@ impl State {
         for (parent, account_number, due) in charges {
             self.next_correlation_id += 1;
             let charge = Order {
-                order_tracking_id: Uuid::new_v4(),
+                order_tracking_id: self.new_id(),
                 created_at: due,
                 status: OrderStatus::Completed,
                 cancelled: false,
                 payment: Some(Payment {
                     method: parent.payment.as_ref().map_or(PaymentMethod::Card, |p| p.method),
                     account: parent.payment.as_ref().map(|p| p.account.clone()).unwrap_or_default(),
-                    confirmation_code: random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+                    confirmation_code: self.random_code(10, UPPER_ALNUM),
                     at: due,
                     description: "Recurring payment successful".into(),
                 }),
