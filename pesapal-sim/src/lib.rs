@@ -112,6 +112,7 @@ mod error;
 mod faults;
 mod ipn;
 mod machine;
+pub mod outcomes;
 mod page;
 pub mod recorder;
 mod routes;
@@ -128,6 +129,7 @@ pub use machine::{OrderStatus, Transition};
 /// `OrderNotificationType`, as the spec declares it.
 pub use pesapal_gen::types::NotificationType;
 pub use recorder::{Recorder, RecorderConfig, RecorderError};
+pub use sim::Instrument;
 pub use state::{Frequency, Ipn, IpnMethod, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule};
 
 use sim::Sim;
@@ -252,6 +254,13 @@ impl Simulator {
     /// The customer approves an STK prompt on the phone (pays by M-Pesa).
     pub fn approve_stk(&self, order_tracking_id: Uuid) -> Result<Order, SimError> {
         self.sim.pay(order_tracking_id, PaymentMethod::Mpesa)
+    }
+
+    /// The customer pays with a phone number or a card number, whose test value decides the
+    /// outcome ([`outcomes`]): approved, declined, unanswered (stays pending), fails later, or
+    /// (any other phone) waits for [`Simulator::approve_stk`].
+    pub fn pay_with(&self, order_tracking_id: Uuid, instrument: &Instrument) -> Result<Order, SimError> {
+        self.sim.pay_with(order_tracking_id, instrument)
     }
 
     /// A completed payment is reversed.

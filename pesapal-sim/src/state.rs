@@ -3,6 +3,7 @@
 
 use crate::error::{SimError, TokenRefusal};
 use crate::machine::{OrderStatus, Transition};
+use crate::outcomes::{self, Reason};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
@@ -91,8 +92,10 @@ pub struct Payment {
     pub confirmation_code: String,
     /// When (virtual clock).
     pub at: DateTime<Utc>,
-    /// Why, in words.
+    /// Why, in words (`description`).
     pub description: String,
+    /// The provider's result code (`payment_status_code`): empty when it succeeded.
+    pub status_code: String,
 }
 
 /// A subscription's schedule: charges at `start + k·frequency` (k ≥ 1) up to `end`.
@@ -393,6 +396,18 @@ impl State {
 
     /// The customer pays: pending or failed → completed, with a new confirmation code.
     pub fn pay(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        self.pay_from(id, method, None, now)
+    }
+
+    /// [`State::pay`] from a given account (the phone number or masked card the customer
+    /// entered; default: the billing phone, or a test card).
+    pub fn pay_from(
+        &mut self,
+        id: Uuid,
+        method: PaymentMethod,
+        entered: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Notice>, SimError> {
         let codes = (self.random_code(10, UPPER_ALNUM), self.random_code(16, b"0123456789"));
         let order = self.apply(id, Transition::Pay)?;
         let (account, code) = match method {
@@ -405,6 +420,7 @@ impl State {
             }
             PaymentMethod::Card => ("476173******0010".to_owned(), codes.1),
         };
+        let account = entered.unwrap_or(account);
         if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
             // Periods that passed before the first payment are not charged.
             while schedule.due(schedule.charges + 1).is_some_and(|due| due <= now) {
@@ -417,6 +433,7 @@ impl State {
             confirmation_code: code,
             at: now,
             description: "Payment successful".into(),
+            status_code: String::new(),
         });
         let order = order.clone();
         Ok(self.notice(&order, NotificationType::Ipnchange))
@@ -424,16 +441,48 @@ impl State {
 
     /// The payment attempt fails: pending or failed → failed.
     pub fn fail(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        let reason = match method {
+            PaymentMethod::Card => outcomes::CARD_DECLINED,
+            PaymentMethod::Mpesa => outcomes::PHONE_DECLINED,
+        };
+        self.fail_because(id, method, String::new(), &reason, now)
+    }
+
+    /// The payment attempt from `account` fails for `reason`: pending or failed → failed.
+    pub fn fail_because(
+        &mut self,
+        id: Uuid,
+        method: PaymentMethod,
+        account: String,
+        reason: &Reason,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Notice>, SimError> {
         let order = self.apply(id, Transition::Fail)?;
-        order.payment = Some(Payment {
-            method,
-            account: String::new(),
-            confirmation_code: String::new(),
-            at: now,
-            description: "Unable to Authorize Transaction.Kindly contact your bank for assistance".into(),
-        });
+        order.payment = Some(failed_attempt(method, account, reason, now));
         let order = order.clone();
         Ok(self.notice(&order, NotificationType::Ipnchange))
+    }
+
+    /// A payment attempt that got no answer (an STK prompt that timed out): the order stays
+    /// as it is, the attempt is recorded, nobody is notified.
+    pub fn unanswered(
+        &mut self,
+        id: Uuid,
+        method: PaymentMethod,
+        account: String,
+        reason: &Reason,
+        now: DateTime<Utc>,
+    ) -> Result<(), SimError> {
+        let order = self.order_mut(id)?;
+        if !Transition::Pay.allowed(order.status, order.cancelled) {
+            let error = match order.cancelled {
+                true => SimError::OrderCancelled,
+                false => SimError::InvalidTransition { action: Transition::Pay, status: order.status },
+            };
+            return Err(error);
+        }
+        order.payment = Some(failed_attempt(method, account, reason, now));
+        Ok(())
     }
 
     /// The payment is reversed: completed → reversed.
@@ -532,6 +581,7 @@ impl State {
                     confirmation_code: self.random_code(10, UPPER_ALNUM),
                     at: due,
                     description: "Recurring payment successful".into(),
+                    status_code: String::new(),
                 }),
                 refunded: Decimal::ZERO,
                 kind: OrderKind::Charge {
@@ -549,8 +599,19 @@ impl State {
     }
 }
 
+fn failed_attempt(method: PaymentMethod, account: String, reason: &Reason, at: DateTime<Utc>) -> Payment {
+    Payment {
+        method,
+        account,
+        confirmation_code: String::new(),
+        at,
+        description: reason.description.into(),
+        status_code: reason.code.into(),
+    }
+}
+
 /// `254712345678` → `2547******78`.
-fn mask_phone(phone: &str) -> String {
+pub(crate) fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().collect();
     if digits.len() <= 6 {
         return phone.to_owned();

@@ -326,13 +326,16 @@ async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Resp
 
 /// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
 /// and payment page (the STK answer has the same fields).
-fn create_order(sim: &Sim, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
+fn create_order(sim: &Arc<Sim>, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
     let fields = fields.check()?;
     let now = sim.clock.now();
     let mut state = sim.state();
     let id = state.new_id();
     let order = state.add_order(fields.into_order(id, now, kind))?;
     drop(state);
+    if let OrderKind::Stk { msisdn } = &order.kind {
+        sim.prompt_phone(id, msisdn);
+    }
     Ok(wire::order_submitted(&order, &page::redirect_url(sim, order.order_tracking_id)))
 }
 

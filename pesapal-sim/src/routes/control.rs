@@ -3,7 +3,8 @@
 
 use crate::error::SimError;
 use crate::faults::Faults;
-use crate::sim::Sim;
+use crate::outcomes::{self, Outcome};
+use crate::sim::{Instrument, Sim};
 use crate::state::PaymentMethod;
 use axum::Json;
 use axum::Router;
@@ -26,6 +27,7 @@ pub(crate) fn router() -> Router<Arc<Sim>> {
         .route("/orders/{id}/fail", post(fail))
         .route("/orders/{id}/reverse", post(reverse))
         .route("/orders/{id}/approve", post(approve))
+        .route("/orders/{id}/decline", post(decline))
         .route("/clock", get(clock))
         .route("/clock/advance", post(advance))
         .route("/ipn/deliveries", get(deliveries))
@@ -84,10 +86,21 @@ async fn order(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response 
 #[serde(default)]
 struct PayBody {
     method: PaymentMethod,
+    /// An M-Pesa phone number whose test value decides the outcome.
+    phone: Option<String>,
+    /// A card number whose test value decides the outcome.
+    card: Option<String>,
 }
 
 async fn pay(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
-    answer(order_id(&id).and_then(|id| sim.pay(id, optional_body::<PayBody>(&body)?.method)))
+    answer(order_id(&id).and_then(|id| {
+        let body = optional_body::<PayBody>(&body)?;
+        match (body.phone, body.card) {
+            (Some(phone), _) => sim.pay_with(id, &Instrument::Phone(phone)),
+            (None, Some(card)) => sim.pay_with(id, &Instrument::Card(card)),
+            (None, None) => sim.pay(id, body.method),
+        }
+    }))
 }
 
 async fn fail(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
@@ -100,6 +113,14 @@ async fn reverse(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Respons
 
 async fn approve(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
     answer(order_id(&id).and_then(|id| sim.pay(id, PaymentMethod::Mpesa)))
+}
+
+/// The customer declines the STK prompt on the phone.
+async fn decline(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    answer(order_id(&id).and_then(|id| {
+        let phone = sim.order(id)?.phone_number.unwrap_or_default();
+        sim.attempt(id, &Instrument::Phone(phone), Outcome::Decline(outcomes::PHONE_DECLINED))
+    }))
 }
 
 async fn clock(State(sim): State<Arc<Sim>>) -> Response {
