@@ -124,7 +124,7 @@ mod wire;
 pub use config::{AnswerObserver, ObservedAnswer, SimConfig};
 pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
-pub use ipn::{Attempt, Delivery};
+pub use ipn::{Attempt, Delivery, IpnControls};
 pub use machine::{OrderStatus, Transition};
 /// `OrderNotificationType`, as the spec declares it.
 pub use pesapal_gen::types::NotificationType;
@@ -261,6 +261,17 @@ impl Simulator {
     /// (any other phone) waits for [`Simulator::approve_stk`].
     pub fn pay_with(&self, order_tracking_id: Uuid, instrument: &Instrument) -> Result<Order, SimError> {
         self.sim.pay_with(order_tracking_id, instrument)
+    }
+
+    /// How IPNs are delivered for every order without controls of its own: delay, duplicates,
+    /// drop, out of order ([`IpnControls`]).
+    pub fn set_ipn_controls(&self, controls: IpnControls) {
+        self.sim.ipn.set_controls(controls);
+    }
+
+    /// How IPNs about one order are delivered ([`IpnControls`]).
+    pub fn set_order_ipn_controls(&self, order_tracking_id: Uuid, controls: IpnControls) {
+        self.sim.ipn.set_order_controls(order_tracking_id, controls);
     }
 
     /// A completed payment is reversed.

@@ -3,6 +3,7 @@
 
 use crate::error::SimError;
 use crate::faults::Faults;
+use crate::ipn::IpnControls;
 use crate::outcomes::{self, Outcome};
 use crate::sim::{Instrument, Sim};
 use crate::state::PaymentMethod;
@@ -12,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub(crate) fn router() -> Router<Arc<Sim>> {
         .route("/clock", get(clock))
         .route("/clock/advance", post(advance))
         .route("/ipn/deliveries", get(deliveries))
+        .route("/ipn/controls", get(ipn_controls).put(set_ipn_controls))
+        .route("/orders/{id}/ipn", put(set_order_ipn_controls))
         .route("/refunds", get(refunds))
         .route("/faults", get(faults).put(set_faults))
         .route("/reset", post(reset))
@@ -142,6 +145,24 @@ async fn advance(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 
 async fn deliveries(State(sim): State<Arc<Sim>>) -> Response {
     Json(sim.deliveries()).into_response()
+}
+
+async fn ipn_controls(State(sim): State<Arc<Sim>>) -> Response {
+    let (all, per_order) = sim.ipn.controls();
+    Json(json!({"all": all, "orders": per_order})).into_response()
+}
+
+async fn set_ipn_controls(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    answer(optional_body::<IpnControls>(&body).inspect(|controls| sim.ipn.set_controls(controls.clone())))
+}
+
+async fn set_order_ipn_controls(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
+    answer(order_id(&id).and_then(|id| {
+        sim.order(id)?;
+        let controls = optional_body::<IpnControls>(&body)?;
+        sim.ipn.set_order_controls(id, controls.clone());
+        Ok(controls)
+    }))
 }
 
 async fn refunds(State(sim): State<Arc<Sim>>) -> Response {
