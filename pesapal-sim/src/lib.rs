@@ -110,6 +110,7 @@ mod clock;
 mod config;
 mod error;
 mod faults;
+mod inspector;
 mod ipn;
 mod machine;
 pub mod outcomes;
