@@ -156,7 +156,7 @@ async function control(path, body) {{
             .collect();
         let _ = writeln!(
             out,
-            r#"<tr class="delivery" id="delivery-{n}"><td>{n}{duplicate}</td><td><code>{order}</code> {reference}</td><td>{kind}</td><td>{method:?} {url}</td><td class="outcome">{outcome}</td><td><ol>{attempts}</ol></td></tr>"#,
+            r#"<tr class="delivery" id="delivery-{n}"><td>{n}{duplicate}</td><td><code>{order}</code> {reference}</td><td>{kind}</td><td>{method:?} {url}</td><td class="outcome">{outcome}</td><td><ul>{attempts}</ul></td></tr>"#,
             n = delivery.id,
             order = delivery.order_tracking_id,
             reference = text(&delivery.merchant_reference),
@@ -166,7 +166,11 @@ async function control(path, body) {{
         );
     }
     out.push_str("</table>\n");
-    let _ = write!(out, "<h2>Refunds ({})</h2>\n<table id=\"refunds\"><tr><th>Order</th><th>Confirmation code</th><th>Amount</th><th>By</th><th>Remarks</th><th>At</th></tr>\n", refunds.len());
+    let _ = write!(
+        out,
+        "<h2>Refunds ({})</h2>\n<table id=\"refunds\"><tr><th>Order</th><th>Confirmation code</th><th>Amount</th><th>By</th><th>Remarks</th><th>At</th></tr>\n",
+        refunds.len()
+    );
     for refund in &refunds {
         let _ = writeln!(
             out,

@@ -53,9 +53,24 @@
 //!
 //! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`:
 //! it shows the merchant reference, amount, currency and description, and offers "Pay with
-//! M-Pesa", "Pay with card", "Fail" and "Cancel" (which leaves the order pending). Each sends the
-//! browser to the order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
+//! M-Pesa", "Pay with card" and "Cancel" (which leaves the order pending). M-Pesa asks for the
+//! phone number (prefilled from the billing address), sends the prompt and waits for the
+//! simulated phone: approve, decline, or no answer (the order stays pending, as an STK prompt
+//! that times out). Card asks for the card details. The page then sends the browser to the
+//! order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
 //! `OrderTrackingId`, `OrderMerchantReference` and `OrderNotificationType=CALLBACKURL`.
+//!
+//! # Test values
+//!
+//! Card and phone numbers decide outcomes on purpose, on the page, in an STK push's `msisdn`,
+//! through [`Simulator::pay_with`] or `POST /_sim/orders/{id}/pay` with `{"phone":…}` or
+//! `{"card":…}`: see [`outcomes`] for the numbers and the `payment_status_code` and
+//! `description` each ends in.
+//!
+//! # Reproducible runs
+//!
+//! [`SimConfig::seed`] (`--seed N`) draws tracking ids, IPN ids, confirmation codes and tokens
+//! from one seeded generator: the same seed and the same calls give the same ids.
 //!
 //! # IPN delivery
 //!
@@ -66,6 +81,16 @@
 //! otherwise it is retried after [`SimConfig::ipn_backoff`], doubled each time, up to
 //! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
 //! `GET /_sim/ipn/deliveries`).
+//!
+//! [`IpnControls`], for every order or one, delay deliveries, repeat them, drop them (never
+//! delivered) or deliver them out of order (each of an order's notifications waits for the
+//! next one, so that a FAILED attempt's notification arrives after the COMPLETED one).
+//!
+//! # Inspector
+//!
+//! `GET /_sim/` is a page for a browser: orders with their state and the actions it allows,
+//! IPN deliveries with every attempt and the merchant's answer, refunds, tokens, faults and IPN
+//! controls in force, and the clock with an "advance" control.
 //!
 //! # Built on the spec
 //!
@@ -85,12 +110,16 @@
 //! |---|---|
 //! | `GET /_sim` | base URL, consumer key, clock |
 //! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them |
-//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}` |
+//! | `GET /_sim/` | the inspector page (HTML) |
+//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}`; or a test value `{"phone":…}` / `{"card":…}` |
 //! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
 //! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |
 //! | `POST /_sim/orders/{id}/approve` | the customer approves an STK prompt (pays by M-Pesa) |
+//! | `POST /_sim/orders/{id}/decline` | the customer declines it (failed, `1032`) |
+//! | `PUT /_sim/orders/{id}/ipn` | [`IpnControls`] for this order's IPNs |
 //! | `GET /_sim/clock`, `POST /_sim/clock/advance` | body `{"seconds":N}`; makes due subscription charges |
 //! | `GET /_sim/ipn/deliveries` | every IPN delivery and its attempts |
+//! | `GET /_sim/ipn/controls`, `PUT /_sim/ipn/controls` | [`IpnControls`] for every order |
 //! | `GET /_sim/refunds` | accepted refund requests |
 //! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`Faults`] in force (PUT replaces them), counts |
 //! | `POST /_sim/reset` | forget everything |

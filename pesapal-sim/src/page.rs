@@ -7,8 +7,8 @@
 
 use crate::error::SimError;
 use crate::machine::{OrderStatus, Transition};
-use crate::routes::api::guid_from_query;
 use crate::outcomes::{self, Outcome};
+use crate::routes::api::guid_from_query;
 use crate::sim::{Instrument, Sim};
 use crate::state::Order;
 use crate::wire::{self, Return};
@@ -94,7 +94,9 @@ async fn act(State(sim): State<Arc<Sim>>, Form(form): Form<HashMap<String, Strin
         }
         Err(SimError::UnknownOrder(id)) => not_found(&SimError::UnknownOrder(id)),
         Err(error) => match sim.order(id) {
-            Ok(order) => (StatusCode::CONFLICT, Html(render(&order, Step::Choose, Some(&error.to_string())))).into_response(),
+            Ok(order) => {
+                (StatusCode::CONFLICT, Html(render(&order, Step::Choose, Some(&error.to_string())))).into_response()
+            }
             Err(e) => not_found(&e),
         },
     }

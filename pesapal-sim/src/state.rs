@@ -286,11 +286,8 @@ impl State {
 
     /// Issues a bearer token valid for `lifetime` from `now`.
     pub fn issue_token(&mut self, now: DateTime<Utc>, lifetime: Duration) -> (String, DateTime<Utc>) {
-        let token = format!(
-            "sim.{}.{}",
-            self.new_id().simple(),
-            self.random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789")
-        );
+        let token =
+            format!("sim.{}.{}", self.new_id().simple(), self.random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
         let expires_at = now + lifetime;
         self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
         self.tokens_issued += 1;

@@ -34,8 +34,12 @@ async fn raw_status(shop: &Shop, id: Uuid) -> Value {
 }
 
 async fn stk(shop: &Shop, reference: &str, msisdn: &str) -> Uuid {
-    let push =
-        StkPushRequest::builder().order(shop.order(reference)).msisdn(msisdn).payment_method("MpesaKE").build().unwrap();
+    let push = StkPushRequest::builder()
+        .order(shop.order(reference))
+        .msisdn(msisdn)
+        .payment_method("MpesaKE")
+        .build()
+        .unwrap();
     shop.pesapal.stk_push(&push).await.unwrap().order_tracking_id
 }
 

@@ -6,12 +6,8 @@ use serde_json::{Value, json};
 
 /// Everything a run's answers draw at random: token, IPN id, tracking ids, confirmation codes.
 async fn run(seed: Option<u64>) -> Vec<String> {
-    let config = SimConfig {
-        consumer_key: "key".into(),
-        consumer_secret: "secret".into(),
-        seed,
-        ..SimConfig::default()
-    };
+    let config =
+        SimConfig { consumer_key: "key".into(), consumer_secret: "secret".into(), seed, ..SimConfig::default() };
     let sim = Simulator::start_with(config).await.expect("simulator starts");
     let http = reqwest::Client::new();
     let post = |path: &str, token: Option<&str>, body: Value| {
@@ -21,8 +17,8 @@ async fn run(seed: Option<u64>) -> Vec<String> {
         }
         async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
     };
-    let token = post("/api/Auth/RequestToken", None, json!({"consumer_key": "key", "consumer_secret": "secret"}))
-        .await["token"]
+    let token = post("/api/Auth/RequestToken", None, json!({"consumer_key": "key", "consumer_secret": "secret"})).await
+        ["token"]
         .as_str()
         .expect("a token")
         .to_owned();

@@ -3,8 +3,8 @@
 pub(crate) mod api;
 pub(crate) mod control;
 
-use crate::{inspector, page};
 use crate::sim::Sim;
+use crate::{inspector, page};
 use axum::Router;
 use std::sync::Arc;
 
