@@ -117,7 +117,7 @@ async fn walk(sim: &Simulator, pesapal: &Pesapal, shop: &shop::RunningShop) -> a
     let phone_step = browser.post(&redirect_url).form(&step("mpesa")).send().await?.text().await?;
     ensure!(phone_step.contains(r#"id="phone""#), "M-Pesa asks for no phone number");
     let phone = ("phone", "0723000000".to_owned());
-    let prompt = [step("mpesa-prompt").as_slice(), &[phone.clone()]].concat();
+    let prompt = [step("mpesa-prompt").as_slice(), std::slice::from_ref(&phone)].concat();
     let waiting = browser.post(&redirect_url).form(&prompt).send().await?.text().await?;
     ensure!(waiting.contains("Waiting for the phone"), "the page does not wait for the phone");
     let approve = [step("phone-approve").as_slice(), &[phone]].concat();
