@@ -82,10 +82,14 @@ async fn delayed_deliveries_arrive_later() {
     let merchant = Merchant::start().await;
     merchant.sim.set_ipn_controls(IpnControls { delay_ms: 300, ..IpnControls::default() });
     let id = merchant.submit("D-1").await;
+    let paid_at = chrono::Utc::now();
     merchant.sim.pay(id, PaymentMethod::Mpesa).unwrap();
     assert!(merchant.sim.deliveries()[0].attempts.is_empty(), "not called yet");
     let delivered = merchant.finished(id, 1).await;
     assert!(delivered[0].acknowledged);
+    // A lower bound the delay guarantees (a sleep never ends early), not a measured speed.
+    let waited = delivered[0].attempts[0].at - paid_at;
+    assert!(waited >= chrono::Duration::milliseconds(300), "called after {waited}");
     merchant.acted_once_on_the_final_state(id).await;
 }
 
