@@ -35,6 +35,10 @@ pub struct SimConfig {
     /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
     /// and `PUT /_sim/faults` replace them, a reset restores them.
     pub faults: Faults,
+    /// Seeds every tracking id, IPN id, confirmation code and token the simulator draws: two
+    /// runs with the same seed and the same calls produce the same ids, so that what a client
+    /// does against the simulator can be snapshotted. `None` (the default): random.
+    pub seed: Option<u64>,
 }
 
 /// One answer of the simulator's Pesapal API, as sent (see [`SimConfig::answer_observer`]).
@@ -66,6 +70,7 @@ impl Default for SimConfig {
             public_url: None,
             answer_observer: None,
             faults: Faults::default(),
+            seed: None,
         }
     }
 }
@@ -84,6 +89,7 @@ impl fmt::Debug for SimConfig {
             .field("public_url", &self.public_url)
             .field("answer_observer", &self.answer_observer.as_ref().map(|_| "installed"))
             .field("faults", &self.faults)
+            .field("seed", &self.seed)
             .finish()
     }
 }

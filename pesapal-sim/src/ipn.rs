@@ -1,13 +1,15 @@
 //! IPN delivery: calls the merchant's registered URL (GET with a query, or POST with a JSON
 //! body), retries with doubling backoff until the merchant acknowledges, and records every
-//! attempt.
+//! attempt. [`IpnControls`], globally or per order, delay, duplicate, drop or reorder
+//! deliveries, so that merchants can test what real notification delivery does to them.
 
 use crate::config::SimConfig;
 use crate::state::{IpnMethod, Notice};
 use crate::wire;
 use chrono::{DateTime, Utc};
 use pesapal_gen::types::{self, NotificationType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -35,6 +37,30 @@ pub struct Delivery {
     pub finished: bool,
     /// Every call made, in order.
     pub attempts: Vec<Attempt>,
+    /// Never delivered, by [`IpnControls::drop`] (also `finished`, with no attempts).
+    pub dropped: bool,
+    /// A repeat, by [`IpnControls::duplicates`], of the delivery with this id.
+    pub duplicate_of: Option<u64>,
+    /// Held back, by [`IpnControls::out_of_order`], until the order's next notification is
+    /// delivered.
+    pub held: bool,
+}
+
+/// How IPNs are delivered, for every order ([`crate::Simulator::set_ipn_controls`],
+/// `PUT /_sim/ipn/controls`) or one ([`crate::Simulator::set_order_ipn_controls`],
+/// `PUT /_sim/orders/{id}/ipn`). All off by default: each notification delivered once, at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IpnControls {
+    /// Wait this long (real time, milliseconds) before the first call.
+    pub delay_ms: u64,
+    /// Deliver each notification this many extra times (each a delivery of its own).
+    pub duplicates: u32,
+    /// Never deliver (the delivery is recorded as dropped).
+    pub drop: bool,
+    /// Deliver each notification only after the order's next one: a FAILED attempt's
+    /// notification then arrives after the COMPLETED one that followed it.
+    pub out_of_order: bool,
 }
 
 /// One call to the merchant's IPN URL.
@@ -68,6 +94,10 @@ pub(crate) struct IpnDelivery {
     changed: watch::Sender<u64>,
     /// Becomes `true` when the simulator stops: pending retries are abandoned.
     shutdown: watch::Receiver<bool>,
+    /// The controls for every order, and those set for one order.
+    controls: Mutex<(IpnControls, HashMap<Uuid, IpnControls>)>,
+    /// Notifications held back by `out_of_order`, per order.
+    held: Mutex<HashMap<Uuid, Vec<(u64, Notice)>>>,
 }
 
 impl IpnDelivery {
@@ -82,11 +112,13 @@ impl IpnDelivery {
             next_id: AtomicU64::new(1),
             changed: watch::Sender::new(0),
             shutdown,
+            controls: Mutex::default(),
+            held: Mutex::default(),
         })
     }
 
     fn log(&self) -> MutexGuard<'_, Vec<Delivery>> {
-        self.deliveries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.deliveries)
     }
 
     fn update(&self, id: u64, change: impl FnOnce(&mut Delivery)) {
@@ -106,14 +138,70 @@ impl IpnDelivery {
         self.changed.subscribe()
     }
 
-    /// Forgets every delivery (tasks still running go on, unrecorded).
+    /// The controls for every order, and those set for single orders.
+    pub fn controls(&self) -> (IpnControls, HashMap<Uuid, IpnControls>) {
+        lock(&self.controls).clone()
+    }
+
+    /// Sets the controls for every order without controls of its own.
+    pub fn set_controls(&self, controls: IpnControls) {
+        lock(&self.controls).0 = controls;
+    }
+
+    /// Sets the controls of one order.
+    pub fn set_order_controls(&self, order: Uuid, controls: IpnControls) {
+        lock(&self.controls).1.insert(order, controls);
+    }
+
+    fn controls_for(&self, order: Uuid) -> IpnControls {
+        let controls = lock(&self.controls);
+        controls.1.get(&order).unwrap_or(&controls.0).clone()
+    }
+
+    /// Forgets every delivery, control and held notification (tasks still running go on,
+    /// unrecorded).
     pub fn clear(&self) {
+        *lock(&self.controls) = Default::default();
+        lock(&self.held).clear();
         self.log().clear();
         self.changed.send_modify(|n| *n += 1);
     }
 
-    /// Starts delivering a notification in the background.
+    /// Starts delivering a notification in the background, as the order's controls say.
     pub fn dispatch(self: &Arc<Self>, notice: Notice) {
+        let controls = self.controls_for(notice.order_tracking_id);
+        let first = self.record(&notice, None);
+        let ids: Vec<u64> =
+            std::iter::once(first).chain((0..controls.duplicates).map(|_| self.record(&notice, Some(first)))).collect();
+        if controls.drop {
+            for id in ids {
+                self.update(id, |d| {
+                    d.dropped = true;
+                    d.finished = true;
+                });
+            }
+            return;
+        }
+        let delay = Duration::from_millis(controls.delay_ms);
+        if controls.out_of_order {
+            let mut held = lock(&self.held);
+            let waiting = held.entry(notice.order_tracking_id).or_default();
+            if waiting.is_empty() {
+                // Held until the order's next notification is delivered.
+                waiting.extend(ids.iter().map(|&id| (id, notice.clone())));
+                drop(held);
+                for id in ids {
+                    self.update(id, |d| d.held = true);
+                }
+                return;
+            }
+        }
+        for id in ids {
+            self.spawn(id, notice.clone(), delay, controls.out_of_order);
+        }
+    }
+
+    fn record(&self, notice: &Notice, duplicate_of: Option<u64>) -> u64 {
         let delivery = Delivery {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             order_tracking_id: notice.order_tracking_id,
@@ -124,33 +212,57 @@ impl IpnDelivery {
             acknowledged: false,
             finished: false,
             attempts: Vec::new(),
+            dropped: false,
+            duplicate_of,
+            held: false,
         };
         let id = delivery.id;
         self.log().push(delivery);
         self.changed.send_modify(|n| *n += 1);
+        id
+    }
+
+    /// Delivers in the background; then, with `release`, the order's held notifications.
+    fn spawn(self: &Arc<Self>, id: u64, notice: Notice, delay: Duration, release: bool) {
         let this = self.clone();
         tokio::spawn(async move {
             let mut shutdown = this.shutdown.clone();
-            let mut backoff = this.backoff;
-            for number in 1..=this.max_attempts {
-                let attempt = this.call(&notice, number).await;
-                let acknowledged = attempt.acknowledged;
-                let last = acknowledged || number == this.max_attempts;
-                this.update(id, |d| {
-                    d.attempts.push(attempt);
-                    d.acknowledged = acknowledged;
-                    d.finished = last;
-                });
-                if last {
-                    return;
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = crate::server::stopped(&mut shutdown) => return,
+            }
+            this.deliver(id, &notice).await;
+            if release {
+                let held = lock(&this.held).remove(&notice.order_tracking_id).unwrap_or_default();
+                for (id, notice) in held {
+                    this.spawn(id, notice, Duration::ZERO, false);
                 }
-                tokio::select! {
-                    () = tokio::time::sleep(backoff) => {}
-                    () = crate::server::stopped(&mut shutdown) => return,
-                }
-                backoff = backoff.saturating_mul(2);
             }
         });
+    }
+
+    /// Calls until acknowledged or out of attempts, recording each call.
+    async fn deliver(&self, id: u64, notice: &Notice) {
+        let mut shutdown = self.shutdown.clone();
+        let mut backoff = self.backoff;
+        for number in 1..=self.max_attempts {
+            let attempt = self.call(notice, number).await;
+            let acknowledged = attempt.acknowledged;
+            let last = acknowledged || number == self.max_attempts;
+            self.update(id, |d| {
+                d.attempts.push(attempt);
+                d.acknowledged = acknowledged;
+                d.finished = last;
+            });
+            if last {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = crate::server::stopped(&mut shutdown) => return,
+            }
+            backoff = backoff.saturating_mul(2);
+        }
     }
 
     async fn call(&self, notice: &Notice, number: u32) -> Attempt {
@@ -193,6 +305,10 @@ impl IpnDelivery {
         }
         Attempt { number, at, http_status: Some(status), body: Some(kept), acknowledged: error.is_none(), error }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Why an answer is not the acknowledgement Pesapal expects, or `None` if it is.

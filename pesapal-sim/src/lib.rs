@@ -53,9 +53,24 @@
 //!
 //! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`:
 //! it shows the merchant reference, amount, currency and description, and offers "Pay with
-//! M-Pesa", "Pay with card", "Fail" and "Cancel" (which leaves the order pending). Each sends the
-//! browser to the order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
+//! M-Pesa", "Pay with card" and "Cancel" (which leaves the order pending). M-Pesa asks for the
+//! phone number (prefilled from the billing address), sends the prompt and waits for the
+//! simulated phone: approve, decline, or no answer (the order stays pending, as an STK prompt
+//! that times out). Card asks for the card details. The page then sends the browser to the
+//! order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
 //! `OrderTrackingId`, `OrderMerchantReference` and `OrderNotificationType=CALLBACKURL`.
+//!
+//! # Test values
+//!
+//! Card and phone numbers decide outcomes on purpose, on the page, in an STK push's `msisdn`,
+//! through [`Simulator::pay_with`] or `POST /_sim/orders/{id}/pay` with `{"phone":…}` or
+//! `{"card":…}`: see [`outcomes`] for the numbers and the `payment_status_code` and
+//! `description` each ends in.
+//!
+//! # Reproducible runs
+//!
+//! [`SimConfig::seed`] (`--seed N`) draws tracking ids, IPN ids, confirmation codes and tokens
+//! from one seeded generator: the same seed and the same calls give the same ids.
 //!
 //! # IPN delivery
 //!
@@ -66,6 +81,16 @@
 //! otherwise it is retried after [`SimConfig::ipn_backoff`], doubled each time, up to
 //! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
 //! `GET /_sim/ipn/deliveries`).
+//!
+//! [`IpnControls`], for every order or one, delay deliveries, repeat them, drop them (never
+//! delivered) or deliver them out of order (each of an order's notifications waits for the
+//! next one, so that a FAILED attempt's notification arrives after the COMPLETED one).
+//!
+//! # Inspector
+//!
+//! `GET /_sim/` is a page for a browser: orders with their state and the actions it allows,
+//! IPN deliveries with every attempt and the merchant's answer, refunds, tokens, faults and IPN
+//! controls in force, and the clock with an "advance" control.
 //!
 //! # Built on the spec
 //!
@@ -85,12 +110,16 @@
 //! |---|---|
 //! | `GET /_sim` | base URL, consumer key, clock |
 //! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them |
-//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}` |
+//! | `GET /_sim/` | the inspector page (HTML) |
+//! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}`; or a test value `{"phone":…}` / `{"card":…}` |
 //! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
 //! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |
 //! | `POST /_sim/orders/{id}/approve` | the customer approves an STK prompt (pays by M-Pesa) |
+//! | `POST /_sim/orders/{id}/decline` | the customer declines it (failed, `1032`) |
+//! | `PUT /_sim/orders/{id}/ipn` | [`IpnControls`] for this order's IPNs |
 //! | `GET /_sim/clock`, `POST /_sim/clock/advance` | body `{"seconds":N}`; makes due subscription charges |
 //! | `GET /_sim/ipn/deliveries` | every IPN delivery and its attempts |
+//! | `GET /_sim/ipn/controls`, `PUT /_sim/ipn/controls` | [`IpnControls`] for every order |
 //! | `GET /_sim/refunds` | accepted refund requests |
 //! | `GET /_sim/faults`, `PUT /_sim/faults` | the [`Faults`] in force (PUT replaces them), counts |
 //! | `POST /_sim/reset` | forget everything |
@@ -110,8 +139,10 @@ mod clock;
 mod config;
 mod error;
 mod faults;
+mod inspector;
 mod ipn;
 mod machine;
+pub mod outcomes;
 mod page;
 pub mod recorder;
 mod routes;
@@ -123,11 +154,12 @@ mod wire;
 pub use config::{AnswerObserver, ObservedAnswer, SimConfig};
 pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
-pub use ipn::{Attempt, Delivery};
+pub use ipn::{Attempt, Delivery, IpnControls};
 pub use machine::{OrderStatus, Transition};
 /// `OrderNotificationType`, as the spec declares it.
 pub use pesapal_gen::types::NotificationType;
 pub use recorder::{Recorder, RecorderConfig, RecorderError};
+pub use sim::Instrument;
 pub use state::{Frequency, Ipn, IpnMethod, Order, OrderKind, Payment, PaymentMethod, Refund, Schedule};
 
 use sim::Sim;
@@ -252,6 +284,24 @@ impl Simulator {
     /// The customer approves an STK prompt on the phone (pays by M-Pesa).
     pub fn approve_stk(&self, order_tracking_id: Uuid) -> Result<Order, SimError> {
         self.sim.pay(order_tracking_id, PaymentMethod::Mpesa)
+    }
+
+    /// The customer pays with a phone number or a card number, whose test value decides the
+    /// outcome ([`outcomes`]): approved, declined, unanswered (stays pending), fails later, or
+    /// (any other phone) waits for [`Simulator::approve_stk`].
+    pub fn pay_with(&self, order_tracking_id: Uuid, instrument: &Instrument) -> Result<Order, SimError> {
+        self.sim.pay_with(order_tracking_id, instrument)
+    }
+
+    /// How IPNs are delivered for every order without controls of its own: delay, duplicates,
+    /// drop, out of order ([`IpnControls`]).
+    pub fn set_ipn_controls(&self, controls: IpnControls) {
+        self.sim.ipn.set_controls(controls);
+    }
+
+    /// How IPNs about one order are delivered ([`IpnControls`]).
+    pub fn set_order_ipn_controls(&self, order_tracking_id: Uuid, controls: IpnControls) {
+        self.sim.ipn.set_order_controls(order_tracking_id, controls);
     }
 
     /// A completed payment is reversed.

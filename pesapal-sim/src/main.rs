@@ -37,6 +37,10 @@ struct Args {
     /// Base URL for redirect URLs, when browsers reach the simulator by another address.
     #[arg(long)]
     public_url: Option<String>,
+    /// Seed for tracking ids, IPN ids, confirmation codes and tokens: the same seed and the
+    /// same calls give the same ids (default: random).
+    #[arg(long, env = "PESAPAL_SIM_SEED")]
+    seed: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +101,7 @@ async fn main() -> std::process::ExitCode {
         ipn_backoff: Duration::from_millis(args.ipn_backoff_ms),
         ipn_max_attempts: args.ipn_attempts,
         public_url: args.public_url,
+        seed: args.seed,
         ..SimConfig::default()
     };
     if let Some(key) = args.consumer_key {

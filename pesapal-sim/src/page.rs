@@ -1,13 +1,16 @@
-//! The hosted payment page at an order's `redirect_url`: shows the order, offers "Pay with
-//! M-Pesa", "Pay with card", "Fail" and "Cancel", then sends the browser to the order's
-//! callback URL with `OrderTrackingId`, `OrderMerchantReference` and
+//! The hosted payment page at an order's `redirect_url`: shows the order and offers "Pay with
+//! M-Pesa", "Pay with card" and "Cancel". M-Pesa asks for the phone number (prefilled from the
+//! billing address), sends the prompt and waits for "the phone" (approve, decline, no answer);
+//! card asks for the card details. Test values ([`crate::outcomes`]) decide at once. Then the
+//! page sends the browser to the order's callback URL with `OrderTrackingId`, `OrderMerchantReference` and
 //! `OrderNotificationType=CALLBACKURL`, as Pesapal does.
 
 use crate::error::SimError;
 use crate::machine::{OrderStatus, Transition};
+use crate::outcomes::{self, Outcome};
 use crate::routes::api::guid_from_query;
-use crate::sim::Sim;
-use crate::state::{Order, PaymentMethod};
+use crate::sim::{Instrument, Sim};
+use crate::state::Order;
 use crate::wire::{self, Return};
 use axum::Router;
 use axum::extract::{Form, RawQuery, State};
@@ -34,7 +37,7 @@ pub(crate) fn router() -> Router<Arc<Sim>> {
 
 async fn show(State(sim): State<Arc<Sim>>, RawQuery(query): RawQuery) -> Response {
     match guid_from_query(query.as_deref(), &[ORDER_TRACKING_ID]).and_then(|id| sim.order(id)) {
-        Ok(order) => Html(render(&order, None)).into_response(),
+        Ok(order) => Html(render(&order, Step::Choose, None)).into_response(),
         Err(e) => not_found(&e),
     }
 }
@@ -47,17 +50,40 @@ fn not_found(error: &SimError) -> Response {
     (StatusCode::NOT_FOUND, Html(body)).into_response()
 }
 
-/// The page's form: the order's tracking id (named as in the page's query) and the button.
+/// The page's steps: choose a method, then give the phone number (and wait for "the phone")
+/// or the card details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Choose,
+    Phone,
+    AwaitPhone(String),
+    Card,
+}
+
+/// The page's form: the order's tracking id (named as in the page's query), the button's
+/// `action`, and the step's fields (`phone`, `card_number`).
 async fn act(State(sim): State<Arc<Sim>>, Form(form): Form<HashMap<String, String>>) -> Response {
     let id = match form.get(ORDER_TRACKING_ID).and_then(|id| id.trim().parse().ok()) {
         Some(id) => id,
         None => return not_found(&SimError::InvalidRequest(format!("{ORDER_TRACKING_ID} is not a GUID"))),
     };
-    let action = form.get("action").map_or("", String::as_str);
-    let outcome = match action {
-        "mpesa" => sim.pay(id, PaymentMethod::Mpesa),
-        "card" => sim.pay(id, PaymentMethod::Card),
-        "fail" => sim.fail(id, PaymentMethod::Card),
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim()).to_owned();
+    let action = field("action");
+    let phone = || Instrument::Phone(field("phone"));
+    let outcome = match action.as_str() {
+        "mpesa" => return step(&sim, id, Step::Phone),
+        "card" => return step(&sim, id, Step::Card),
+        "mpesa-prompt" => match outcomes::phone(&field("phone")) {
+            Outcome::AwaitPhone => match sim.attempt(id, &phone(), Outcome::AwaitPhone) {
+                Ok(_) => return step(&sim, id, Step::AwaitPhone(field("phone"))),
+                Err(e) => Err(e),
+            },
+            outcome => sim.attempt(id, &phone(), outcome),
+        },
+        "phone-approve" => sim.attempt(id, &phone(), Outcome::Approve),
+        "phone-decline" => sim.attempt(id, &phone(), Outcome::Decline(outcomes::PHONE_DECLINED)),
+        "phone-no-answer" => sim.attempt(id, &phone(), Outcome::NoAnswer(outcomes::PHONE_TIMED_OUT)),
+        "card-pay" => sim.pay_with(id, &Instrument::Card(field("card_number"))),
         "cancel" => sim.order(id),
         other => Err(SimError::InvalidRequest(format!("unknown action {other:?}"))),
     };
@@ -68,13 +94,22 @@ async fn act(State(sim): State<Arc<Sim>>, Form(form): Form<HashMap<String, Strin
         }
         Err(SimError::UnknownOrder(id)) => not_found(&SimError::UnknownOrder(id)),
         Err(error) => match sim.order(id) {
-            Ok(order) => (StatusCode::CONFLICT, Html(render(&order, Some(&error.to_string())))).into_response(),
+            Ok(order) => {
+                (StatusCode::CONFLICT, Html(render(&order, Step::Choose, Some(&error.to_string())))).into_response()
+            }
             Err(e) => not_found(&e),
         },
     }
 }
 
-fn render(order: &Order, problem: Option<&str>) -> String {
+fn step(sim: &Sim, id: Uuid, step: Step) -> Response {
+    match sim.order(id) {
+        Ok(order) => Html(render(&order, step, None)).into_response(),
+        Err(e) => not_found(&e),
+    }
+}
+
+fn render(order: &Order, step: Step, problem: Option<&str>) -> String {
     let id = order.order_tracking_id.to_string();
     let payable = Transition::Pay.allowed(order.status, order.cancelled);
     let state = match (order.cancelled, order.status) {
@@ -88,13 +123,42 @@ fn render(order: &Order, problem: Option<&str>) -> String {
         (false, OrderStatus::Reversed) => "The payment was reversed.".to_owned(),
     };
     let buttons = if payable {
+        let fields = match &step {
+            Step::Choose => r#"<p>Choose how to pay:</p>
+<button id="pay-mpesa" name="action" value="mpesa">Pay with M-Pesa</button>
+<button id="pay-card" name="action" value="card">Pay with card</button>
+<button id="cancel" name="action" value="cancel">Cancel</button>"#
+                .to_owned(),
+            Step::Phone => format!(
+                r#"<p><label for="phone">M-Pesa phone number</label> <input id="phone" name="phone" value="{phone}" inputmode="tel"></p>
+<p class="hint">We will send a payment prompt to this phone.</p>
+<button id="send-prompt" name="action" value="mpesa-prompt">Send prompt</button>
+<button id="cancel" name="action" value="cancel">Cancel</button>"#,
+                phone = attr(order.phone_number.as_deref().unwrap_or_default()),
+            ),
+            Step::AwaitPhone(phone) => format!(
+                r#"<p id="waiting">A payment prompt was sent to {shown}. Waiting for the phone…</p>
+<input type="hidden" name="phone" value="{phone}">
+<p class="hint">The simulated phone:</p>
+<button id="phone-approve" name="action" value="phone-approve">Approve on the phone</button>
+<button id="phone-decline" name="action" value="phone-decline">Decline on the phone</button>
+<button id="phone-no-answer" name="action" value="phone-no-answer">No answer (times out)</button>"#,
+                shown = text(phone),
+                phone = attr(phone),
+            ),
+            Step::Card => format!(
+                r#"<p><label for="card-number">Card number</label> <input id="card-number" name="card_number" value="{card}" inputmode="numeric"></p>
+<p><label for="card-expiry">Expiry</label> <input id="card-expiry" name="card_expiry" value="12/30" size="5">
+<label for="card-cvv">CVV</label> <input id="card-cvv" name="card_cvv" value="123" size="4"></p>
+<button id="card-pay" name="action" value="card-pay">Pay</button>
+<button id="cancel" name="action" value="cancel">Cancel</button>"#,
+                card = attr(outcomes::CARD_SUCCEEDS),
+            ),
+        };
         format!(
             r#"<form method="post" action="{path}">
 <input type="hidden" name="{name}" value="{id}">
-<button id="pay-mpesa" name="action" value="mpesa">Pay with M-Pesa</button>
-<button id="pay-card" name="action" value="card">Pay with card</button>
-<button id="fail" name="action" value="fail">Fail</button>
-<button id="cancel" name="action" value="cancel">Cancel</button>
+{fields}
 </form>"#,
             path = attr(PAGE_PATH),
             name = attr(ORDER_TRACKING_ID),

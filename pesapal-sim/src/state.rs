@@ -3,6 +3,7 @@
 
 use crate::error::{SimError, TokenRefusal};
 use crate::machine::{OrderStatus, Transition};
+use crate::outcomes::{self, Reason};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
@@ -91,8 +92,10 @@ pub struct Payment {
     pub confirmation_code: String,
     /// When (virtual clock).
     pub at: DateTime<Utc>,
-    /// Why, in words.
+    /// Why, in words (`description`).
     pub description: String,
+    /// The provider's result code (`payment_status_code`): empty when it succeeded.
+    pub status_code: String,
 }
 
 /// A subscription's schedule: charges at `start + k·frequency` (k ≥ 1) up to `end`.
@@ -250,6 +253,8 @@ impl std::fmt::Debug for Tokens {
 /// Everything the simulator remembers.
 #[derive(Debug, Default)]
 pub(crate) struct State {
+    /// Draws every id, code and token: seeded by [`crate::SimConfig::seed`] for reproducible runs.
+    rng: fastrand::Rng,
     tokens: Tokens,
     pub tokens_issued: u64,
     pub tokens_revoked: u64,
@@ -260,15 +265,29 @@ pub(crate) struct State {
     next_correlation_id: i64,
 }
 
-fn random_code(len: usize, alphabet: &[u8]) -> String {
-    (0..len).map(|_| char::from(alphabet[fastrand::usize(..alphabet.len())])).collect()
-}
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 impl State {
+    /// An empty state whose ids, codes and tokens come from `seed` (the same seed, the same
+    /// ones), or from a random seed.
+    pub fn seeded(seed: Option<u64>) -> State {
+        let rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+        State { rng, ..State::default() }
+    }
+
+    /// A new GUID (version 4), drawn from the state's generator.
+    pub fn new_id(&mut self) -> Uuid {
+        uuid::Builder::from_random_bytes(self.rng.u128(..).to_le_bytes()).into_uuid()
+    }
+
+    fn random_code(&mut self, len: usize, alphabet: &[u8]) -> String {
+        (0..len).map(|_| char::from(alphabet[self.rng.usize(..alphabet.len())])).collect()
+    }
+
     /// Issues a bearer token valid for `lifetime` from `now`.
     pub fn issue_token(&mut self, now: DateTime<Utc>, lifetime: Duration) -> (String, DateTime<Utc>) {
         let token =
-            format!("sim.{}.{}", Uuid::new_v4().simple(), random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
+            format!("sim.{}.{}", self.new_id().simple(), self.random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
         let expires_at = now + lifetime;
         self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
         self.tokens_issued += 1;
@@ -301,7 +320,7 @@ impl State {
         if let Some(existing) = self.ipns.iter().find(|i| i.url == url && i.method == method) {
             return existing.clone();
         }
-        let ipn = Ipn { id: Uuid::new_v4(), url, method, created_at: now };
+        let ipn = Ipn { id: self.new_id(), url, method, created_at: now };
         self.ipns.push(ipn.clone());
         ipn
     }
@@ -374,6 +393,19 @@ impl State {
 
     /// The customer pays: pending or failed → completed, with a new confirmation code.
     pub fn pay(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        self.pay_from(id, method, None, now)
+    }
+
+    /// [`State::pay`] from a given account (the phone number or masked card the customer
+    /// entered; default: the billing phone, or a test card).
+    pub fn pay_from(
+        &mut self,
+        id: Uuid,
+        method: PaymentMethod,
+        entered: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Notice>, SimError> {
+        let codes = (self.random_code(10, UPPER_ALNUM), self.random_code(16, b"0123456789"));
         let order = self.apply(id, Transition::Pay)?;
         let (account, code) = match method {
             PaymentMethod::Mpesa => {
@@ -381,10 +413,11 @@ impl State {
                     OrderKind::Stk { msisdn } => msisdn.clone(),
                     _ => order.phone_number.clone().unwrap_or_else(|| "254700000000".into()),
                 };
-                (mask_phone(&phone), random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+                (mask_phone(&phone), codes.0)
             }
-            PaymentMethod::Card => ("476173******0010".to_owned(), random_code(16, b"0123456789")),
+            PaymentMethod::Card => ("476173******0010".to_owned(), codes.1),
         };
+        let account = entered.unwrap_or(account);
         if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
             // Periods that passed before the first payment are not charged.
             while schedule.due(schedule.charges + 1).is_some_and(|due| due <= now) {
@@ -397,6 +430,7 @@ impl State {
             confirmation_code: code,
             at: now,
             description: "Payment successful".into(),
+            status_code: String::new(),
         });
         let order = order.clone();
         Ok(self.notice(&order, NotificationType::Ipnchange))
@@ -404,16 +438,48 @@ impl State {
 
     /// The payment attempt fails: pending or failed → failed.
     pub fn fail(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
+        let reason = match method {
+            PaymentMethod::Card => outcomes::CARD_DECLINED,
+            PaymentMethod::Mpesa => outcomes::PHONE_DECLINED,
+        };
+        self.fail_because(id, method, String::new(), &reason, now)
+    }
+
+    /// The payment attempt from `account` fails for `reason`: pending or failed → failed.
+    pub fn fail_because(
+        &mut self,
+        id: Uuid,
+        method: PaymentMethod,
+        account: String,
+        reason: &Reason,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Notice>, SimError> {
         let order = self.apply(id, Transition::Fail)?;
-        order.payment = Some(Payment {
-            method,
-            account: String::new(),
-            confirmation_code: String::new(),
-            at: now,
-            description: "Unable to Authorize Transaction.Kindly contact your bank for assistance".into(),
-        });
+        order.payment = Some(failed_attempt(method, account, reason, now));
         let order = order.clone();
         Ok(self.notice(&order, NotificationType::Ipnchange))
+    }
+
+    /// A payment attempt that got no answer (an STK prompt that timed out): the order stays
+    /// as it is, the attempt is recorded, nobody is notified.
+    pub fn unanswered(
+        &mut self,
+        id: Uuid,
+        method: PaymentMethod,
+        account: String,
+        reason: &Reason,
+        now: DateTime<Utc>,
+    ) -> Result<(), SimError> {
+        let order = self.order_mut(id)?;
+        if !Transition::Pay.allowed(order.status, order.cancelled) {
+            let error = match order.cancelled {
+                true => SimError::OrderCancelled,
+                false => SimError::InvalidTransition { action: Transition::Pay, status: order.status },
+            };
+            return Err(error);
+        }
+        order.payment = Some(failed_attempt(method, account, reason, now));
+        Ok(())
     }
 
     /// The payment is reversed: completed → reversed.
@@ -502,16 +568,17 @@ impl State {
         for (parent, account_number, due) in charges {
             self.next_correlation_id += 1;
             let charge = Order {
-                order_tracking_id: Uuid::new_v4(),
+                order_tracking_id: self.new_id(),
                 created_at: due,
                 status: OrderStatus::Completed,
                 cancelled: false,
                 payment: Some(Payment {
                     method: parent.payment.as_ref().map_or(PaymentMethod::Card, |p| p.method),
                     account: parent.payment.as_ref().map(|p| p.account.clone()).unwrap_or_default(),
-                    confirmation_code: random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+                    confirmation_code: self.random_code(10, UPPER_ALNUM),
                     at: due,
                     description: "Recurring payment successful".into(),
+                    status_code: String::new(),
                 }),
                 refunded: Decimal::ZERO,
                 kind: OrderKind::Charge {
@@ -529,8 +596,19 @@ impl State {
     }
 }
 
+fn failed_attempt(method: PaymentMethod, account: String, reason: &Reason, at: DateTime<Utc>) -> Payment {
+    Payment {
+        method,
+        account,
+        confirmation_code: String::new(),
+        at,
+        description: reason.description.into(),
+        status_code: reason.code.into(),
+    }
+}
+
 /// `254712345678` → `2547******78`.
-fn mask_phone(phone: &str) -> String {
+pub(crate) fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().collect();
     if digits.len() <= 6 {
         return phone.to_owned();

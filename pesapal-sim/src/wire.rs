@@ -333,7 +333,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
         call_back_url: Some(callback_url(order, Return::Callback)),
         status_code: Some(PaymentStatusCode::from(order.status).code()),
         merchant_reference: Some(order.merchant_reference.clone()),
-        payment_status_code: Some(String::new()),
+        payment_status_code: Some(payment.map(|p| p.status_code.clone()).unwrap_or_default()),
         currency: Some(order.currency.clone()),
         subscription_transaction_info: subscription,
         error: match pending {

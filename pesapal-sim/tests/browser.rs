@@ -1,6 +1,8 @@
 //! The checkout in a real browser: headless Chromium driven through chromedriver (WebDriver,
-//! with `fantoccini`). Shop → Buy → the simulator's payment page → Pay → the shop shows "paid";
-//! then Fail and Pay again on one order. A screenshot of each page goes to
+//! with `fantoccini`). Shop → Buy → the simulator's payment page → M-Pesa (the prefilled phone,
+//! the prompt, the simulated phone approves) → the shop shows "paid"; a declined test card, then
+//! a good card on one order; an unanswered prompt; then the inspector at `/_sim/` (its actions
+//! and its clock). A screenshot of each page goes to
 //! `target/browser-screenshots/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the
@@ -121,8 +123,33 @@ async fn click(client: &Client, css: &str) {
     client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap().click().await.unwrap();
 }
 
+async fn value_of(client: &Client, css: &str) -> String {
+    let element = client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap();
+    element.prop("value").await.unwrap().unwrap_or_default()
+}
+
+async fn fill(client: &Client, css: &str, value: &str) {
+    let element = client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap();
+    element.clear().await.unwrap();
+    element.send_keys(value).await.unwrap();
+}
+
+/// Waits until the element `css` shows `wanted` (a page reloaded by a control call).
+async fn shows(client: &Client, css: &str, wanted: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let seen = text_of(client, css).await;
+        if seen.contains(wanted) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{css} shows {seen:?}, not {wanted:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn flows(client: &Client, shop_url: &str, sim: &Simulator) {
-    // Shop → Buy → payment page → Pay with M-Pesa → paid.
+    // Shop → Buy → payment page → M-Pesa: the phone number, prefilled from the billing address
+    // → the prompt → the simulated phone approves → paid.
     client.goto(shop_url).await.unwrap();
     assert_eq!(text_of(client, "#product").await, shop::PRODUCT);
     screenshot(client, "01-shop").await;
@@ -134,28 +161,81 @@ async fn flows(client: &Client, shop_url: &str, sim: &Simulator) {
     assert_eq!(text_of(client, "#description").await, shop::PRODUCT);
     screenshot(client, "02-payment-page").await;
     click(client, "#pay-mpesa").await;
+    assert_eq!(value_of(client, "#phone").await, "0723000000", "prefilled from the billing address");
+    screenshot(client, "03-mpesa-phone").await;
+    click(client, "#send-prompt").await;
+    assert!(text_of(client, "#waiting").await.contains("0723000000"));
+    screenshot(client, "04-mpesa-waiting-for-the-phone").await;
+    click(client, "#phone-approve").await;
     assert_eq!(text_of(client, "#status").await, "paid");
     assert!(!text_of(client, "#confirmation-code").await.is_empty());
-    screenshot(client, "03-paid").await;
+    screenshot(client, "05-paid-by-mpesa").await;
 
-    // Fail, then pay on the same order.
+    // Card: a declined test card fails; paying again with a good card succeeds.
     client.goto(shop_url).await.unwrap();
     click(client, "#buy").await;
     assert_eq!(text_of(client, "#merchant-reference").await, "SHOP-1002");
-    click(client, "#fail").await;
+    click(client, "#pay-card").await;
+    fill(client, "#card-number", pesapal_sim::outcomes::CARD_DECLINES).await;
+    screenshot(client, "06-card-details").await;
+    click(client, "#card-pay").await;
     assert_eq!(text_of(client, "#status").await, "payment failed");
-    screenshot(client, "04-failed").await;
+    screenshot(client, "07-card-declined").await;
     click(client, "#pay").await;
     assert!(text_of(client, "#state").await.contains("failed"));
-    screenshot(client, "05-payment-page-after-failure").await;
     click(client, "#pay-card").await;
+    assert_eq!(value_of(client, "#card-number").await, pesapal_sim::outcomes::CARD_SUCCEEDS);
+    click(client, "#card-pay").await;
     assert_eq!(text_of(client, "#status").await, "paid");
     assert_eq!(text_of(client, "#reference").await, "SHOP-1002");
-    screenshot(client, "06-paid-after-failure").await;
+    screenshot(client, "08-paid-by-card-after-decline").await;
+
+    // An M-Pesa prompt nobody answers leaves the order pending.
+    client.goto(shop_url).await.unwrap();
+    click(client, "#buy").await;
+    assert_eq!(text_of(client, "#merchant-reference").await, "SHOP-1003");
+    click(client, "#pay-mpesa").await;
+    click(client, "#send-prompt").await;
+    click(client, "#phone-no-answer").await;
+    assert_eq!(text_of(client, "#status").await, "awaiting payment", "no answer: still pending");
 
     // Each state change was notified, and the shop acknowledged: 1 + 2 deliveries.
     let deliveries = sim.wait_for_deliveries(3, WAIT, |d| d.acknowledged).await.expect("IPNs acknowledged");
     assert_eq!(deliveries.len(), 3);
+
+    inspector(client, sim).await;
+}
+
+/// The inspector at `/_sim/`: orders with their allowed actions, deliveries with attempts,
+/// the clock's advance control.
+async fn inspector(client: &Client, sim: &Simulator) {
+    let orders = sim.orders();
+    let paid = orders.iter().find(|o| o.merchant_reference == "SHOP-1001").unwrap().order_tracking_id;
+    let pending = orders.iter().find(|o| o.merchant_reference == "SHOP-1003").unwrap().order_tracking_id;
+    client.goto(&format!("{}/_sim/", sim.base_url())).await.unwrap();
+    assert!(text_of(client, "h1").await.contains("inspector"));
+    let row = |id: uuid::Uuid, part: &str| format!("#order-{id} {part}");
+    assert_eq!(text_of(client, &row(paid, ".state")).await, "completed");
+    assert_eq!(text_of(client, &row(paid, ".actions")).await, "reverse");
+    assert_eq!(text_of(client, &row(pending, ".state")).await, "pending");
+    assert_eq!(text_of(client, &row(pending, ".actions")).await, "pay fail");
+    assert!(text_of(client, &row(pending, ".payment")).await.contains("1037"), "the timed-out prompt's code");
+    assert!(text_of(client, "#delivery-1 .outcome").await.contains("acknowledged"));
+    assert!(text_of(client, "#delivery-1 .attempt").await.contains("HTTP 200"), "the merchant's answer");
+    assert!(text_of(client, "#tokens").await.contains("issued"));
+    assert!(text_of(client, "#faults").await.contains("latency_ms"));
+    screenshot(client, "09-inspector").await;
+
+    click(client, &row(paid, ".action-reverse")).await;
+    shows(client, &row(paid, ".state"), "reversed").await;
+    click(client, &row(pending, ".action-pay")).await;
+    shows(client, &row(pending, ".state"), "completed").await;
+    let before = sim.now();
+    fill(client, "#advance-seconds", "3600").await;
+    click(client, "#advance").await;
+    shows(client, "#clock-offset", "3600").await;
+    assert!(sim.now() - before >= chrono::Duration::seconds(3600));
+    screenshot(client, "10-inspector-after-actions").await;
 }
 
 #[tokio::test]

@@ -269,14 +269,15 @@ async fn the_hosted_payment_page_pays_and_returns_to_the_callback() {
     let page_url = raw.sim.payment_page_url(id.parse().unwrap());
 
     let page = raw.http.get(&page_url).send().await.unwrap().text().await.unwrap();
-    for expected in ["RAW-1", "KES", "100.00", "raw", "Pay with M-Pesa", "Pay with card", "Fail", "Cancel"] {
+    for expected in ["RAW-1", "KES", "100.00", "raw", "Pay with M-Pesa", "Pay with card", "Cancel"] {
         assert!(page.contains(expected), "{expected:?} missing from the page");
     }
 
-    let form = [("OrderTrackingId", id.as_str()), ("action", "fail")];
+    let declined = pesapal_sim::outcomes::CARD_DECLINES;
+    let form = [("OrderTrackingId", id.as_str()), ("action", "card-pay"), ("card_number", declined)];
     let failed = raw.http.post(&page_url).form(&form).send().await.unwrap();
     assert_eq!(failed.status(), StatusCode::SEE_OTHER);
-    let form = [("OrderTrackingId", id.as_str()), ("action", "mpesa")];
+    let form = [("OrderTrackingId", id.as_str()), ("action", "phone-approve"), ("phone", "0723000000")];
     let paid = raw.http.post(&page_url).form(&form).send().await.unwrap();
     assert_eq!(paid.status(), StatusCode::SEE_OTHER);
     let location = url::Url::parse(paid.headers()["location"].to_str().unwrap()).unwrap();

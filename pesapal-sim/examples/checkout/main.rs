@@ -110,11 +110,23 @@ async fn walk(sim: &Simulator, pesapal: &Pesapal, shop: &shop::RunningShop) -> a
 
     let payment_page = browser.get(&redirect_url).send().await?.text().await?;
     ensure!(payment_page.contains("Pay with M-Pesa"), "the payment page offers no M-Pesa");
-    let form = [("OrderTrackingId", order.tracking_id.to_string()), ("action", "mpesa".to_owned())];
-    let paid = browser.post(&redirect_url).form(&form).send().await?;
+    // M-Pesa: the page asks for the phone (prefilled from the billing address), sends the
+    // prompt, and the simulated phone approves.
+    let id = order.tracking_id.to_string();
+    let step = |action: &'static str| [("OrderTrackingId", id.clone()), ("action", action.to_owned())];
+    let phone_step = browser.post(&redirect_url).form(&step("mpesa")).send().await?.text().await?;
+    ensure!(phone_step.contains(r#"id="phone""#), "M-Pesa asks for no phone number");
+    let phone = ("phone", "0723000000".to_owned());
+    let prompt = [step("mpesa-prompt").as_slice(), std::slice::from_ref(&phone)].concat();
+    let waiting = browser.post(&redirect_url).form(&prompt).send().await?.text().await?;
+    ensure!(waiting.contains("Waiting for the phone"), "the page does not wait for the phone");
+    let approve = [step("phone-approve").as_slice(), &[phone]].concat();
+    let paid = browser.post(&redirect_url).form(&approve).send().await?;
     ensure!(paid.status().is_redirection(), "paying answered {}", paid.status());
     let callback = location(&paid)?;
-    println!("4. customer paid with M-Pesa on the hosted page; browser sent back to {callback}");
+    println!(
+        "4. customer paid with M-Pesa on the hosted page (prompt approved on the phone); browser sent back to {callback}"
+    );
     let back = browser.get(&callback).send().await?;
     let order_url = format!("{}{}", shop.url, location(&back)?);
 

@@ -218,12 +218,12 @@ impl OrderFields {
         Ok(self)
     }
 
-    fn into_order(self, now: chrono::DateTime<chrono::Utc>, kind: OrderKind) -> Order {
+    fn into_order(self, order_tracking_id: Uuid, now: chrono::DateTime<chrono::Utc>, kind: OrderKind) -> Order {
         // Pesapal answers amounts with two decimals (`100.00`).
         let mut amount = self.amount;
         amount.rescale(2);
         Order {
-            order_tracking_id: Uuid::new_v4(),
+            order_tracking_id,
             merchant_reference: self.id,
             amount,
             currency: self.currency.to_ascii_uppercase(),
@@ -327,10 +327,16 @@ async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Resp
 
 /// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
 /// and payment page (the STK answer has the same fields).
-fn create_order(sim: &Sim, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
+fn create_order(sim: &Arc<Sim>, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
     let fields = fields.check()?;
     let now = sim.clock.now();
-    let order = sim.state().add_order(fields.into_order(now, kind))?;
+    let mut state = sim.state();
+    let id = state.new_id();
+    let order = state.add_order(fields.into_order(id, now, kind))?;
+    drop(state);
+    if let OrderKind::Stk { msisdn } = &order.kind {
+        sim.prompt_phone(id, msisdn);
+    }
     Ok(wire::order_submitted(&order, &page::redirect_url(sim, order.order_tracking_id)))
 }
 

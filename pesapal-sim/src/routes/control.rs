@@ -3,7 +3,9 @@
 
 use crate::error::SimError;
 use crate::faults::Faults;
-use crate::sim::Sim;
+use crate::ipn::IpnControls;
+use crate::outcomes::{self, Outcome};
+use crate::sim::{Instrument, Sim};
 use crate::state::PaymentMethod;
 use axum::Json;
 use axum::Router;
@@ -11,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -26,9 +28,12 @@ pub(crate) fn router() -> Router<Arc<Sim>> {
         .route("/orders/{id}/fail", post(fail))
         .route("/orders/{id}/reverse", post(reverse))
         .route("/orders/{id}/approve", post(approve))
+        .route("/orders/{id}/decline", post(decline))
         .route("/clock", get(clock))
         .route("/clock/advance", post(advance))
         .route("/ipn/deliveries", get(deliveries))
+        .route("/ipn/controls", get(ipn_controls).put(set_ipn_controls))
+        .route("/orders/{id}/ipn", put(set_order_ipn_controls))
         .route("/refunds", get(refunds))
         .route("/faults", get(faults).put(set_faults))
         .route("/reset", post(reset))
@@ -84,10 +89,21 @@ async fn order(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response 
 #[serde(default)]
 struct PayBody {
     method: PaymentMethod,
+    /// An M-Pesa phone number whose test value decides the outcome.
+    phone: Option<String>,
+    /// A card number whose test value decides the outcome.
+    card: Option<String>,
 }
 
 async fn pay(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
-    answer(order_id(&id).and_then(|id| sim.pay(id, optional_body::<PayBody>(&body)?.method)))
+    answer(order_id(&id).and_then(|id| {
+        let body = optional_body::<PayBody>(&body)?;
+        match (body.phone, body.card) {
+            (Some(phone), _) => sim.pay_with(id, &Instrument::Phone(phone)),
+            (None, Some(card)) => sim.pay_with(id, &Instrument::Card(card)),
+            (None, None) => sim.pay(id, body.method),
+        }
+    }))
 }
 
 async fn fail(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
@@ -100,6 +116,14 @@ async fn reverse(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Respons
 
 async fn approve(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
     answer(order_id(&id).and_then(|id| sim.pay(id, PaymentMethod::Mpesa)))
+}
+
+/// The customer declines the STK prompt on the phone.
+async fn decline(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    answer(order_id(&id).and_then(|id| {
+        let phone = sim.order(id)?.phone_number.unwrap_or_default();
+        sim.attempt(id, &Instrument::Phone(phone), Outcome::Decline(outcomes::PHONE_DECLINED))
+    }))
 }
 
 async fn clock(State(sim): State<Arc<Sim>>) -> Response {
@@ -121,6 +145,24 @@ async fn advance(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
 
 async fn deliveries(State(sim): State<Arc<Sim>>) -> Response {
     Json(sim.deliveries()).into_response()
+}
+
+async fn ipn_controls(State(sim): State<Arc<Sim>>) -> Response {
+    let (all, per_order) = sim.ipn.controls();
+    Json(json!({"all": all, "orders": per_order})).into_response()
+}
+
+async fn set_ipn_controls(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    answer(optional_body::<IpnControls>(&body).inspect(|controls| sim.ipn.set_controls(controls.clone())))
+}
+
+async fn set_order_ipn_controls(State(sim): State<Arc<Sim>>, Path(id): Path<String>, body: Bytes) -> Response {
+    answer(order_id(&id).and_then(|id| {
+        sim.order(id)?;
+        let controls = optional_body::<IpnControls>(&body)?;
+        sim.ipn.set_order_controls(id, controls.clone());
+        Ok(controls)
+    }))
 }
 
 async fn refunds(State(sim): State<Arc<Sim>>) -> Response {

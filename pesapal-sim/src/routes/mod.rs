@@ -3,12 +3,17 @@
 pub(crate) mod api;
 pub(crate) mod control;
 
-use crate::page;
 use crate::sim::Sim;
+use crate::{inspector, page};
 use axum::Router;
 use std::sync::Arc;
 
 /// Every route of the simulator.
 pub(crate) fn app(sim: Arc<Sim>) -> Router {
-    Router::new().merge(api::router(sim.clone())).nest("/_sim", control::router()).merge(page::router()).with_state(sim)
+    Router::new()
+        .merge(api::router(sim.clone()))
+        .route(inspector::PATH, axum::routing::get(inspector::page))
+        .nest("/_sim", control::router())
+        .merge(page::router())
+        .with_state(sim)
 }
