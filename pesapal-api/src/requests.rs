@@ -409,8 +409,9 @@ impl OrderRequestBuilder {
     }
 
     /// Makes the order recurring: `account_number` identifies the customer's account or invoice
-    /// (it comes back as the IPN's `OrderMerchantReference`); `subscription` fixes the schedule,
-    /// otherwise the customer chooses it on the payment page.
+    /// (it comes back as the [`crate::Notification::merchant_reference`] of `RECURRING`
+    /// notifications); `subscription` fixes the schedule, otherwise the customer chooses it on the
+    /// payment page.
     pub fn recurring(mut self, account_number: impl Into<String>, subscription: Option<Subscription>) -> Self {
         self.account_number = Some(account_number.into());
         self.subscription = subscription;
