@@ -18,7 +18,7 @@ use uuid::Uuid;
 #[derive(Debug, Parser)]
 #[command(name = "pesapal", version, propagate_version = true)]
 pub struct Cli {
-    /// Pesapal environment.
+    /// Pesapal environment: sandbox (test credentials, no real money) or live (real payments).
     #[arg(long = "env", global = true, env = "PESAPAL_ENVIRONMENT", value_parser = sdk_enum(&Environment::ALL))]
     pub environment: Option<Environment>,
 
