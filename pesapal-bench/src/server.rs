@@ -31,7 +31,7 @@ impl Counts {
 /// The merchant reference of the canned order ([`crate::TRACKING_ID`]).
 const REFERENCE: &str = "BENCH-0001";
 
-/// `OrderTrackingId=…&OrderMerchantReference=…` for the canned order, with the names of
+/// The notification parameters of the canned order as a query string, named by
 /// [`pesapal_gen::notification_parameters`] (Pesapal appends them to the callback and redirect URLs).
 fn notification_query(with_reference: bool) -> String {
     use pesapal_gen::notification_parameters::{ORDER_MERCHANT_REFERENCE, ORDER_TRACKING_ID};
