@@ -22,6 +22,9 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// Both environments.
+    pub const ALL: [Environment; 2] = [Environment::Sandbox, Environment::Live];
+
     /// The environment's base URL.
     pub fn base_url(self) -> &'static str {
         match self {

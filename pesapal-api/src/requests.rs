@@ -231,6 +231,41 @@ pub enum Frequency {
     Yearly,
 }
 
+impl Frequency {
+    /// Every frequency, most frequent first.
+    pub const ALL: [Frequency; 4] = [Frequency::Daily, Frequency::Weekly, Frequency::Monthly, Frequency::Yearly];
+}
+
+impl std::str::FromStr for Frequency {
+    type Err = Error;
+
+    /// `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY` (the wire's spelling), in any case.
+    ///
+    /// ```
+    /// use pesapal_api::Frequency;
+    /// assert_eq!("monthly".parse::<Frequency>().unwrap(), Frequency::Monthly);
+    /// assert!("hourly".parse::<Frequency>().is_err());
+    /// ```
+    fn from_str(name: &str) -> Result<Frequency, Error> {
+        let name = name.trim();
+        Frequency::ALL.into_iter().find(|frequency| frequency.to_string().eq_ignore_ascii_case(name)).ok_or_else(|| {
+            let mut errors = ValidationErrors::default();
+            errors.push(
+                "subscription_details.frequency",
+                format!("unknown frequency {name:?}: use DAILY, WEEKLY, MONTHLY or YEARLY"),
+            );
+            Error::InvalidInput(errors)
+        })
+    }
+}
+
+impl std::fmt::Display for Frequency {
+    /// `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`, as on the wire.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        types::SubmitOrderRequestBodySubscriptionDetailsFrequency::from(*self).fmt(f)
+    }
+}
+
 impl From<Frequency> for types::SubmitOrderRequestBodySubscriptionDetailsFrequency {
     fn from(frequency: Frequency) -> Self {
         match frequency {
@@ -374,8 +409,9 @@ impl OrderRequestBuilder {
     }
 
     /// Makes the order recurring: `account_number` identifies the customer's account or invoice
-    /// (it comes back as the IPN's `OrderMerchantReference`); `subscription` fixes the schedule,
-    /// otherwise the customer chooses it on the payment page.
+    /// (it comes back as the [`crate::Notification::merchant_reference`] of `RECURRING`
+    /// notifications); `subscription` fixes the schedule, otherwise the customer chooses it on the
+    /// payment page.
     pub fn recurring(mut self, account_number: impl Into<String>, subscription: Option<Subscription>) -> Self {
         self.account_number = Some(account_number.into());
         self.subscription = subscription;

@@ -20,12 +20,42 @@ pub enum IpnMethod {
 }
 
 impl IpnMethod {
+    /// Both methods.
+    pub const ALL: [IpnMethod; 2] = [IpnMethod::Get, IpnMethod::Post];
+
     /// `GET` or `POST`, as on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             IpnMethod::Get => "GET",
             IpnMethod::Post => "POST",
         }
+    }
+}
+
+impl std::str::FromStr for IpnMethod {
+    type Err = Error;
+
+    /// `GET` or `POST`, in any case.
+    ///
+    /// ```
+    /// use pesapal_api::IpnMethod;
+    /// assert_eq!("post".parse::<IpnMethod>().unwrap(), IpnMethod::Post);
+    /// assert!("PUT".parse::<IpnMethod>().is_err());
+    /// ```
+    fn from_str(name: &str) -> Result<IpnMethod, Error> {
+        let name = name.trim();
+        IpnMethod::ALL.into_iter().find(|method| method.as_str().eq_ignore_ascii_case(name)).ok_or_else(|| {
+            let mut errors = crate::error::ValidationErrors::default();
+            errors.push("ipn_notification_type", format!("unknown IPN method {name:?}: use GET or POST"));
+            Error::InvalidInput(errors)
+        })
+    }
+}
+
+impl std::fmt::Display for IpnMethod {
+    /// `GET` or `POST`, as on the wire.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

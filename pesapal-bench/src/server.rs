@@ -1,13 +1,14 @@
 //! A loopback HTTP/1.1 server (hyper) that answers RequestToken, GetTransactionStatus and
 //! SubmitOrderRequest with fixed bodies in the shapes the real API sends, and counts requests.
 
+use crate::TRACKING_ID;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 
 /// Request counters, by operation.
 #[derive(Debug, Default)]
@@ -27,11 +28,34 @@ impl Counts {
     }
 }
 
+/// The merchant reference of the canned order ([`crate::TRACKING_ID`]).
+const REFERENCE: &str = "BENCH-0001";
+
+/// The notification parameters of the canned order as a query string, named by
+/// [`pesapal_gen::notification_parameters`] (Pesapal appends them to the callback and redirect URLs).
+fn notification_query(with_reference: bool) -> String {
+    use pesapal_gen::notification_parameters::{ORDER_MERCHANT_REFERENCE, ORDER_TRACKING_ID};
+    let mut query = format!("{ORDER_TRACKING_ID}={TRACKING_ID}");
+    if with_reference {
+        query.push_str(&format!("&{ORDER_MERCHANT_REFERENCE}={REFERENCE}"));
+    }
+    query
+}
+
 /// The recorded shape of a completed GetTransactionStatus answer.
-pub const STATUS_BODY: &str = r#"{"payment_method":"MpesaKE","amount":100.00,"created_date":"2024-05-01T10:00:00.763","confirmation_code":"QX12ABC3DE","payment_status_description":"Completed","description":null,"message":"Request processed successfully","payment_account":"2547****0000","call_back_url":"https://shop.example.com/callback?OrderTrackingId=b945e4af-80a5-4ec1-8706-e03f8332fb04&OrderMerchantReference=BENCH-0001","status_code":1,"merchant_reference":"BENCH-0001","payment_status_code":"","currency":"KES","error":{"error_type":null,"code":null,"message":null,"call_back_url":null},"status":"200"}"#;
+pub static STATUS_BODY: LazyLock<String> = LazyLock::new(|| {
+    r#"{"payment_method":"MpesaKE","amount":100.00,"created_date":"2024-05-01T10:00:00.763","confirmation_code":"QX12ABC3DE","payment_status_description":"Completed","description":null,"message":"Request processed successfully","payment_account":"2547****0000","call_back_url":"https://shop.example.com/callback?QUERY","status_code":1,"merchant_reference":"REFERENCE","payment_status_code":"","currency":"KES","error":{"error_type":null,"code":null,"message":null,"call_back_url":null},"status":"200"}"#
+        .replace("QUERY", &notification_query(true))
+        .replace("REFERENCE", REFERENCE)
+});
 
 /// The recorded shape of a SubmitOrderRequest answer.
-pub const SUBMIT_BODY: &str = r#"{"order_tracking_id":"b945e4af-80a5-4ec1-8706-e03f8332fb04","merchant_reference":"BENCH-0001","redirect_url":"https://cybqa.pesapal.com/pesapaliframe/PesapalIframe3/Index/?OrderTrackingId=b945e4af-80a5-4ec1-8706-e03f8332fb04","error":null,"status":"200"}"#;
+pub static SUBMIT_BODY: LazyLock<String> = LazyLock::new(|| {
+    r#"{"order_tracking_id":"TRACKING_ID","merchant_reference":"REFERENCE","redirect_url":"https://cybqa.pesapal.com/pesapaliframe/PesapalIframe3/Index/?QUERY","error":null,"status":"200"}"#
+        .replace("QUERY", &notification_query(false))
+        .replace("TRACKING_ID", TRACKING_ID)
+        .replace("REFERENCE", REFERENCE)
+});
 
 /// A running server.
 pub struct Server {

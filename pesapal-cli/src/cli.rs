@@ -1,7 +1,9 @@
 //! The command line, as clap sees it.
 
+use crate::values::sdk_enum;
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use pesapal_api::{Environment, Frequency, IpnMethod};
 use rust_decimal::Decimal;
 use std::time::Duration;
 use uuid::Uuid;
@@ -16,9 +18,9 @@ use uuid::Uuid;
 #[derive(Debug, Parser)]
 #[command(name = "pesapal", version, propagate_version = true)]
 pub struct Cli {
-    /// Pesapal environment.
-    #[arg(long = "env", global = true, env = "PESAPAL_ENVIRONMENT", value_enum, ignore_case = true)]
-    pub environment: Option<EnvName>,
+    /// Pesapal environment: sandbox (test credentials, no real money) or live (real payments).
+    #[arg(long = "env", global = true, env = "PESAPAL_ENVIRONMENT", value_parser = sdk_enum(&Environment::ALL))]
+    pub environment: Option<Environment>,
 
     /// Send requests to this base URL instead of the environment's (a proxy or the simulator).
     #[arg(long, global = true, env = "PESAPAL_BASE_URL")]
@@ -35,17 +37,6 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// `--env` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EnvName {
-    /// Test credentials, no real money.
-    #[value(alias = "demo")]
-    Sandbox,
-    /// Real payments.
-    #[value(alias = "production")]
-    Live,
 }
 
 /// The subcommands.
@@ -81,21 +72,12 @@ pub enum IpnCommand {
     Register {
         /// The http(s) URL.
         url: String,
-        /// How Pesapal calls it.
-        #[arg(long, value_enum, default_value_t = MethodName::Get, ignore_case = true)]
-        method: MethodName,
+        /// How Pesapal calls it: GET (parameters in the query string) or POST (in a JSON body).
+        #[arg(long, value_parser = sdk_enum(&IpnMethod::ALL), default_value = "get")]
+        method: IpnMethod,
     },
     /// List the registered IPN URLs.
     List,
-}
-
-/// `--method` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MethodName {
-    /// Parameters in the query string.
-    Get,
-    /// Parameters in the body.
-    Post,
 }
 
 /// `pesapal order …`
@@ -148,21 +130,8 @@ pub struct SubmitArgs {
     #[arg(long, requires = "account_number")]
     pub end: Option<NaiveDate>,
     /// Recurring payments: how often.
-    #[arg(long, value_enum, requires = "account_number", ignore_case = true)]
-    pub frequency: Option<FrequencyName>,
-}
-
-/// `--frequency` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FrequencyName {
-    /// Every day.
-    Daily,
-    /// Every week.
-    Weekly,
-    /// Every month.
-    Monthly,
-    /// Every year.
-    Yearly,
+    #[arg(long, value_parser = sdk_enum(&Frequency::ALL), requires = "account_number")]
+    pub frequency: Option<Frequency>,
 }
 
 /// `pesapal status` arguments.

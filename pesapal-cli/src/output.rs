@@ -1,7 +1,7 @@
 //! What the commands print: serde structs for `--json` (stable field names) and their
 //! human-readable form.
 
-use pesapal_api::{IpnMethod, IpnRegistration, PaymentStatus, TransactionStatus};
+use pesapal_api::{IpnMethod, IpnRegistration, PaymentProgress, PaymentStatus, TransactionStatus};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::{self, Write as _};
@@ -214,6 +214,15 @@ impl StatusOutput {
             payment_account: None,
             merchant_reference: None,
             created_at: None,
+        }
+    }
+
+    /// From what one poll saw: no payment yet is `pending`.
+    pub fn from_progress(order_tracking_id: Uuid, progress: PaymentProgress) -> StatusOutput {
+        match progress {
+            PaymentProgress::Status(status) => StatusOutput::from_status(order_tracking_id, *status),
+            // `NoPaymentYet`, and whatever later versions add that carries no answer.
+            _ => StatusOutput::pending(order_tracking_id),
         }
     }
 

@@ -22,8 +22,82 @@ pub const BEARER: &str = "bearerAuth";
 pub struct Converted {
     /// The OpenAPI document.
     pub spec: Value,
-    /// One line per table or sample that could not be used.
+    /// One line per sample that could not be used.
     pub notes: Vec<String>,
+    /// The parameter tables that match no field of their operation.
+    pub unplaced: Vec<UnplacedTable>,
+}
+
+/// A parameter table that matches no field of its operation. Pesapal documents its IPN and
+/// browser-callback parameters this way, under the operations that lead to them; the
+/// corrections declare those as callbacks ([`UnplacedTable::covered_by_callback`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnplacedTable {
+    /// The operation whose page holds the table.
+    pub operation: String,
+    /// The heading above the table.
+    pub heading: String,
+    /// The names of the fields the table documents.
+    pub fields: Vec<String>,
+    /// Whether the table was read as documenting the request or the response.
+    pub section: Section,
+}
+
+impl UnplacedTable {
+    /// The maintainer's note: the table was left out.
+    pub fn note(&self) -> String {
+        format!(
+            "{}: table under \"{}\" ({}) matches no {} field; left out",
+            self.operation,
+            self.heading,
+            self.fields.join(", "),
+            if self.section == Section::Request { "request" } else { "response" },
+        )
+    }
+
+    /// True when `spec` (the corrected spec) has a callback whose parameters, or whose request
+    /// body's properties, are exactly the table's fields: the table is then in the spec.
+    pub fn covered_by_callback(&self, spec: &Value) -> bool {
+        let mut fields: Vec<&str> = self.fields.iter().map(String::as_str).collect();
+        fields.sort_unstable();
+        callback_operations(spec).any(|operation| {
+            let mut parameters: Vec<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|parameter| parameter["name"].as_str())
+                .collect();
+            parameters.sort_unstable();
+            let body = resolve(spec, &operation["requestBody"]["content"]["application/json"]["schema"]);
+            let mut properties: Vec<&str> =
+                body["properties"].as_object().into_iter().flat_map(|p| p.keys().map(String::as_str)).collect();
+            properties.sort_unstable();
+            parameters == fields || properties == fields
+        })
+    }
+}
+
+/// Every operation of every callback of `spec`.
+fn callback_operations(spec: &Value) -> impl Iterator<Item = &Value> {
+    members(&spec["paths"])
+        .flat_map(members)
+        .flat_map(|operation| members(&operation["callbacks"]))
+        .flat_map(members)
+        .flat_map(members)
+        .filter(|operation| operation.is_object())
+}
+
+/// The member values of a JSON object (none for anything else).
+fn members(value: &Value) -> impl Iterator<Item = &Value> {
+    value.as_object().into_iter().flat_map(|object| object.values())
+}
+
+/// `schema`, or the component its `$ref` names.
+fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/")) {
+        Some(pointer) => spec.pointer(&format!("/{pointer}")).unwrap_or(&Value::Null),
+        None => schema,
+    }
 }
 
 /// One or more collection requests with the same method and path.
@@ -43,6 +117,7 @@ static API_VERSION: LazyLock<Regex> =
 /// Converts the collection; `environment` gives the values of its `{{…}}` variables.
 pub fn convert(collection: &Collection, environment: &Environment) -> Result<Converted> {
     let mut notes = Vec::new();
+    let mut unplaced = Vec::new();
     let info_html = collection.info.description.as_deref().unwrap_or_default();
     let servers = servers(&Page::parse(info_html))?;
     let drafts = drafts(collection, environment, &servers, &mut notes)?;
@@ -54,7 +129,7 @@ pub fn convert(collection: &Collection, environment: &Environment) -> Result<Con
     for draft in &drafts {
         let id = unique(operation_id(&draft.path), &mut operation_ids);
         let tag = tag_of(draft, &mut tags);
-        let operation = operation(draft, &id, &tag, &mut schemas, &mut notes)?;
+        let operation = operation(draft, &id, &tag, &mut schemas, &mut notes, &mut unplaced)?;
         let item = paths.entry(draft.path.clone()).or_insert_with(|| json!({}));
         item[draft.method.to_lowercase()] = operation;
     }
@@ -83,7 +158,7 @@ pub fn convert(collection: &Collection, environment: &Environment) -> Result<Con
             "schemas": schemas,
         }
     });
-    Ok(Converted { spec, notes })
+    Ok(Converted { spec, notes, unplaced })
 }
 
 /// The base URLs from the collection's "Base URLs" table (Environment | URL).
@@ -182,6 +257,7 @@ fn operation(
     tag: &str,
     schemas: &mut Map<String, Value>,
     notes: &mut Vec<String>,
+    unplaced: &mut Vec<UnplacedTable>,
 ) -> Result<Value> {
     let names: Vec<&str> = draft.requests.iter().map(|r| r.item.name.as_str()).collect();
     let mut description = String::new();
@@ -213,7 +289,7 @@ fn operation(
         if let Some(pointer) = schema::place(&query, &fields) {
             schema::apply(&mut query, &pointer, &fields);
         } else if !draft.body_samples.is_empty() {
-            document(&mut body, table, &fields, Section::Request, id, notes);
+            document(&mut body, table, &fields, Section::Request, id, unplaced);
         }
     }
 
@@ -222,7 +298,7 @@ fn operation(
     let mut response = fold(&response_samples);
     for table in &response_tables {
         let fields = schema::fields(table)?;
-        document(&mut response, table, &fields, Section::Response, id, notes);
+        document(&mut response, table, &fields, Section::Response, id, unplaced);
     }
 
     let mut operation = json!({
@@ -307,20 +383,27 @@ fn fold(samples: &[Value]) -> Value {
 }
 
 /// Applies a table to the object it describes; a table under a parameters heading that matches
-/// no object documents the top level. Anything else is noted and left out.
-fn document(schema: &mut Value, table: &Table, fields: &[Field], section: Section, id: &str, notes: &mut Vec<String>) {
+/// no object documents the top level. Anything else is left out, in `unplaced`.
+fn document(
+    schema: &mut Value,
+    table: &Table,
+    fields: &[Field],
+    section: Section,
+    id: &str,
+    unplaced: &mut Vec<UnplacedTable>,
+) {
     let pointer = schema::place(schema, fields).or_else(|| {
         let top = if schema.get("items").is_some() { "/items" } else { "" };
         (Section::of_heading(&table.heading) == section).then(|| top.to_owned())
     });
     match pointer {
         Some(pointer) => schema::apply(schema, &pointer, fields),
-        None => notes.push(format!(
-            "{id}: table under \"{}\" ({}) matches no {} field; left out",
-            table.heading,
-            fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
-            if section == Section::Request { "request" } else { "response" },
-        )),
+        None => unplaced.push(UnplacedTable {
+            operation: id.to_owned(),
+            heading: table.heading.clone(),
+            fields: fields.iter().map(|f| f.name.clone()).collect(),
+            section,
+        }),
     }
 }
 
@@ -335,5 +418,33 @@ mod tests {
         let mut taken = vec![];
         assert_eq!(unique("A".into(), &mut taken), "A");
         assert_eq!(unique("A".into(), &mut taken), "A2");
+    }
+
+    #[test]
+    fn a_table_of_callback_parameters_is_covered_and_another_is_not() {
+        let spec = json!({
+            "paths": {"/api/Register": {"post": {"callbacks": {"ipn": {"{$request.body#/url}": {
+                "get": {"parameters": [{"name": "B", "in": "query"}, {"name": "A", "in": "query"}]},
+                "post": {"requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Body"}
+                }}}},
+            }}}}}},
+            "components": {"schemas": {"Body": {"type": "object", "properties": {"C": {}, "D": {}}}}},
+        });
+        let table = |fields: &[&str]| UnplacedTable {
+            operation: "Submit".into(),
+            heading: "IPN Details".into(),
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            section: Section::Response,
+        };
+        assert!(table(&["A", "B"]).covered_by_callback(&spec), "the GET callback's query parameters");
+        assert!(table(&["D", "C"]).covered_by_callback(&spec), "the POST callback's body, through its $ref");
+        assert!(!table(&["A"]).covered_by_callback(&spec), "a subset is not the callback");
+        assert!(!table(&["A", "B", "E"]).covered_by_callback(&spec), "nor is a superset");
+        assert!(!table(&["A", "B"]).covered_by_callback(&json!({"paths": {}})), "no callbacks, nothing covered");
+        assert_eq!(
+            table(&["A", "B"]).note(),
+            "Submit: table under \"IPN Details\" (A, B) matches no response field; left out"
+        );
     }
 }

@@ -82,7 +82,11 @@ pub fn corrected_spec(collection: &str, environment: &str, corrections: &str) ->
     corrections.apply(&mut spec).context("applying spec/corrections.overlay.json")?;
     serde_json::from_value::<openapiv3::OpenAPI>(spec.clone())
         .context("the corrected spec is not a valid OpenAPI 3.0 document")?;
-    Ok((spec, converted.notes))
+    // Tables the corrections declared as callbacks (the IPN's and the browser callback's
+    // parameters) are in the spec; the maintainer hears of the others.
+    let left_out = converted.unplaced.iter().filter(|table| !table.covered_by_callback(&spec)).map(|t| t.note());
+    let notes = converted.notes.into_iter().chain(left_out).collect();
+    Ok((spec, notes))
 }
 
 /// Runs converter, corrections and code generation on the texts of the three inputs.

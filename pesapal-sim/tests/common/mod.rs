@@ -3,9 +3,7 @@
 //! verified.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
-use pesapal_api::{
-    BillingAddress, Credentials, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy, VerifiedPayment,
-};
+use pesapal_api::{BillingAddress, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal, VerifiedPayment};
 use pesapal_sim::{Delivery, SimConfig, Simulator};
 use pesapal_tests::conformance::AnswerChecker;
 use rust_decimal::Decimal;
@@ -60,16 +58,7 @@ pub async fn checked_simulator() -> (Simulator, SpecCheck) {
 }
 
 pub fn client(sim: &Simulator) -> Pesapal {
-    Pesapal::builder()
-        .credentials(Credentials::new(sim.consumer_key(), sim.consumer_secret()))
-        .base_url(sim.base_url())
-        .retry_policy(RetryPolicy {
-            max_retries: 3,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-        })
-        .build()
-        .expect("client builds")
+    pesapal_test_support::client(sim.base_url(), sim.consumer_key(), sim.consumer_secret(), 3)
 }
 
 pub struct Shop {

@@ -1,0 +1,29 @@
+//! One module per subcommand; [`run`] dispatches.
+
+mod cancel;
+mod completions;
+mod ipn;
+mod man;
+mod order;
+mod refund;
+mod status;
+mod token;
+
+use crate::cli::{Command, IpnCommand, OrderCommand};
+use crate::context::Context;
+use crate::error::CliError;
+
+/// Runs `command`.
+pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Token => token::run(ctx).await,
+        Command::Ipn(IpnCommand::Register { url, method }) => ipn::register(ctx, &url, method).await,
+        Command::Ipn(IpnCommand::List) => ipn::list(ctx).await,
+        Command::Order(OrderCommand::Submit(args)) => order::submit(ctx, &args).await,
+        Command::Status(args) => status::run(ctx, &args).await,
+        Command::Refund(args) => refund::run(ctx, args).await,
+        Command::Cancel(args) => cancel::run(ctx, &args).await,
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man => man::run(),
+    }
+}

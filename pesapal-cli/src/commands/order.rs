@@ -1,0 +1,79 @@
+//! `pesapal order submit`.
+
+use crate::cli::SubmitArgs;
+use crate::context::Context;
+use crate::error::CliError;
+use crate::output::OrderOutput;
+use pesapal_api::{BillingAddress, OrderRequest, Subscription, ValidationErrors, Violation};
+
+/// Validates the order (nothing is sent unless it is valid), submits it and prints where to send
+/// the customer.
+pub async fn submit(ctx: &Context, args: &SubmitArgs) -> Result<(), CliError> {
+    let order = build_order(args)?;
+    let submitted = ctx.client()?.submit_order(&order).await.map_err(|e| {
+        CliError::payment(
+            e,
+            format!(
+                "check whether order {:?} exists (its tracking id is in the merchant dashboard; then `pesapal status TRACKING_ID`)",
+                args.reference
+            ),
+        )
+    })?;
+    ctx.print(&OrderOutput {
+        order_tracking_id: submitted.order_tracking_id,
+        merchant_reference: submitted.merchant_reference,
+        redirect_url: submitted.redirect_url,
+    })
+}
+
+/// Builds the order, listing every violation (the CLI's and the SDK's) at once.
+fn build_order(args: &SubmitArgs) -> Result<OrderRequest, CliError> {
+    let mut own = Vec::new();
+    let schedule = [args.start.is_some(), args.end.is_some(), args.frequency.is_some()];
+    let subscription = match (args.start, args.end, args.frequency) {
+        (Some(start), Some(end), Some(frequency)) => Some(Subscription { start, end, frequency }),
+        _ => {
+            if schedule.contains(&true) {
+                own.push(Violation {
+                    field: "subscription_details".into(),
+                    problem: "--start, --end and --frequency go together".into(),
+                });
+            }
+            None
+        }
+    };
+    let mut billing = BillingAddress::builder();
+    if let Some(email) = &args.email {
+        billing = billing.email_address(email.clone());
+    }
+    if let Some(phone) = &args.phone {
+        billing = billing.phone_number(phone.clone());
+    }
+    if let Some(name) = &args.first_name {
+        billing = billing.first_name(name.clone());
+    }
+    if let Some(name) = &args.last_name {
+        billing = billing.last_name(name.clone());
+    }
+    let mut builder = OrderRequest::builder()
+        .merchant_reference(args.reference.clone())
+        .amount(args.amount)
+        .currency(args.currency.clone())
+        .description(args.description.clone())
+        .callback_url(args.callback_url.clone())
+        .notification_id(args.ipn_id)
+        .billing_address(billing);
+    if let Some(account) = &args.account_number {
+        builder = builder.recurring(account.clone(), subscription);
+    }
+    let mut errors = ValidationErrors { violations: own };
+    match builder.build() {
+        Ok(order) if errors.violations.is_empty() => Ok(order),
+        Ok(_) => Err(CliError::Invalid(errors)),
+        Err(pesapal_api::Error::InvalidInput(sdk)) => {
+            errors.violations.extend(sdk.violations);
+            Err(CliError::Invalid(errors))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
