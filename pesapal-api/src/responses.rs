@@ -330,7 +330,7 @@ macro_rules! check {
 
 pub(crate) fn issued_token(
     operation: Operation,
-    answer: Answer<types::RequestTokenResponse>,
+    answer: Answer<types::AccessToken>,
 ) -> Result<IssuedToken, Error> {
     let value = &answer.value;
     if let Some(rejection) = answer.rejection(value.status.as_ref(), value.error.as_ref(), value.message.as_deref()) {
@@ -347,7 +347,7 @@ pub(crate) fn issued_token(
 fn registration(
     operation: Operation,
     answer: &Answer<impl Sized>,
-    item: types::RegisterIpnResponse,
+    item: types::IpnRegistration,
 ) -> Result<IpnRegistration, Error> {
     let method =
         item.ipn_notification_type_description.as_deref().and_then(|m| match m.trim().to_ascii_uppercase().as_str() {
@@ -371,7 +371,7 @@ fn registration(
 
 pub(crate) fn ipn_registration(
     operation: Operation,
-    answer: Answer<types::RegisterIpnResponse>,
+    answer: Answer<types::IpnRegistration>,
 ) -> Result<IpnRegistration, Error> {
     check!(operation, answer);
     let item = answer.value.clone();
@@ -380,16 +380,16 @@ pub(crate) fn ipn_registration(
 
 pub(crate) fn ipn_list(
     operation: Operation,
-    mut answer: Answer<types::GetIpnListResponse>,
+    mut answer: Answer<types::IpnList>,
 ) -> Result<Vec<IpnRegistration>, Error> {
-    let empty = types::GetIpnListResponse::Array(Vec::new());
+    let empty = types::IpnList::Array(Vec::new());
     match std::mem::replace(&mut answer.value, empty) {
-        types::GetIpnListResponse::Array(items) => {
+        types::IpnList::Array(items) => {
             items.into_iter().map(|item| registration(operation, &answer, item)).collect()
         }
         // The error envelope, answered with HTTP 200; an object that reports no error is not
         // a list either.
-        types::GetIpnListResponse::PesapalErrorResponse(envelope) => {
+        types::IpnList::PesapalErrorResponse(envelope) => {
             match answer.rejection(envelope.status.as_ref(), envelope.error.as_ref(), envelope.message.as_deref()) {
                 Some(rejection) => Err(rejected(operation, rejection)),
                 None => Err(answer.undecodable(operation, "expected a JSON array of IPN registrations")),
@@ -400,7 +400,7 @@ pub(crate) fn ipn_list(
 
 pub(crate) fn order_submission(
     operation: Operation,
-    answer: Answer<types::SubmitOrderRequestResponse>,
+    answer: Answer<types::SubmittedOrder>,
 ) -> Result<OrderSubmission, Error> {
     check!(operation, answer);
     let value = &answer.value;
@@ -423,7 +423,7 @@ pub(crate) fn order_submission(
 
 pub(crate) fn transaction_status(
     operation: Operation,
-    answer: Answer<types::GetTransactionStatusResponse>,
+    answer: Answer<types::TransactionStatus>,
 ) -> Result<TransactionStatus, Error> {
     check!(operation, answer);
     let value = answer.value;
@@ -462,7 +462,7 @@ pub(crate) fn transaction_status(
 
 pub(crate) fn refund(
     operation: Operation,
-    answer: Answer<types::RefundRequestResponse>,
+    answer: Answer<types::RefundOutcome>,
 ) -> Result<RefundReceipt, Error> {
     check!(operation, answer);
     Ok(RefundReceipt { message: text(answer.value.message) })
@@ -470,7 +470,7 @@ pub(crate) fn refund(
 
 pub(crate) fn cancellation(
     operation: Operation,
-    answer: Answer<types::CancelOrderResponse>,
+    answer: Answer<types::CancellationOutcome>,
 ) -> Result<CancellationReceipt, Error> {
     check!(operation, answer);
     Ok(CancellationReceipt { message: text(answer.value.message) })

@@ -8,6 +8,31 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`AccessToken`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AccessToken {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<PesapalError>,
+        ///When the token expires (UTC). Use it rather than the documented 5 minutes: sandbox tokens live an hour.
+        #[serde(
+            rename = "expiryDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expiry_date: ::std::option::Option<::std::string::String>,
+        ///A brief description about the response received.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<CallStatus>,
+        ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations. A secret: never log it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+    }
+    impl AccessToken {
+        pub fn builder() -> builder::AccessToken {
+            Default::default()
+        }
+    }
     ///The customer's billing address. **`email_address` or `phone_number` is required** (at least one of them).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingAddress {
@@ -194,7 +219,7 @@ pub mod types {
     }
     ///The answer to a cancellation. Success: `status` `"200"`, `message` `Order successfully cancelled.`, with **no `error` key**. Refusal: `status` `"500"` and `message` only, e.g. `Invalid order request. Transaction cannot be cancelled`. Decide on `status`, never on the presence of `error`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct CancelOrderResponse {
+    pub struct CancellationOutcome {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PesapalError>,
         ///A summary of the response received.
@@ -203,130 +228,8 @@ pub mod types {
         ///`"200"`: the order was cancelled. `"500"`: it could not be (only failed or pending orders can be cancelled, once).
         pub status: CallStatus,
     }
-    impl CancelOrderResponse {
-        pub fn builder() -> builder::CancelOrderResponse {
-            Default::default()
-        }
-    }
-    ///All IPN URLs registered for the merchant account, or the error envelope when the call failed (with HTTP 200).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum GetIpnListResponse {
-        Array(::std::vec::Vec<RegisterIpnResponse>),
-        PesapalErrorResponse(PesapalErrorResponse),
-    }
-    impl ::std::convert::From<::std::vec::Vec<RegisterIpnResponse>>
-    for GetIpnListResponse {
-        fn from(value: ::std::vec::Vec<RegisterIpnResponse>) -> Self {
-            Self::Array(value)
-        }
-    }
-    impl ::std::convert::From<PesapalErrorResponse> for GetIpnListResponse {
-        fn from(value: PesapalErrorResponse) -> Self {
-            Self::PesapalErrorResponse(value)
-        }
-    }
-    ///`GetTransactionStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct GetTransactionStatusResponse {
-        ///The account number of a recurring order (`SubmitOrderRequest`'s `account_number`); `null` otherwise (undocumented; recorded).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_number: ::std::option::Option<::std::string::String>,
-        ///An amount of money with at most two decimal places, e.g. `100.00`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::rust_decimal::Decimal>,
-        ///A valid URL which Pesapal will redirect the client to after payment is made.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_back_url: ::std::option::Option<::std::string::String>,
-        ///The processor's confirmation code, e.g. 22 digits for cards, 10 characters for M-Pesa (`SBM2VWCQ5G`); empty while pending. RefundRequest takes it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub confirmation_code: ::std::option::Option<::std::string::String>,
-        ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_date: ::std::option::Option<::std::string::String>,
-        ///Currency the payment was made in. **ISO Currency Codes**.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub currency: ::std::option::Option<::std::string::String>,
-        ///Description of the payment status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        pub error: PesapalError,
-        ///Your application's unique ID as received in the **SubmitOrderRequest** call.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub merchant_reference: ::std::option::Option<::std::string::String>,
-        ///The message shows if transaction request status was processed successfully or not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///The order this status is about (undocumented; recorded).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub order_tracking_id: ::std::option::Option<::uuid::Uuid>,
-        ///The payer, as recorded from the real API (undocumented).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payer_info: ::std::option::Option<GetTransactionStatusResponsePayerInfo>,
-        ///The masked card number (e.g. `520000XXXXXX0007`) or phone number (e.g. `2547xxx18241`) that paid; empty while pending.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_account: ::std::option::Option<::std::string::String>,
-        ///The payment channel, e.g. `Visa`, `MasterCard`, `MpesaKE` (recorded); empty (`""`) or null while the payment is pending.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_method: ::std::option::Option<::std::string::String>,
-        ///A code from the payment provider, often empty (`""`). Use `status_code` for the payment's state.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_status_code: ::std::option::Option<::std::string::String>,
-        ///Contains the status of the transaction. This will include either INVALID,FAILED, COMPLETED or REVERSED.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_status_description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
-        ///0 INVALID (pending while the error code is `payment_details_not_found`), 1 COMPLETED, 2 FAILED (not final: the customer may retry), 3 REVERSED.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_code: ::std::option::Option<i64>,
-        ///Recurring payments only: the subscription charge this payment belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subscription_transaction_info: ::std::option::Option<
-            GetTransactionStatusResponseSubscriptionTransactionInfo,
-        >,
-    }
-    impl GetTransactionStatusResponse {
-        pub fn builder() -> builder::GetTransactionStatusResponse {
-            Default::default()
-        }
-    }
-    ///The payer, as recorded from the real API (undocumented).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GetTransactionStatusResponsePayerInfo {
-        ///The payer's first name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
-        ///The payer's last name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
-    }
-    impl GetTransactionStatusResponsePayerInfo {
-        pub fn builder() -> builder::GetTransactionStatusResponsePayerInfo {
-            Default::default()
-        }
-    }
-    ///Recurring payments only: the subscription charge this payment belongs to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GetTransactionStatusResponseSubscriptionTransactionInfo {
-        ///Customer's identification number know to your system. This can be an invoice number or an account number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_reference: ::std::option::Option<::std::string::String>,
-        ///An amount of money with at most two decimal places, e.g. `100.00`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<::rust_decimal::Decimal>,
-        ///Pesapal's identifier of the recurring payment; an integer or a string.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub correlation_id: ::std::option::Option<::serde_json::Value>,
-        ///Customer's first name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_name: ::std::option::Option<::std::string::String>,
-        ///Customer's last name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_name: ::std::option::Option<::std::string::String>,
-    }
-    impl GetTransactionStatusResponseSubscriptionTransactionInfo {
-        pub fn builder() -> builder::GetTransactionStatusResponseSubscriptionTransactionInfo {
+    impl CancellationOutcome {
+        pub fn builder() -> builder::CancellationOutcome {
             Default::default()
         }
     }
@@ -386,6 +289,23 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    ///All IPN URLs registered for the merchant account, or the error envelope when the call failed (with HTTP 200).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum IpnList {
+        Array(::std::vec::Vec<IpnRegistration>),
+        PesapalErrorResponse(PesapalErrorResponse),
+    }
+    impl ::std::convert::From<::std::vec::Vec<IpnRegistration>> for IpnList {
+        fn from(value: ::std::vec::Vec<IpnRegistration>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<PesapalErrorResponse> for IpnList {
+        fn from(value: PesapalErrorResponse) -> Self {
+            Self::PesapalErrorResponse(value)
+        }
+    }
     ///The parameters of a notification: the query of a GET IPN call and of the browser callback, the JSON body of a POST IPN call. They carry no payment status ("for security reasons") and no signature: confirm with GetTransactionStatus.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IpnNotification {
@@ -403,6 +323,46 @@ pub mod types {
     }
     impl IpnNotification {
         pub fn builder() -> builder::IpnNotification {
+            Default::default()
+        }
+    }
+    ///A registered IPN URL, or the refusal: `status` `"500"` with the error object, e.g. code `invalid_url` ("The specified url provided is invalid") for an unusable URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct IpnRegistration {
+        ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_date: ::std::option::Option<::std::string::String>,
+        pub error: PesapalError,
+        ///Pesapal's internal number of the IPN registration (undocumented; recorded).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        ///A unique identifier that's liked to the IPN endpoint URL. `GUID`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipn_id: ::std::option::Option<::std::string::String>,
+        ///`GET` or `POST` . This is the http request method Pesapal will use when triggering the IPN alert.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipn_notification_type_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///Whether Pesapal notifies this URL: `1` active, `0` inactive (see `ipn_status_decription`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipn_status: ::std::option::Option<i64>,
+        ///IPN status text, e.g. `Active`. The field name is misspelled on the wire (sic).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipn_status_decription: ::std::option::Option<::std::string::String>,
+        ///A human-readable outcome, e.g. `Request processed successfully` (undocumented; recorded).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///How Pesapal calls the IPN URL: `0` GET, `1` POST (see `ipn_notification_type_description`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notification_type: ::std::option::Option<i64>,
+        pub status: CallStatus,
+        ///The notification url Pesapal with send a status alert to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl IpnRegistration {
+        pub fn builder() -> builder::IpnRegistration {
             Default::default()
         }
     }
@@ -547,6 +507,22 @@ pub mod types {
             Self::Integer(value)
         }
     }
+    ///The answer to a refund request. Success: `status` `"200"` and `message`, with **no `error` key**. Refusal: `status` `"500"` with `message` (e.g. `Refund request has been received already` when this payment was already refunded, or `Invalid amount provided. Please check your transaction details`), and sometimes the error object instead of `message`. Decide on `status`, never on the presence of `error`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RefundOutcome {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<PesapalError>,
+        ///A summary of the outcome, e.g. `Refund request successfully`, `Invalid amount provided. Please check your transaction details`, or `Refund request has been received already` (an earlier refund request for this payment was received: only one refund per payment).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///`"200"`: the refund request was received and awaits the merchant's approval (not yet refunded). `"500"`: rejected; see `message`.
+        pub status: CallStatus,
+    }
+    impl RefundOutcome {
+        pub fn builder() -> builder::RefundOutcome {
+            Default::default()
+        }
+    }
     ///`RefundRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RefundRequestBody {
@@ -561,22 +537,6 @@ pub mod types {
     }
     impl RefundRequestBody {
         pub fn builder() -> builder::RefundRequestBody {
-            Default::default()
-        }
-    }
-    ///The answer to a refund request. Success: `status` `"200"` and `message`, with **no `error` key**. Refusal: `status` `"500"` with `message` (e.g. `Refund request has been received already` when this payment was already refunded, or `Invalid amount provided. Please check your transaction details`), and sometimes the error object instead of `message`. Decide on `status`, never on the presence of `error`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct RefundRequestResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<PesapalError>,
-        ///A summary of the outcome, e.g. `Refund request successfully`, `Invalid amount provided. Please check your transaction details`, or `Refund request has been received already` (an earlier refund request for this payment was received: only one refund per payment).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///`"200"`: the refund request was received and awaits the merchant's approval (not yet refunded). `"500"`: rejected; see `message`.
-        pub status: CallStatus,
-    }
-    impl RefundRequestResponse {
-        pub fn builder() -> builder::RefundRequestResponse {
             Default::default()
         }
     }
@@ -649,46 +609,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///A registered IPN URL, or the refusal: `status` `"500"` with the error object, e.g. code `invalid_url` ("The specified url provided is invalid") for an unusable URL.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct RegisterIpnResponse {
-        ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_date: ::std::option::Option<::std::string::String>,
-        pub error: PesapalError,
-        ///Pesapal's internal number of the IPN registration (undocumented; recorded).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///A unique identifier that's liked to the IPN endpoint URL. `GUID`
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_id: ::std::option::Option<::std::string::String>,
-        ///`GET` or `POST` . This is the http request method Pesapal will use when triggering the IPN alert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_notification_type_description: ::std::option::Option<
-            ::std::string::String,
-        >,
-        ///Whether Pesapal notifies this URL: `1` active, `0` inactive (see `ipn_status_decription`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_status: ::std::option::Option<i64>,
-        ///IPN status text, e.g. `Active`. The field name is misspelled on the wire (sic).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipn_status_decription: ::std::option::Option<::std::string::String>,
-        ///A human-readable outcome, e.g. `Request processed successfully` (undocumented; recorded).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///How Pesapal calls the IPN URL: `0` GET, `1` POST (see `ipn_notification_type_description`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notification_type: ::std::option::Option<i64>,
-        pub status: CallStatus,
-        ///The notification url Pesapal with send a status alert to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-    }
-    impl RegisterIpnResponse {
-        pub fn builder() -> builder::RegisterIpnResponse {
-            Default::default()
-        }
-    }
     ///`RequestTokenBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RequestTokenBody {
@@ -699,31 +619,6 @@ pub mod types {
     }
     impl RequestTokenBody {
         pub fn builder() -> builder::RequestTokenBody {
-            Default::default()
-        }
-    }
-    ///`RequestTokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct RequestTokenResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<PesapalError>,
-        ///When the token expires (UTC). Use it rather than the documented 5 minutes: sandbox tokens live an hour.
-        #[serde(
-            rename = "expiryDate",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub expiry_date: ::std::option::Option<::std::string::String>,
-        ///A brief description about the response received.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
-        ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations. A secret: never log it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-    }
-    impl RequestTokenResponse {
-        pub fn builder() -> builder::RequestTokenResponse {
             Default::default()
         }
     }
@@ -1086,9 +981,9 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SubmitOrderRequestResponse`
+    ///`SubmittedOrder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct SubmitOrderRequestResponse {
+    pub struct SubmittedOrder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PesapalError>,
         ///Your application's unique ID received as part of the SUBMIT ORDER REQUEST.
@@ -1106,13 +1001,238 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<CallStatus>,
     }
-    impl SubmitOrderRequestResponse {
-        pub fn builder() -> builder::SubmitOrderRequestResponse {
+    impl SubmittedOrder {
+        pub fn builder() -> builder::SubmittedOrder {
+            Default::default()
+        }
+    }
+    ///`TransactionStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TransactionStatus {
+        ///The account number of a recurring order (`SubmitOrderRequest`'s `account_number`); `null` otherwise (undocumented; recorded).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_number: ::std::option::Option<::std::string::String>,
+        ///An amount of money with at most two decimal places, e.g. `100.00`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<::rust_decimal::Decimal>,
+        ///A valid URL which Pesapal will redirect the client to after payment is made.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub call_back_url: ::std::option::Option<::std::string::String>,
+        ///The processor's confirmation code, e.g. 22 digits for cards, 10 characters for M-Pesa (`SBM2VWCQ5G`); empty while pending. RefundRequest takes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub confirmation_code: ::std::option::Option<::std::string::String>,
+        ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_date: ::std::option::Option<::std::string::String>,
+        ///Currency the payment was made in. **ISO Currency Codes**.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        ///Description of the payment status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub error: PesapalError,
+        ///Your application's unique ID as received in the **SubmitOrderRequest** call.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_reference: ::std::option::Option<::std::string::String>,
+        ///The message shows if transaction request status was processed successfully or not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The order this status is about (undocumented; recorded).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_tracking_id: ::std::option::Option<::uuid::Uuid>,
+        ///The payer, as recorded from the real API (undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payer_info: ::std::option::Option<TransactionStatusPayerInfo>,
+        ///The masked card number (e.g. `520000XXXXXX0007`) or phone number (e.g. `2547xxx18241`) that paid; empty while pending.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_account: ::std::option::Option<::std::string::String>,
+        ///The payment channel, e.g. `Visa`, `MasterCard`, `MpesaKE` (recorded); empty (`""`) or null while the payment is pending.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_method: ::std::option::Option<::std::string::String>,
+        ///A code from the payment provider, often empty (`""`). Use `status_code` for the payment's state.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_status_code: ::std::option::Option<::std::string::String>,
+        ///Contains the status of the transaction. This will include either INVALID,FAILED, COMPLETED or REVERSED.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_status_description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<CallStatus>,
+        ///0 INVALID (pending while the error code is `payment_details_not_found`), 1 COMPLETED, 2 FAILED (not final: the customer may retry), 3 REVERSED.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_code: ::std::option::Option<i64>,
+        ///Recurring payments only: the subscription charge this payment belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_transaction_info: ::std::option::Option<
+            TransactionStatusSubscriptionTransactionInfo,
+        >,
+    }
+    impl TransactionStatus {
+        pub fn builder() -> builder::TransactionStatus {
+            Default::default()
+        }
+    }
+    ///The payer, as recorded from the real API (undocumented).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TransactionStatusPayerInfo {
+        ///The payer's first name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///The payer's last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+    }
+    impl TransactionStatusPayerInfo {
+        pub fn builder() -> builder::TransactionStatusPayerInfo {
+            Default::default()
+        }
+    }
+    ///Recurring payments only: the subscription charge this payment belongs to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TransactionStatusSubscriptionTransactionInfo {
+        ///Customer's identification number know to your system. This can be an invoice number or an account number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_reference: ::std::option::Option<::std::string::String>,
+        ///An amount of money with at most two decimal places, e.g. `100.00`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<::rust_decimal::Decimal>,
+        ///Pesapal's identifier of the recurring payment; an integer or a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub correlation_id: ::std::option::Option<::serde_json::Value>,
+        ///Customer's first name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///Customer's last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+    }
+    impl TransactionStatusSubscriptionTransactionInfo {
+        pub fn builder() -> builder::TransactionStatusSubscriptionTransactionInfo {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AccessToken {
+            error: ::std::result::Result<
+                ::std::option::Option<super::PesapalError>,
+                ::std::string::String,
+            >,
+            expiry_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::CallStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AccessToken {
+            fn default() -> Self {
+                Self {
+                    error: Ok(Default::default()),
+                    expiry_date: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                }
+            }
+        }
+        impl AccessToken {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn expiry_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiry_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiry_date: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessToken> for super::AccessToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    expiry_date: value.expiry_date?,
+                    message: value.message?,
+                    status: value.status?,
+                    token: value.token?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessToken> for AccessToken {
+            fn from(value: super::AccessToken) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    expiry_date: Ok(value.expiry_date),
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct BillingAddress {
             city: ::std::result::Result<
@@ -1421,7 +1541,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CancelOrderResponse {
+        pub struct CancellationOutcome {
             error: ::std::result::Result<
                 ::std::option::Option<super::PesapalError>,
                 ::std::string::String,
@@ -1432,7 +1552,7 @@ pub mod types {
             >,
             status: ::std::result::Result<super::CallStatus, ::std::string::String>,
         }
-        impl ::std::default::Default for CancelOrderResponse {
+        impl ::std::default::Default for CancellationOutcome {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
@@ -1441,7 +1561,7 @@ pub mod types {
                 }
             }
         }
-        impl CancelOrderResponse {
+        impl CancellationOutcome {
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
@@ -1479,11 +1599,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CancelOrderResponse>
-        for super::CancelOrderResponse {
+        impl ::std::convert::TryFrom<CancellationOutcome>
+        for super::CancellationOutcome {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CancelOrderResponse,
+                value: CancellationOutcome,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     error: value.error?,
@@ -1492,628 +1612,12 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CancelOrderResponse> for CancelOrderResponse {
-            fn from(value: super::CancelOrderResponse) -> Self {
+        impl ::std::convert::From<super::CancellationOutcome> for CancellationOutcome {
+            fn from(value: super::CancellationOutcome) -> Self {
                 Self {
                     error: Ok(value.error),
                     message: Ok(value.message),
                     status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTransactionStatusResponse {
-            account_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            amount: ::std::result::Result<
-                ::std::option::Option<::rust_decimal::Decimal>,
-                ::std::string::String,
-            >,
-            call_back_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            confirmation_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            currency: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
-            merchant_reference: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order_tracking_id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
-            payer_info: ::std::result::Result<
-                ::std::option::Option<super::GetTransactionStatusResponsePayerInfo>,
-                ::std::string::String,
-            >,
-            payment_account: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            payment_method: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            payment_status_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            payment_status_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
-            status_code: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            subscription_transaction_info: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetTransactionStatusResponseSubscriptionTransactionInfo,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetTransactionStatusResponse {
-            fn default() -> Self {
-                Self {
-                    account_number: Ok(Default::default()),
-                    amount: Ok(Default::default()),
-                    call_back_url: Ok(Default::default()),
-                    confirmation_code: Ok(Default::default()),
-                    created_date: Ok(Default::default()),
-                    currency: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    error: Err("no value supplied for error".to_string()),
-                    merchant_reference: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    order_tracking_id: Ok(Default::default()),
-                    payer_info: Ok(Default::default()),
-                    payment_account: Ok(Default::default()),
-                    payment_method: Ok(Default::default()),
-                    payment_status_code: Ok(Default::default()),
-                    payment_status_description: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_code: Ok(Default::default()),
-                    subscription_transaction_info: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetTransactionStatusResponse {
-            pub fn account_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for account_number: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::rust_decimal::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
-                self
-            }
-            pub fn call_back_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.call_back_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for call_back_url: {e}")
-                    });
-                self
-            }
-            pub fn confirmation_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.confirmation_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for confirmation_code: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_date: {e}")
-                    });
-                self
-            }
-            pub fn currency<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.currency = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for currency: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PesapalError>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn merchant_reference<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.merchant_reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for merchant_reference: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn order_tracking_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.order_tracking_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for order_tracking_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn payer_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetTransactionStatusResponsePayerInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payer_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payer_info: {e}")
-                    });
-                self
-            }
-            pub fn payment_account<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_account = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_account: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn payment_method<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_method = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_method: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn payment_status_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_status_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_status_code: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn payment_status_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_status_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_status_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_code: {e}")
-                    });
-                self
-            }
-            pub fn subscription_transaction_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetTransactionStatusResponseSubscriptionTransactionInfo,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subscription_transaction_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for subscription_transaction_info: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetTransactionStatusResponse>
-        for super::GetTransactionStatusResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTransactionStatusResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_number: value.account_number?,
-                    amount: value.amount?,
-                    call_back_url: value.call_back_url?,
-                    confirmation_code: value.confirmation_code?,
-                    created_date: value.created_date?,
-                    currency: value.currency?,
-                    description: value.description?,
-                    error: value.error?,
-                    merchant_reference: value.merchant_reference?,
-                    message: value.message?,
-                    order_tracking_id: value.order_tracking_id?,
-                    payer_info: value.payer_info?,
-                    payment_account: value.payment_account?,
-                    payment_method: value.payment_method?,
-                    payment_status_code: value.payment_status_code?,
-                    payment_status_description: value.payment_status_description?,
-                    status: value.status?,
-                    status_code: value.status_code?,
-                    subscription_transaction_info: value.subscription_transaction_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetTransactionStatusResponse>
-        for GetTransactionStatusResponse {
-            fn from(value: super::GetTransactionStatusResponse) -> Self {
-                Self {
-                    account_number: Ok(value.account_number),
-                    amount: Ok(value.amount),
-                    call_back_url: Ok(value.call_back_url),
-                    confirmation_code: Ok(value.confirmation_code),
-                    created_date: Ok(value.created_date),
-                    currency: Ok(value.currency),
-                    description: Ok(value.description),
-                    error: Ok(value.error),
-                    merchant_reference: Ok(value.merchant_reference),
-                    message: Ok(value.message),
-                    order_tracking_id: Ok(value.order_tracking_id),
-                    payer_info: Ok(value.payer_info),
-                    payment_account: Ok(value.payment_account),
-                    payment_method: Ok(value.payment_method),
-                    payment_status_code: Ok(value.payment_status_code),
-                    payment_status_description: Ok(value.payment_status_description),
-                    status: Ok(value.status),
-                    status_code: Ok(value.status_code),
-                    subscription_transaction_info: Ok(
-                        value.subscription_transaction_info,
-                    ),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTransactionStatusResponsePayerInfo {
-            first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetTransactionStatusResponsePayerInfo {
-            fn default() -> Self {
-                Self {
-                    first_name: Ok(Default::default()),
-                    last_name: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetTransactionStatusResponsePayerInfo {
-            pub fn first_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
-                self
-            }
-            pub fn last_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetTransactionStatusResponsePayerInfo>
-        for super::GetTransactionStatusResponsePayerInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTransactionStatusResponsePayerInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    first_name: value.first_name?,
-                    last_name: value.last_name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetTransactionStatusResponsePayerInfo>
-        for GetTransactionStatusResponsePayerInfo {
-            fn from(value: super::GetTransactionStatusResponsePayerInfo) -> Self {
-                Self {
-                    first_name: Ok(value.first_name),
-                    last_name: Ok(value.last_name),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTransactionStatusResponseSubscriptionTransactionInfo {
-            account_reference: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            amount: ::std::result::Result<
-                ::std::option::Option<::rust_decimal::Decimal>,
-                ::std::string::String,
-            >,
-            correlation_id: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetTransactionStatusResponseSubscriptionTransactionInfo {
-            fn default() -> Self {
-                Self {
-                    account_reference: Ok(Default::default()),
-                    amount: Ok(Default::default()),
-                    correlation_id: Ok(Default::default()),
-                    first_name: Ok(Default::default()),
-                    last_name: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetTransactionStatusResponseSubscriptionTransactionInfo {
-            pub fn account_reference<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for account_reference: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::rust_decimal::Decimal>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
-                self
-            }
-            pub fn correlation_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.correlation_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for correlation_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn first_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
-                self
-            }
-            pub fn last_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetTransactionStatusResponseSubscriptionTransactionInfo,
-        > for super::GetTransactionStatusResponseSubscriptionTransactionInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTransactionStatusResponseSubscriptionTransactionInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_reference: value.account_reference?,
-                    amount: value.amount?,
-                    correlation_id: value.correlation_id?,
-                    first_name: value.first_name?,
-                    last_name: value.last_name?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetTransactionStatusResponseSubscriptionTransactionInfo,
-        > for GetTransactionStatusResponseSubscriptionTransactionInfo {
-            fn from(
-                value: super::GetTransactionStatusResponseSubscriptionTransactionInfo,
-            ) -> Self {
-                Self {
-                    account_reference: Ok(value.account_reference),
-                    amount: Ok(value.amount),
-                    correlation_id: Ok(value.correlation_id),
-                    first_name: Ok(value.first_name),
-                    last_name: Ok(value.last_name),
                 }
             }
         }
@@ -2327,6 +1831,239 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct IpnRegistration {
+            created_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            ipn_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ipn_notification_type_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ipn_status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ipn_status_decription: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            notification_type: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpnRegistration {
+            fn default() -> Self {
+                Self {
+                    created_date: Ok(Default::default()),
+                    error: Err("no value supplied for error".to_string()),
+                    id: Ok(Default::default()),
+                    ipn_id: Ok(Default::default()),
+                    ipn_notification_type_description: Ok(Default::default()),
+                    ipn_status: Ok(Default::default()),
+                    ipn_status_decription: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    notification_type: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl IpnRegistration {
+            pub fn created_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_date: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PesapalError>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ipn_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ipn_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ipn_id: {e}")
+                    });
+                self
+            }
+            pub fn ipn_notification_type_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ipn_notification_type_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ipn_notification_type_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ipn_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ipn_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ipn_status: {e}")
+                    });
+                self
+            }
+            pub fn ipn_status_decription<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ipn_status_decription = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ipn_status_decription: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn notification_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notification_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for notification_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CallStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpnRegistration> for super::IpnRegistration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpnRegistration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_date: value.created_date?,
+                    error: value.error?,
+                    id: value.id?,
+                    ipn_id: value.ipn_id?,
+                    ipn_notification_type_description: value
+                        .ipn_notification_type_description?,
+                    ipn_status: value.ipn_status?,
+                    ipn_status_decription: value.ipn_status_decription?,
+                    message: value.message?,
+                    notification_type: value.notification_type?,
+                    status: value.status?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpnRegistration> for IpnRegistration {
+            fn from(value: super::IpnRegistration) -> Self {
+                Self {
+                    created_date: Ok(value.created_date),
+                    error: Ok(value.error),
+                    id: Ok(value.id),
+                    ipn_id: Ok(value.ipn_id),
+                    ipn_notification_type_description: Ok(
+                        value.ipn_notification_type_description,
+                    ),
+                    ipn_status: Ok(value.ipn_status),
+                    ipn_status_decription: Ok(value.ipn_status_decription),
+                    message: Ok(value.message),
+                    notification_type: Ok(value.notification_type),
+                    status: Ok(value.status),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PesapalErrorInner {
             call_back_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2532,6 +2269,86 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RefundOutcome {
+            error: ::std::result::Result<
+                ::std::option::Option<super::PesapalError>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for RefundOutcome {
+            fn default() -> Self {
+                Self {
+                    error: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl RefundOutcome {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CallStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RefundOutcome> for super::RefundOutcome {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RefundOutcome,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RefundOutcome> for RefundOutcome {
+            fn from(value: super::RefundOutcome) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RefundRequestBody {
             amount: ::std::result::Result<
                 ::rust_decimal::Decimal,
@@ -2635,88 +2452,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RefundRequestResponse {
-            error: ::std::result::Result<
-                ::std::option::Option<super::PesapalError>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
-        }
-        impl ::std::default::Default for RefundRequestResponse {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        impl RefundRequestResponse {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CallStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RefundRequestResponse>
-        for super::RefundRequestResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RefundRequestResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    message: value.message?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RefundRequestResponse>
-        for RefundRequestResponse {
-            fn from(value: super::RefundRequestResponse) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RegisterIpnBody {
             ipn_notification_type: ::std::result::Result<
                 super::RegisterIpnBodyIpnNotificationType,
@@ -2777,240 +2512,6 @@ pub mod types {
             fn from(value: super::RegisterIpnBody) -> Self {
                 Self {
                     ipn_notification_type: Ok(value.ipn_notification_type),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RegisterIpnResponse {
-            created_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            ipn_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ipn_notification_type_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ipn_status: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            ipn_status_decription: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            notification_type: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RegisterIpnResponse {
-            fn default() -> Self {
-                Self {
-                    created_date: Ok(Default::default()),
-                    error: Err("no value supplied for error".to_string()),
-                    id: Ok(Default::default()),
-                    ipn_id: Ok(Default::default()),
-                    ipn_notification_type_description: Ok(Default::default()),
-                    ipn_status: Ok(Default::default()),
-                    ipn_status_decription: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    notification_type: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl RegisterIpnResponse {
-            pub fn created_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_date: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PesapalError>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn ipn_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ipn_id: {e}")
-                    });
-                self
-            }
-            pub fn ipn_notification_type_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_notification_type_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ipn_notification_type_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn ipn_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ipn_status: {e}")
-                    });
-                self
-            }
-            pub fn ipn_status_decription<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ipn_status_decription = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ipn_status_decription: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn notification_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notification_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for notification_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CallStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RegisterIpnResponse>
-        for super::RegisterIpnResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RegisterIpnResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_date: value.created_date?,
-                    error: value.error?,
-                    id: value.id?,
-                    ipn_id: value.ipn_id?,
-                    ipn_notification_type_description: value
-                        .ipn_notification_type_description?,
-                    ipn_status: value.ipn_status?,
-                    ipn_status_decription: value.ipn_status_decription?,
-                    message: value.message?,
-                    notification_type: value.notification_type?,
-                    status: value.status?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RegisterIpnResponse> for RegisterIpnResponse {
-            fn from(value: super::RegisterIpnResponse) -> Self {
-                Self {
-                    created_date: Ok(value.created_date),
-                    error: Ok(value.error),
-                    id: Ok(value.id),
-                    ipn_id: Ok(value.ipn_id),
-                    ipn_notification_type_description: Ok(
-                        value.ipn_notification_type_description,
-                    ),
-                    ipn_status: Ok(value.ipn_status),
-                    ipn_status_decription: Ok(value.ipn_status_decription),
-                    message: Ok(value.message),
-                    notification_type: Ok(value.notification_type),
-                    status: Ok(value.status),
                     url: Ok(value.url),
                 }
             }
@@ -3080,128 +2581,6 @@ pub mod types {
                 Self {
                     consumer_key: Ok(value.consumer_key),
                     consumer_secret: Ok(value.consumer_secret),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RequestTokenResponse {
-            error: ::std::result::Result<
-                ::std::option::Option<super::PesapalError>,
-                ::std::string::String,
-            >,
-            expiry_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RequestTokenResponse {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    expiry_date: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl RequestTokenResponse {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn expiry_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expiry_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expiry_date: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RequestTokenResponse>
-        for super::RequestTokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RequestTokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    expiry_date: value.expiry_date?,
-                    message: value.message?,
-                    status: value.status?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RequestTokenResponse> for RequestTokenResponse {
-            fn from(value: super::RequestTokenResponse) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    expiry_date: Ok(value.expiry_date),
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
                 }
             }
         }
@@ -3740,7 +3119,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SubmitOrderRequestResponse {
+        pub struct SubmittedOrder {
             error: ::std::result::Result<
                 ::std::option::Option<super::PesapalError>,
                 ::std::string::String,
@@ -3766,7 +3145,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for SubmitOrderRequestResponse {
+        impl ::std::default::Default for SubmittedOrder {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
@@ -3778,7 +3157,7 @@ pub mod types {
                 }
             }
         }
-        impl SubmitOrderRequestResponse {
+        impl SubmittedOrder {
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
@@ -3856,11 +3235,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<SubmitOrderRequestResponse>
-        for super::SubmitOrderRequestResponse {
+        impl ::std::convert::TryFrom<SubmittedOrder> for super::SubmittedOrder {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SubmitOrderRequestResponse,
+                value: SubmittedOrder,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     error: value.error?,
@@ -3872,9 +3250,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::SubmitOrderRequestResponse>
-        for SubmitOrderRequestResponse {
-            fn from(value: super::SubmitOrderRequestResponse) -> Self {
+        impl ::std::convert::From<super::SubmittedOrder> for SubmittedOrder {
+            fn from(value: super::SubmittedOrder) -> Self {
                 Self {
                     error: Ok(value.error),
                     merchant_reference: Ok(value.merchant_reference),
@@ -3882,6 +3259,615 @@ pub mod types {
                     order_tracking_id: Ok(value.order_tracking_id),
                     redirect_url: Ok(value.redirect_url),
                     status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionStatus {
+            account_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            amount: ::std::result::Result<
+                ::std::option::Option<::rust_decimal::Decimal>,
+                ::std::string::String,
+            >,
+            call_back_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            confirmation_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
+            merchant_reference: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            order_tracking_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            payer_info: ::std::result::Result<
+                ::std::option::Option<super::TransactionStatusPayerInfo>,
+                ::std::string::String,
+            >,
+            payment_account: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_status_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_status_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::CallStatus>,
+                ::std::string::String,
+            >,
+            status_code: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            subscription_transaction_info: ::std::result::Result<
+                ::std::option::Option<
+                    super::TransactionStatusSubscriptionTransactionInfo,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionStatus {
+            fn default() -> Self {
+                Self {
+                    account_number: Ok(Default::default()),
+                    amount: Ok(Default::default()),
+                    call_back_url: Ok(Default::default()),
+                    confirmation_code: Ok(Default::default()),
+                    created_date: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    error: Err("no value supplied for error".to_string()),
+                    merchant_reference: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    order_tracking_id: Ok(Default::default()),
+                    payer_info: Ok(Default::default()),
+                    payment_account: Ok(Default::default()),
+                    payment_method: Ok(Default::default()),
+                    payment_status_code: Ok(Default::default()),
+                    payment_status_description: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    status_code: Ok(Default::default()),
+                    subscription_transaction_info: Ok(Default::default()),
+                }
+            }
+        }
+        impl TransactionStatus {
+            pub fn account_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for account_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::rust_decimal::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn call_back_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.call_back_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for call_back_url: {e}")
+                    });
+                self
+            }
+            pub fn confirmation_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confirmation_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for confirmation_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_date: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PesapalError>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn merchant_reference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_reference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for merchant_reference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn order_tracking_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_tracking_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_tracking_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payer_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TransactionStatusPayerInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payer_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payer_info: {e}")
+                    });
+                self
+            }
+            pub fn payment_account<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_account = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_account: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_status_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_status_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_status_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_status_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_status_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_status_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn status_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status_code: {e}")
+                    });
+                self
+            }
+            pub fn subscription_transaction_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::TransactionStatusSubscriptionTransactionInfo,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_transaction_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_transaction_info: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionStatus> for super::TransactionStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_number: value.account_number?,
+                    amount: value.amount?,
+                    call_back_url: value.call_back_url?,
+                    confirmation_code: value.confirmation_code?,
+                    created_date: value.created_date?,
+                    currency: value.currency?,
+                    description: value.description?,
+                    error: value.error?,
+                    merchant_reference: value.merchant_reference?,
+                    message: value.message?,
+                    order_tracking_id: value.order_tracking_id?,
+                    payer_info: value.payer_info?,
+                    payment_account: value.payment_account?,
+                    payment_method: value.payment_method?,
+                    payment_status_code: value.payment_status_code?,
+                    payment_status_description: value.payment_status_description?,
+                    status: value.status?,
+                    status_code: value.status_code?,
+                    subscription_transaction_info: value.subscription_transaction_info?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionStatus> for TransactionStatus {
+            fn from(value: super::TransactionStatus) -> Self {
+                Self {
+                    account_number: Ok(value.account_number),
+                    amount: Ok(value.amount),
+                    call_back_url: Ok(value.call_back_url),
+                    confirmation_code: Ok(value.confirmation_code),
+                    created_date: Ok(value.created_date),
+                    currency: Ok(value.currency),
+                    description: Ok(value.description),
+                    error: Ok(value.error),
+                    merchant_reference: Ok(value.merchant_reference),
+                    message: Ok(value.message),
+                    order_tracking_id: Ok(value.order_tracking_id),
+                    payer_info: Ok(value.payer_info),
+                    payment_account: Ok(value.payment_account),
+                    payment_method: Ok(value.payment_method),
+                    payment_status_code: Ok(value.payment_status_code),
+                    payment_status_description: Ok(value.payment_status_description),
+                    status: Ok(value.status),
+                    status_code: Ok(value.status_code),
+                    subscription_transaction_info: Ok(
+                        value.subscription_transaction_info,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionStatusPayerInfo {
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionStatusPayerInfo {
+            fn default() -> Self {
+                Self {
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl TransactionStatusPayerInfo {
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionStatusPayerInfo>
+        for super::TransactionStatusPayerInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionStatusPayerInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionStatusPayerInfo>
+        for TransactionStatusPayerInfo {
+            fn from(value: super::TransactionStatusPayerInfo) -> Self {
+                Self {
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionStatusSubscriptionTransactionInfo {
+            account_reference: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            amount: ::std::result::Result<
+                ::std::option::Option<::rust_decimal::Decimal>,
+                ::std::string::String,
+            >,
+            correlation_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionStatusSubscriptionTransactionInfo {
+            fn default() -> Self {
+                Self {
+                    account_reference: Ok(Default::default()),
+                    amount: Ok(Default::default()),
+                    correlation_id: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl TransactionStatusSubscriptionTransactionInfo {
+            pub fn account_reference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_reference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for account_reference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::rust_decimal::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn correlation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.correlation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for correlation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionStatusSubscriptionTransactionInfo>
+        for super::TransactionStatusSubscriptionTransactionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionStatusSubscriptionTransactionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_reference: value.account_reference?,
+                    amount: value.amount?,
+                    correlation_id: value.correlation_id?,
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionStatusSubscriptionTransactionInfo>
+        for TransactionStatusSubscriptionTransactionInfo {
+            fn from(value: super::TransactionStatusSubscriptionTransactionInfo) -> Self {
+                Self {
+                    account_reference: Ok(value.account_reference),
+                    amount: Ok(value.amount),
+                    correlation_id: Ok(value.correlation_id),
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
                 }
             }
         }
@@ -4940,9 +4926,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/Auth/RequestToken`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::RequestTokenResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::AccessToken>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5025,7 +5009,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegisterIpnResponse>,
+            ResponseValue<types::IpnRegistration>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -5088,10 +5072,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/URLSetup/GetIpnList`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::GetIpnListResponse>,
-            Error<types::PesapalErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::IpnList>, Error<types::PesapalErrorResponse>> {
             let Self { client } = self;
             let url = format!("{}/api/URLSetup/GetIpnList", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -5177,7 +5158,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SubmitOrderRequestResponse>,
+            ResponseValue<types::SubmittedOrder>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -5263,7 +5244,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SubmitOrderRequestResponse>,
+            ResponseValue<types::SubmittedOrder>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -5353,7 +5334,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RefundRequestResponse>,
+            ResponseValue<types::RefundOutcome>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -5445,7 +5426,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CancelOrderResponse>,
+            ResponseValue<types::CancellationOutcome>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -5527,7 +5508,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::GetTransactionStatusResponse>,
+            ResponseValue<types::TransactionStatus>,
             Error<types::PesapalErrorResponse>,
         > {
             let Self { client, order_tracking_id } = self;

@@ -51,9 +51,9 @@
 //! # async fn run() -> Result<(), pesapal_gen::Error<pesapal_gen::types::PesapalErrorResponse>> {
 //! let client = Client::new("https://cybqa.pesapal.com/pesapalv3", Arc::new(FixedToken));
 //! match client.get_ipn_list().send().await?.into_inner() {
-//!     types::GetIpnListResponse::Array(ipns) => println!("{} IPN URLs registered", ipns.len()),
+//!     types::IpnList::Array(ipns) => println!("{} IPN URLs registered", ipns.len()),
 //!     // Pesapal reports errors with HTTP 200 and the error envelope.
-//!     types::GetIpnListResponse::PesapalErrorResponse(error) => println!("refused: {error:?}"),
+//!     types::IpnList::PesapalErrorResponse(error) => println!("refused: {error:?}"),
 //! }
 //! # Ok(())
 //! # }

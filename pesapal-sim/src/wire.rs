@@ -191,7 +191,7 @@ fn status(code: &str) -> types::CallStatus {
 
 /// RequestToken accepted.
 pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
-    let body = types::RequestTokenResponse {
+    let body = types::AccessToken {
         token: Some(token.into()),
         expiry_date: Some(utc_7(expires_at)),
         status: Some(status("200")),
@@ -203,7 +203,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
 fn token_refused(error: &SimError) -> String {
-    let body = types::RequestTokenResponse {
+    let body = types::AccessToken {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: Some(status("500")),
         ..Default::default()
@@ -229,7 +229,7 @@ fn unauthorized(refusal: TokenRefusal) -> String {
     reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
 )]
 fn rejected(error: &SimError) -> String {
-    let body = types::CancelOrderResponse {
+    let body = types::CancellationOutcome {
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: status("500"),
         message: Some(error.to_string()),
@@ -237,12 +237,12 @@ fn rejected(error: &SimError) -> String {
     dress(body, ErrorField::Keep, &[])
 }
 
-fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
+fn ipn_item(ipn: &Ipn) -> types::IpnRegistration {
     let (kind, name) = match ipn.method {
         IpnMethod::Get => (0, "GET"),
         IpnMethod::Post => (1, "POST"),
     };
-    types::RegisterIpnResponse {
+    types::IpnRegistration {
         url: Some(ipn.url.clone()),
         created_date: Some(utc_7(ipn.created_at)),
         ipn_id: Some(ipn.id.to_string()),
@@ -259,7 +259,7 @@ fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
 
 /// RegisterIPN accepted: the registration, as GetIpnList lists it.
 pub(crate) fn ipn_registered(ipn: &Ipn) -> Response {
-    let body = types::RegisterIpnResponse { message: Some(PROCESSED.into()), ..ipn_item(ipn) };
+    let body = types::IpnRegistration { message: Some(PROCESSED.into()), ..ipn_item(ipn) };
     ok(dress(body, ErrorField::Null, &[]))
 }
 
@@ -271,7 +271,7 @@ pub(crate) fn ipn_list(ipns: &[Ipn]) -> Response {
 
 /// SubmitOrderRequest and DirectMobileMoneyStk accepted.
 pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
-    let body = types::SubmitOrderRequestResponse {
+    let body = types::SubmittedOrder {
         order_tracking_id: Some(order.order_tracking_id),
         merchant_reference: Some(order.merchant_reference.clone()),
         redirect_url: Some(redirect_url.into()),
@@ -284,7 +284,7 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
 /// SubmitOrderRequest and DirectMobileMoneyStk refused: an all-zero tracking id, null
 /// reference and redirect URL.
 fn order_refused(error: &SimError) -> String {
-    let body = types::SubmitOrderRequestResponse {
+    let body = types::SubmittedOrder {
         order_tracking_id: Some(Uuid::nil()),
         error: Some(pesapal_error(error.code(), error.to_string(), None)),
         status: Some(status("500")),
@@ -303,7 +303,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     let payment = order.payment.as_ref();
     let subscription = match &order.kind {
         OrderKind::Charge { account_number, correlation_id, .. } => {
-            Some(types::GetTransactionStatusResponseSubscriptionTransactionInfo {
+            Some(types::TransactionStatusSubscriptionTransactionInfo {
                 account_reference: Some(account_number.clone()),
                 amount: Some(order.amount),
                 first_name: order.first_name.clone(),
@@ -320,7 +320,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     } else {
         payment.map(|p| p.description.clone()).unwrap_or_default()
     };
-    let body = types::GetTransactionStatusResponse {
+    let body = types::TransactionStatus {
         order_tracking_id: Some(order.order_tracking_id),
         payment_method: Some(payment.map(|p| p.method.wire_name().to_owned()).unwrap_or_default()),
         amount: Some(order.amount),
@@ -353,7 +353,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
 
 /// RefundRequest accepted.
 pub(crate) fn refund_accepted() -> Response {
-    let body = types::RefundRequestResponse {
+    let body = types::RefundOutcome {
         status: status("200"),
         message: Some("Refund request successfully".into()),
         error: None,
@@ -364,13 +364,13 @@ pub(crate) fn refund_accepted() -> Response {
 /// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
 /// (e.g. "Refund request has been received already").
 pub(crate) fn refused_with_message(error: &SimError) -> String {
-    let body = types::RefundRequestResponse { status: status("500"), message: Some(error.to_string()), error: None };
+    let body = types::RefundOutcome { status: status("500"), message: Some(error.to_string()), error: None };
     dress(body, ErrorField::Keep, &[])
 }
 
 /// CancelOrder accepted.
 pub(crate) fn cancel_accepted() -> Response {
-    let body = types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), error: None };
+    let body = types::CancellationOutcome { status: status("200"), message: Some(PROCESSED.into()), error: None };
     ok(dress(body, ErrorField::Null, &[]))
 }
 

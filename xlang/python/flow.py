@@ -22,16 +22,16 @@ from pesapal_client.api.url_setup import register_ipn
 from pesapal_client.models import (
     BillingAddress,
     CancelOrderBody,
-    GetTransactionStatusResponse,
+    TransactionStatus,
     PesapalErrorResponse,
     RefundRequestBody,
-    RefundRequestResponse,
+    RefundOutcome,
     RegisterIPNBody,
     RegisterIPNBodyIpnNotificationType,
-    RegisterIPNResponse,
+    IpnRegistration,
     RequestTokenBody,
     SubmitOrderRequestBody,
-    SubmitOrderRequestResponse,
+    SubmittedOrder,
 )
 from pesapal_client.types import Unset
 
@@ -63,7 +63,7 @@ def main() -> None:
             ipn_notification_type=RegisterIPNBodyIpnNotificationType.GET,
         ),
     )
-    assert isinstance(ipn, RegisterIPNResponse) and isinstance(ipn.ipn_id, str), ipn
+    assert isinstance(ipn, IpnRegistration) and isinstance(ipn.ipn_id, str), ipn
     notification_id = uuid.UUID(ipn.ipn_id)
 
     def submit(reference: str) -> uuid.UUID:
@@ -79,7 +79,7 @@ def main() -> None:
                 billing_address=BillingAddress(email_address="buyer@example.com"),
             ),
         )
-        assert isinstance(order, SubmitOrderRequestResponse), order
+        assert isinstance(order, SubmittedOrder), order
         assert isinstance(order.order_tracking_id, uuid.UUID), order
         return order.order_tracking_id
 
@@ -92,7 +92,7 @@ def main() -> None:
 
     step("status completed with a confirmation code")
     status = get_transaction_status.sync(client=api, order_tracking_id=tracking_id)
-    assert isinstance(status, GetTransactionStatusResponse), status
+    assert isinstance(status, TransactionStatus), status
     assert status.payment_status_description == "Completed", status
     assert isinstance(status.confirmation_code, str) and status.confirmation_code, status
 
@@ -106,7 +106,7 @@ def main() -> None:
             remarks="Python refund",
         ),
     )
-    assert isinstance(refund, RefundRequestResponse) and str(refund.status) == "200", refund
+    assert isinstance(refund, RefundOutcome) and str(refund.status) == "200", refund
 
     step("HTTP-200 error typed as such: a second refund of the same payment")
     again = refund_request.sync_detailed(
@@ -119,7 +119,7 @@ def main() -> None:
         ),
     )
     assert again.status_code == 200, again
-    assert isinstance(again.parsed, RefundRequestResponse) and str(again.parsed.status) == "500", again.parsed
+    assert isinstance(again.parsed, RefundOutcome) and str(again.parsed.status) == "500", again.parsed
 
     step("cancel a pending order")
     pending = submit(f"PY-{uuid.uuid4().hex[:12]}")

@@ -141,7 +141,7 @@ async fn main() {
         "generated_decode",
         || async { drop(raw.status(TRACKING_ID).await) },
         || async {
-            drop(second_raw.status_as::<pesapal_gen::types::GetTransactionStatusResponse>(TRACKING_ID).await);
+            drop(second_raw.status_as::<pesapal_gen::types::TransactionStatus>(TRACKING_ID).await);
         },
     )
     .await;
