@@ -90,8 +90,18 @@ enum ErrorField {
     Keep,
 }
 
-/// Serializes a typed body and applies the real API's dressing.
-fn dress(body: impl Serialize, error: ErrorField, explicit_nulls: &[&str]) -> String {
+/// A body built with a generated builder (`types::X::builder()` then `TryFrom`), so that a field
+/// the spec adds keeps the simulator compiling.
+type Built<T> = Result<T, types::error::ConversionError>;
+
+/// Serializes a typed body and applies the real API's dressing. A body the generated builder
+/// refused (a required field left unset: a simulator bug) becomes Pesapal's error envelope
+/// naming the problem, never a panic.
+fn dress<T: Serialize>(body: Built<T>, error: ErrorField, explicit_nulls: &[&str]) -> String {
+    let body = match body {
+        Ok(body) => body,
+        Err(problem) => return unbuildable(&problem),
+    };
     let mut value = serde_json::to_value(body).unwrap_or(Value::Null);
     if let Value::Object(fields) = &mut value {
         match error {
@@ -111,6 +121,17 @@ fn dress(body: impl Serialize, error: ErrorField, explicit_nulls: &[&str]) -> St
         }
     }
     serde_json::to_string(&WithAmounts(&value)).unwrap_or_default()
+}
+
+/// The answer when the simulator could not build its own answer: HTTP 200, `"status":"500"` and
+/// an `api_error`, as Pesapal answers its internal errors.
+fn unbuildable(problem: &types::error::ConversionError) -> String {
+    tracing::error!(%problem, "pesapal-sim could not build an answer");
+    json!({
+        "error": pesapal_error("simulator_answer_unbuildable", format!("pesapal-sim: {problem}"), None),
+        "status": "500",
+    })
+    .to_string()
 }
 
 /// Writes a JSON value with every `amount` field (a decimal string in the generated types, as
@@ -191,24 +212,22 @@ fn status(code: &str) -> types::CallStatus {
 
 /// RequestToken accepted.
 pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
-    let body = types::RequestTokenResponse {
-        token: Some(token.into()),
-        expiry_date: Some(utc_7(expires_at)),
-        status: Some(status("200")),
-        message: Some(PROCESSED.into()),
-        ..Default::default()
-    };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::RequestTokenResponse::builder()
+        .token(Some(token.to_owned()))
+        .expiry_date(Some(utc_7(expires_at)))
+        .status(Some(status("200")))
+        .message(Some(PROCESSED.to_owned()))
+        .try_into();
+    ok(dress::<types::RequestTokenResponse>(body, ErrorField::Null, &[]))
 }
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
 fn token_refused(error: &SimError) -> String {
-    let body = types::RequestTokenResponse {
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: Some(status("500")),
-        ..Default::default()
-    };
-    dress(body, ErrorField::Keep, &["token", "expiryDate", "message"])
+    let body = types::RequestTokenResponse::builder()
+        .error(Some(pesapal_error(error.code(), error.to_string(), None)))
+        .status(Some(status("500")))
+        .try_into();
+    dress::<types::RequestTokenResponse>(body, ErrorField::Keep, &["token", "expiryDate", "message"])
 }
 
 /// The HTTP 401 body for a missing, unknown, expired or revoked bearer token: an `error`
@@ -224,93 +243,83 @@ fn unauthorized(refusal: TokenRefusal) -> String {
 }
 
 /// Any operation's refusal: HTTP 200, `"status":"500"` and the error object.
-#[allow(
-    clippy::needless_update,
-    reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
-)]
 fn rejected(error: &SimError) -> String {
-    let body = types::CancelOrderResponse {
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
-        message: Some(error.to_string()),
-    };
-    dress(body, ErrorField::Keep, &[])
+    let body = types::CancelOrderResponse::builder()
+        .error(Some(pesapal_error(error.code(), error.to_string(), None)))
+        .status(status("500"))
+        .message(Some(error.to_string()))
+        .try_into();
+    dress::<types::CancelOrderResponse>(body, ErrorField::Keep, &[])
 }
 
-fn ipn_item(ipn: &Ipn) -> types::RegisterIpnResponse {
+fn ipn_item(ipn: &Ipn) -> types::builder::RegisterIpnResponse {
     let (kind, name) = match ipn.method {
         IpnMethod::Get => (0, "GET"),
         IpnMethod::Post => (1, "POST"),
     };
-    types::RegisterIpnResponse {
-        url: Some(ipn.url.clone()),
-        created_date: Some(utc_7(ipn.created_at)),
-        ipn_id: Some(ipn.id.to_string()),
-        notification_type: Some(kind),
-        ipn_notification_type_description: Some(name.into()),
-        ipn_status: Some(1),
-        ipn_status_decription: Some("Active".into()),
-        status: status("200"),
-        error: types::PesapalError(None),
-        id: None,
-        message: None,
-    }
+    types::RegisterIpnResponse::builder()
+        .url(Some(ipn.url.clone()))
+        .created_date(Some(utc_7(ipn.created_at)))
+        .ipn_id(Some(ipn.id.to_string()))
+        .notification_type(Some(kind))
+        .ipn_notification_type_description(Some(name.to_owned()))
+        .ipn_status(Some(1))
+        .ipn_status_decription(Some("Active".to_owned()))
+        .status(status("200"))
+        .error(types::PesapalError(None))
 }
 
 /// RegisterIPN accepted: the registration, as GetIpnList lists it.
 pub(crate) fn ipn_registered(ipn: &Ipn) -> Response {
-    let body = types::RegisterIpnResponse { message: Some(PROCESSED.into()), ..ipn_item(ipn) };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = ipn_item(ipn).message(Some(PROCESSED.to_owned())).try_into();
+    ok(dress::<types::RegisterIpnResponse>(body, ErrorField::Null, &[]))
 }
 
 /// GetIpnList: a JSON array.
 pub(crate) fn ipn_list(ipns: &[Ipn]) -> Response {
-    let items: Vec<String> = ipns.iter().map(|ipn| dress(ipn_item(ipn), ErrorField::Null, &[])).collect();
+    let items: Vec<String> = ipns
+        .iter()
+        .map(|ipn| dress::<types::RegisterIpnResponse>(ipn_item(ipn).try_into(), ErrorField::Null, &[]))
+        .collect();
     ok(format!("[{}]", items.join(",")))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk accepted.
 pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
-    let body = types::SubmitOrderRequestResponse {
-        order_tracking_id: Some(order.order_tracking_id),
-        merchant_reference: Some(order.merchant_reference.clone()),
-        redirect_url: Some(redirect_url.into()),
-        status: Some(status("200")),
-        ..Default::default()
-    };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::SubmitOrderRequestResponse::builder()
+        .order_tracking_id(Some(order.order_tracking_id))
+        .merchant_reference(Some(order.merchant_reference.clone()))
+        .redirect_url(Some(redirect_url.to_owned()))
+        .status(Some(status("200")))
+        .try_into();
+    ok(dress::<types::SubmitOrderRequestResponse>(body, ErrorField::Null, &[]))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk refused: an all-zero tracking id, null
 /// reference and redirect URL.
 fn order_refused(error: &SimError) -> String {
-    let body = types::SubmitOrderRequestResponse {
-        order_tracking_id: Some(Uuid::nil()),
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: Some(status("500")),
-        ..Default::default()
-    };
-    dress(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
+    let body = types::SubmitOrderRequestResponse::builder()
+        .order_tracking_id(Some(Uuid::nil()))
+        .error(Some(pesapal_error(error.code(), error.to_string(), None)))
+        .status(Some(status("500")))
+        .try_into();
+    dress::<types::SubmitOrderRequestResponse>(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
 }
 
 /// GetTransactionStatus of a known order. A never-paid order answers `"status":"500"` with
 /// `payment_details_not_found`, as Pesapal does.
-#[allow(
-    clippy::needless_update,
-    reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
-)]
 pub(crate) fn transaction_status(order: &Order) -> Response {
     let payment = order.payment.as_ref();
     let subscription = match &order.kind {
         OrderKind::Charge { account_number, correlation_id, .. } => {
-            Some(types::GetTransactionStatusResponseSubscriptionTransactionInfo {
-                account_reference: Some(account_number.clone()),
-                amount: Some(order.amount),
-                first_name: order.first_name.clone(),
-                last_name: order.last_name.clone(),
-                correlation_id: Some(json!(correlation_id)),
-                ..Default::default()
-            })
+            types::GetTransactionStatusResponseSubscriptionTransactionInfo::builder()
+                .account_reference(Some(account_number.clone()))
+                .amount(Some(order.amount))
+                .first_name(order.first_name.clone())
+                .last_name(order.last_name.clone())
+                .correlation_id(Some(json!(correlation_id)))
+                .try_into()
+                .ok()
         }
         _ => None,
     };
@@ -320,58 +329,61 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     } else {
         payment.map(|p| p.description.clone()).unwrap_or_default()
     };
-    let body = types::GetTransactionStatusResponse {
-        order_tracking_id: Some(order.order_tracking_id),
-        payment_method: Some(payment.map(|p| p.method.wire_name().to_owned()).unwrap_or_default()),
-        amount: Some(order.amount),
-        created_date: Some(east_africa(payment.map_or(order.created_at, |p| p.at))),
-        confirmation_code: Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()),
-        payment_status_description: Some(PaymentStatusCode::from(order.status).description().into()),
-        description: Some(description),
-        message: Some(PROCESSED.into()),
-        payment_account: Some(payment.map(|p| p.account.clone()).unwrap_or_default()),
-        call_back_url: Some(callback_url(order, Return::Callback)),
-        status_code: Some(PaymentStatusCode::from(order.status).code()),
-        merchant_reference: Some(order.merchant_reference.clone()),
-        payment_status_code: Some(String::new()),
-        currency: Some(order.currency.clone()),
-        subscription_transaction_info: subscription,
-        error: match pending {
+    let body = types::GetTransactionStatusResponse::builder()
+        .order_tracking_id(Some(order.order_tracking_id))
+        .payment_method(Some(payment.map(|p| p.method.wire_name().to_owned()).unwrap_or_default()))
+        .amount(Some(order.amount))
+        .created_date(Some(east_africa(payment.map_or(order.created_at, |p| p.at))))
+        .confirmation_code(Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()))
+        .payment_status_description(Some(PaymentStatusCode::from(order.status).description().to_owned()))
+        .description(Some(description))
+        .message(Some(PROCESSED.to_owned()))
+        .payment_account(Some(payment.map(|p| p.account.clone()).unwrap_or_default()))
+        .call_back_url(Some(callback_url(order, Return::Callback)))
+        .status_code(Some(PaymentStatusCode::from(order.status).code()))
+        .merchant_reference(Some(order.merchant_reference.clone()))
+        .payment_status_code(Some(String::new()))
+        .currency(Some(order.currency.clone()))
+        .subscription_transaction_info(subscription)
+        .error(match pending {
             true => pesapal_error(
                 SimError::PaymentPending.code(),
                 "Pending Payment",
                 Some(callback_url(order, Return::Callback)),
             ),
             false => types::PesapalError(None),
-        },
-        status: Some(status(if pending { "500" } else { "200" })),
-        account_number: None,
-        payer_info: None,
-    };
-    ok(dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[]))
+        })
+        .status(Some(status(if pending { "500" } else { "200" })))
+        .try_into();
+    ok(dress::<types::GetTransactionStatusResponse>(
+        body,
+        if pending { ErrorField::Keep } else { ErrorField::AllNull },
+        &[],
+    ))
 }
 
 /// RefundRequest accepted.
 pub(crate) fn refund_accepted() -> Response {
-    let body = types::RefundRequestResponse {
-        status: status("200"),
-        message: Some("Refund request successfully".into()),
-        error: None,
-    };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::RefundRequestResponse::builder()
+        .status(status("200"))
+        .message(Some("Refund request successfully".to_owned()))
+        .try_into();
+    ok(dress::<types::RefundRequestResponse>(body, ErrorField::Null, &[]))
 }
 
 /// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
 /// (e.g. "Refund request has been received already").
 pub(crate) fn refused_with_message(error: &SimError) -> String {
-    let body = types::RefundRequestResponse { status: status("500"), message: Some(error.to_string()), error: None };
-    dress(body, ErrorField::Keep, &[])
+    let body =
+        types::RefundRequestResponse::builder().status(status("500")).message(Some(error.to_string())).try_into();
+    dress::<types::RefundRequestResponse>(body, ErrorField::Keep, &[])
 }
 
 /// CancelOrder accepted.
 pub(crate) fn cancel_accepted() -> Response {
-    let body = types::CancelOrderResponse { status: status("200"), message: Some(PROCESSED.into()), error: None };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body =
+        types::CancelOrderResponse::builder().status(status("200")).message(Some(PROCESSED.to_owned())).try_into();
+    ok(dress::<types::CancelOrderResponse>(body, ErrorField::Null, &[]))
 }
 
 /// Where the payment page sends the browser back to.
