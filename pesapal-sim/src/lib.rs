@@ -118,9 +118,10 @@ mod routes;
 mod server;
 mod sim;
 mod state;
+mod token;
 mod wire;
 
-pub use config::{AnswerObserver, ObservedAnswer, SimConfig};
+pub use config::{AnswerObserver, Environment, ObservedAnswer, SimConfig};
 pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery};

@@ -2,7 +2,7 @@
 //! record` records a real Pesapal's answers into the conformance corpus instead.
 
 use clap::{Parser, Subcommand};
-use pesapal_sim::{Recorder, RecorderConfig, SimConfig, Simulator};
+use pesapal_sim::{Environment, Recorder, RecorderConfig, SimConfig, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,6 +37,10 @@ struct Args {
     /// Base URL for redirect URLs, when browsers reach the simulator by another address.
     #[arg(long)]
     public_url: Option<String>,
+    /// The Pesapal imitated where sandbox and live differ (the payment page's path): sandbox or
+    /// live.
+    #[arg(long, default_value = "sandbox")]
+    environment: Environment,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +101,7 @@ async fn main() -> std::process::ExitCode {
         ipn_backoff: Duration::from_millis(args.ipn_backoff_ms),
         ipn_max_attempts: args.ipn_attempts,
         public_url: args.public_url,
+        environment: args.environment,
         ..SimConfig::default()
     };
     if let Some(key) = args.consumer_key {

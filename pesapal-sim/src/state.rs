@@ -3,6 +3,7 @@
 
 use crate::error::{SimError, TokenRefusal};
 use crate::machine::{OrderStatus, Transition};
+use crate::token::Signer;
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
@@ -14,20 +15,66 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum PaymentMethod {
-    /// M-Pesa (Kenya): `payment_method` "MpesaKE", a phone number as account.
+    /// M-Pesa (Kenya): `payment_method` "MpesaKE", a 10-character confirmation code, the phone
+    /// masked as `2547xxx18241`.
     #[default]
     Mpesa,
-    /// A Visa card: `payment_method` "Visa", a masked card number as account.
+    /// A card (the Visa test card [`DEFAULT_CARD`] unless a number is given): `payment_method`
+    /// "Visa" or "MasterCard", a 22-digit confirmation code, the number masked as
+    /// `520000XXXXXX0007`.
     Card,
 }
 
-impl PaymentMethod {
-    /// `payment_method` as GetTransactionStatus reports it.
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            PaymentMethod::Mpesa => "MpesaKE",
-            PaymentMethod::Card => "Visa",
-        }
+/// The card a card payment uses when none is named: a Visa test card.
+pub const DEFAULT_CARD: &str = "4761739001010010";
+
+/// A card number's brand as GetTransactionStatus names it (`payment_method`): "Visa" for 4…,
+/// "MasterCard" for 51–55 and 2221–2720; `None` for anything else.
+pub fn card_brand(number: &str) -> Option<&'static str> {
+    let digits: String = number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let prefix = |n: usize| digits[..n].parse::<u32>().unwrap_or(0);
+    match () {
+        () if digits.starts_with('4') => Some("Visa"),
+        () if (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) => Some("MasterCard"),
+        () => None,
+    }
+}
+
+/// A card number masked as Pesapal shows it: the first six and last four digits,
+/// `XXXXXX` between (`5200000000000007` → `520000XXXXXX0007`).
+pub fn mask_card(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        10.. => format!("{}XXXXXX{}", &digits[..6], &digits[digits.len() - 4..]),
+        _ => digits,
+    }
+}
+
+/// A phone number as Pesapal shows an M-Pesa payer: in international form (a leading `0` or
+/// `+` becomes `254…`), its fifth to seventh digits masked (`0712318241` → `2547xxx18241`).
+pub fn mask_phone(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let international = match digits.strip_prefix('0') {
+        Some(local) => format!("254{local}"),
+        None => digits,
+    };
+    match international.len() {
+        8.. => format!("{}xxx{}", &international[..4], &international[7..]),
+        _ => international,
+    }
+}
+
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// A new confirmation code as the provider makes them: M-Pesa 10 characters starting with a
+/// letter (`SBM2VWCQ5G`), cards 22 digits (`7626999206576973904606`).
+fn confirmation_code(method: PaymentMethod) -> String {
+    match method {
+        PaymentMethod::Mpesa => random_code(1, &CODE_ALPHABET[..26]) + &random_code(9, CODE_ALPHABET),
+        PaymentMethod::Card => random_code(1, b"123456789") + &random_code(21, b"0123456789"),
     }
 }
 
@@ -85,6 +132,8 @@ pub struct Ipn {
 pub struct Payment {
     /// How.
     pub method: PaymentMethod,
+    /// `payment_method` as GetTransactionStatus reports it: "MpesaKE", "Visa", "MasterCard".
+    pub payment_method: String,
     /// Masked card number or phone number.
     pub account: String,
     /// The provider's code; empty for a failed attempt.
@@ -237,13 +286,17 @@ struct Token {
     uses: u64,
 }
 
-/// Issued bearer tokens. `Debug` shows how many, never the tokens.
+/// Issued bearer tokens (signed JWTs) and the key they are signed with. `Debug` shows how many,
+/// never the tokens or the key.
 #[derive(Default)]
-struct Tokens(HashMap<String, Token>);
+struct Tokens {
+    issued: HashMap<String, Token>,
+    signer: Signer,
+}
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} tokens [REDACTED]", self.0.len())
+        write!(f, "{} tokens [REDACTED]", self.issued.len())
     }
 }
 
@@ -265,12 +318,20 @@ fn random_code(len: usize, alphabet: &[u8]) -> String {
 }
 
 impl State {
-    /// Issues a bearer token valid for `lifetime` from `now`.
-    pub fn issue_token(&mut self, now: DateTime<Utc>, lifetime: Duration) -> (String, DateTime<Utc>) {
-        let token =
-            format!("sim.{}.{}", Uuid::new_v4().simple(), random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
-        let expires_at = now + lifetime;
-        self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
+    /// Issues a bearer token (a signed JWT for `uid`, by `issuer`) valid for `lifetime` from
+    /// `now`, to the second: its `exp` is the `expiryDate` answered.
+    pub fn issue_token(
+        &mut self,
+        uid: &str,
+        issuer: &str,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> (String, DateTime<Utc>) {
+        let whole_seconds = |at: DateTime<Utc>| DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
+        let now = whole_seconds(now);
+        let expires_at = whole_seconds(now + lifetime);
+        let token = self.tokens.signer.issue(uid, issuer, now, expires_at);
+        self.tokens.issued.insert(token.clone(), Token { expires_at, uses: 0 });
         self.tokens_issued += 1;
         (token, expires_at)
     }
@@ -283,12 +344,13 @@ impl State {
         revoke_after: Option<u64>,
     ) -> Result<(), TokenRefusal> {
         let token = token.ok_or(TokenRefusal::Missing)?;
-        let record = self.tokens.0.get_mut(token).ok_or(TokenRefusal::Unknown)?;
-        if now >= record.expires_at {
+        let claims = self.tokens.signer.verify(token).ok_or(TokenRefusal::Unknown)?;
+        let record = self.tokens.issued.get_mut(token).ok_or(TokenRefusal::Unknown)?;
+        if now.timestamp() >= claims.exp || now >= record.expires_at {
             return Err(TokenRefusal::Expired);
         }
         if revoke_after.is_some_and(|n| record.uses >= n) {
-            self.tokens.0.remove(token);
+            self.tokens.issued.remove(token);
             self.tokens_revoked += 1;
             return Err(TokenRefusal::Revoked);
         }
@@ -375,15 +437,15 @@ impl State {
     /// The customer pays: pending or failed → completed, with a new confirmation code.
     pub fn pay(&mut self, id: Uuid, method: PaymentMethod, now: DateTime<Utc>) -> Result<Option<Notice>, SimError> {
         let order = self.apply(id, Transition::Pay)?;
-        let (account, code) = match method {
+        let (payment_method, account) = match method {
             PaymentMethod::Mpesa => {
                 let phone = match &order.kind {
                     OrderKind::Stk { msisdn } => msisdn.clone(),
                     _ => order.phone_number.clone().unwrap_or_else(|| "254700000000".into()),
                 };
-                (mask_phone(&phone), random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+                ("MpesaKE", mask_phone(&phone))
             }
-            PaymentMethod::Card => ("476173******0010".to_owned(), random_code(16, b"0123456789")),
+            PaymentMethod::Card => (card_brand(DEFAULT_CARD).unwrap_or("Visa"), mask_card(DEFAULT_CARD)),
         };
         if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
             // Periods that passed before the first payment are not charged.
@@ -393,8 +455,9 @@ impl State {
         }
         order.payment = Some(Payment {
             method,
+            payment_method: payment_method.to_owned(),
             account,
-            confirmation_code: code,
+            confirmation_code: confirmation_code(method),
             at: now,
             description: "Payment successful".into(),
         });
@@ -407,6 +470,7 @@ impl State {
         let order = self.apply(id, Transition::Fail)?;
         order.payment = Some(Payment {
             method,
+            payment_method: String::new(),
             account: String::new(),
             confirmation_code: String::new(),
             at: now,
@@ -432,7 +496,9 @@ impl State {
         self.apply(id, Transition::Cancel).map(|_| ())
     }
 
-    /// RefundRequest: a completed payment's code, at most the amount paid, once per payment.
+    /// RefundRequest, as Pesapal's refund page says: COMPLETED payments only; mobile money in
+    /// full only, cards also in part (never zero after rounding to cents, never more than was
+    /// paid); one request per payment.
     pub fn refund(
         &mut self,
         confirmation_code: &str,
@@ -441,24 +507,24 @@ impl State {
         remarks: String,
         now: DateTime<Utc>,
     ) -> Result<Refund, SimError> {
-        if amount <= Decimal::ZERO {
-            return Err(SimError::InvalidRequest("amount must be positive".into()));
-        }
+        let code = confirmation_code.trim();
         let order = self
             .orders
             .values_mut()
-            .find(|o| {
-                o.status == OrderStatus::Completed
-                    && o.payment.as_ref().is_some_and(|p| p.confirmation_code == confirmation_code.trim())
-            })
+            .find(|o| !code.is_empty() && o.payment.as_ref().is_some_and(|p| p.confirmation_code == code))
             .ok_or_else(|| SimError::UnknownConfirmationCode(confirmation_code.to_owned()))?;
         // One refund request per payment (Pesapal's refund page; recorded answer in
         // ../shared/evidence/sandbox-2025-11-09_refund_duplicate.json).
         if order.refunded > Decimal::ZERO {
             return Err(SimError::RefundAlreadyReceived);
         }
-        if order.refunded + amount > order.amount {
-            return Err(SimError::RefundTooLarge);
+        if order.status != OrderStatus::Completed {
+            return Err(SimError::RefundNotCompleted);
+        }
+        let amount = cents(amount);
+        let in_full_only = order.payment.as_ref().is_some_and(|p| p.method == PaymentMethod::Mpesa);
+        if amount <= Decimal::ZERO || amount > order.amount || (in_full_only && amount != order.amount) {
+            return Err(SimError::RefundInvalidAmount);
         }
         order.refunded += amount;
         let refund = Refund {
@@ -506,12 +572,11 @@ impl State {
                 created_at: due,
                 status: OrderStatus::Completed,
                 cancelled: false,
-                payment: Some(Payment {
-                    method: parent.payment.as_ref().map_or(PaymentMethod::Card, |p| p.method),
-                    account: parent.payment.as_ref().map(|p| p.account.clone()).unwrap_or_default(),
-                    confirmation_code: random_code(10, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+                payment: parent.payment.as_ref().map(|paid| Payment {
+                    confirmation_code: confirmation_code(paid.method),
                     at: due,
                     description: "Recurring payment successful".into(),
+                    ..paid.clone()
                 }),
                 refunded: Decimal::ZERO,
                 kind: OrderKind::Charge {
@@ -529,19 +594,11 @@ impl State {
     }
 }
 
-/// `254712345678` → `2547******78`.
-fn mask_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().collect();
-    if digits.len() <= 6 {
-        return phone.to_owned();
-    }
-    let keep_start = 4.min(digits.len());
-    let keep_end = 2;
-    digits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < keep_start || i >= digits.len() - keep_end { *c } else { '*' })
-        .collect()
+/// An amount rounded to cents (half away from zero, as a till does), as Pesapal keeps them.
+pub(crate) fn cents(amount: Decimal) -> Decimal {
+    let mut rounded = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded
 }
 
 #[cfg(test)]
@@ -577,8 +634,25 @@ mod tests {
     }
 
     #[test]
-    fn phones_are_masked() {
-        assert_eq!(mask_phone("254712345678"), "2547******78");
+    fn accounts_are_masked_as_recorded() {
+        assert_eq!(mask_phone("254712318241"), "2547xxx18241");
+        assert_eq!(mask_phone("0712318241"), "2547xxx18241");
+        assert_eq!(mask_phone("+254 712 318241"), "2547xxx18241");
         assert_eq!(mask_phone("0712"), "0712");
+        assert_eq!(mask_card("5200 0000 0000 0007"), "520000XXXXXX0007");
+        assert_eq!(card_brand("5200000000000007"), Some("MasterCard"));
+        assert_eq!(card_brand("2223000048400011"), Some("MasterCard"));
+        assert_eq!(card_brand(DEFAULT_CARD), Some("Visa"));
+        assert_eq!(card_brand("6011000000000004"), None);
+        assert_eq!(cents(Decimal::new(1, 3)), Decimal::ZERO);
+        assert_eq!(cents(Decimal::new(5, 3)).to_string(), "0.01");
+    }
+
+    #[test]
+    fn confirmation_codes_have_the_providers_shapes() {
+        let mpesa = confirmation_code(PaymentMethod::Mpesa);
+        assert!(mpesa.len() == 10 && mpesa.starts_with(|c: char| c.is_ascii_uppercase()), "{mpesa}");
+        let card = confirmation_code(PaymentMethod::Card);
+        assert!(card.len() == 22 && card.bytes().all(|b| b.is_ascii_digit()), "{card}");
     }
 }

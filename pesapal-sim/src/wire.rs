@@ -36,8 +36,57 @@ impl IntoResponse for SimError {
     fn into_response(self) -> Response {
         match self {
             SimError::Unauthorized(refusal) => answer(StatusCode::UNAUTHORIZED, unauthorized(refusal)),
-            error @ SimError::RefundAlreadyReceived => ok(refused_with_message(&error)),
             error => ok(rejected(&error)),
+        }
+    }
+}
+
+/// A refusal of RefundRequest, as the sandbox answers them: a malformed request gets the error
+/// object and no `message`; every other refusal only `status` "500" and `message` ("Refund
+/// request has been received already", "Invalid amount provided. …").
+#[derive(Debug)]
+pub(crate) struct RefundRefused(pub SimError);
+
+impl From<SimError> for RefundRefused {
+    fn from(error: SimError) -> Self {
+        RefundRefused(error)
+    }
+}
+
+impl IntoResponse for RefundRefused {
+    fn into_response(self) -> Response {
+        match self.0 {
+            error @ (SimError::Unauthorized(_) | SimError::InvalidRequest(_)) => error.into_response(),
+            error => ok(refused_with_message(&error)),
+        }
+    }
+}
+
+/// A refusal of CancelOrder, as the sandbox answers them: only `status` "500" and `message`
+/// ("Invalid order request. Transaction cannot be cancelled"); a malformed request also gets
+/// the error object.
+#[derive(Debug)]
+pub(crate) struct CancelRefused(pub SimError);
+
+impl From<SimError> for CancelRefused {
+    fn from(error: SimError) -> Self {
+        CancelRefused(error)
+    }
+}
+
+impl IntoResponse for CancelRefused {
+    fn into_response(self) -> Response {
+        match self.0 {
+            error @ SimError::Unauthorized(_) => error.into_response(),
+            error @ SimError::InvalidRequest(_) => {
+                let body = types::CancelOrderResponse::builder()
+                    .error(Some(pesapal_error_of(&error, None)))
+                    .status(status("500"))
+                    .message(Some(error.to_string()))
+                    .try_into();
+                ok(dress::<types::CancelOrderResponse>(body, ErrorField::Keep, &[]))
+            }
+            error => ok(refused_with_message(&error)),
         }
     }
 }
@@ -195,6 +244,15 @@ pub(crate) fn notification(
         .try_into()
 }
 
+/// The error object of a refusal: its `error_type`, `code` and message.
+fn pesapal_error_of(error: &SimError, call_back_url: Option<String>) -> types::PesapalError {
+    let mut object = pesapal_error(error.code(), error.to_string(), call_back_url);
+    if let Some(inner) = &mut object.0 {
+        inner.error_type = Some(error.error_type().to_owned());
+    }
+    object
+}
+
 fn pesapal_error(code: &str, message: impl Into<String>, call_back_url: Option<String>) -> types::PesapalError {
     types::PesapalError(Some(types::PesapalErrorInner {
         error_type: Some("api_error".into()),
@@ -224,7 +282,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
 fn token_refused(error: &SimError) -> String {
     let body = types::RequestTokenResponse::builder()
-        .error(Some(pesapal_error(error.code(), error.to_string(), None)))
+        .error(Some(pesapal_error_of(error, None)))
         .status(Some(status("500")))
         .try_into();
     dress::<types::RequestTokenResponse>(body, ErrorField::Keep, &["token", "expiryDate", "message"])
@@ -242,14 +300,14 @@ fn unauthorized(refusal: TokenRefusal) -> String {
     json!({ "error": pesapal_error("invalid_api_credentials_provided", message, None) }).to_string()
 }
 
-/// Any operation's refusal: HTTP 200, `"status":"500"` and the error object.
+/// Any other refusal: HTTP 200, `"status":"500"` and the error object, nothing else (as the
+/// sandbox's `invalid_url` and malformed-request answers).
 fn rejected(error: &SimError) -> String {
-    let body = types::CancelOrderResponse::builder()
-        .error(Some(pesapal_error(error.code(), error.to_string(), None)))
-        .status(status("500"))
-        .message(Some(error.to_string()))
+    let body = types::PesapalErrorResponse::builder()
+        .error(Some(pesapal_error_of(error, None)))
+        .status(Some(status("500")))
         .try_into();
-    dress::<types::CancelOrderResponse>(body, ErrorField::Keep, &[])
+    dress::<types::PesapalErrorResponse>(body, ErrorField::Keep, &[])
 }
 
 fn ipn_item(ipn: &Ipn) -> types::builder::RegisterIpnResponse {
@@ -300,7 +358,7 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
 fn order_refused(error: &SimError) -> String {
     let body = types::SubmitOrderRequestResponse::builder()
         .order_tracking_id(Some(Uuid::nil()))
-        .error(Some(pesapal_error(error.code(), error.to_string(), None)))
+        .error(Some(pesapal_error_of(error, None)))
         .status(Some(status("500")))
         .try_into();
     dress::<types::SubmitOrderRequestResponse>(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
@@ -331,7 +389,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     };
     let body = types::GetTransactionStatusResponse::builder()
         .order_tracking_id(Some(order.order_tracking_id))
-        .payment_method(Some(payment.map(|p| p.method.wire_name().to_owned()).unwrap_or_default()))
+        .payment_method(Some(payment.map(|p| p.payment_method.clone()).unwrap_or_default()))
         .amount(Some(order.amount))
         .created_date(Some(east_africa(payment.map_or(order.created_at, |p| p.at))))
         .confirmation_code(Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()))
@@ -344,6 +402,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
         .merchant_reference(Some(order.merchant_reference.clone()))
         .payment_status_code(Some(String::new()))
         .currency(Some(order.currency.clone()))
+        .account_number(order.account_number().map(str::to_owned))
         .subscription_transaction_info(subscription)
         .error(match pending {
             true => pesapal_error(
@@ -358,32 +417,37 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     ok(dress::<types::GetTransactionStatusResponse>(
         body,
         if pending { ErrorField::Keep } else { ErrorField::AllNull },
-        &[],
+        &["account_number"],
     ))
 }
 
-/// RefundRequest accepted.
+/// RefundRequest accepted: `{"status":"200","message":"Refund request successfully"}`, no
+/// `error` key (`../shared/evidence/sandbox-2025-11-09_refund_ok.json`).
 pub(crate) fn refund_accepted() -> Response {
     let body = types::RefundRequestResponse::builder()
         .status(status("200"))
         .message(Some("Refund request successfully".to_owned()))
         .try_into();
-    ok(dress::<types::RefundRequestResponse>(body, ErrorField::Null, &[]))
+    ok(dress::<types::RefundRequestResponse>(body, ErrorField::Keep, &[]))
 }
 
 /// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
-/// (e.g. "Refund request has been received already").
-pub(crate) fn refused_with_message(error: &SimError) -> String {
+/// (e.g. "Refund request has been received already"). RefundRequest's and CancelOrder's
+/// answers both have this shape.
+fn refused_with_message(error: &SimError) -> String {
     let body =
         types::RefundRequestResponse::builder().status(status("500")).message(Some(error.to_string())).try_into();
     dress::<types::RefundRequestResponse>(body, ErrorField::Keep, &[])
 }
 
-/// CancelOrder accepted.
+/// CancelOrder accepted: `{"status":"200","message":"Order successfully cancelled."}`, no
+/// `error` key (`../shared/evidence/sandbox-2025-11-09_cancel_ok.json`).
 pub(crate) fn cancel_accepted() -> Response {
-    let body =
-        types::CancelOrderResponse::builder().status(status("200")).message(Some(PROCESSED.to_owned())).try_into();
-    ok(dress::<types::CancelOrderResponse>(body, ErrorField::Null, &[]))
+    let body = types::CancelOrderResponse::builder()
+        .status(status("200"))
+        .message(Some("Order successfully cancelled.".to_owned()))
+        .try_into();
+    ok(dress::<types::CancelOrderResponse>(body, ErrorField::Keep, &[]))
 }
 
 /// Where the payment page sends the browser back to.

@@ -10,5 +10,9 @@ use std::sync::Arc;
 
 /// Every route of the simulator.
 pub(crate) fn app(sim: Arc<Sim>) -> Router {
-    Router::new().merge(api::router(sim.clone())).nest("/_sim", control::router()).merge(page::router()).with_state(sim)
+    Router::new()
+        .merge(api::router(sim.clone()))
+        .nest("/_sim", control::router())
+        .merge(page::router(&sim))
+        .with_state(sim)
 }
