@@ -155,16 +155,16 @@ impl FromRequestParts<Arc<Sim>> for Bearer {
 /// The largest request body the simulator reads (64 KiB; a Pesapal request with every field at
 /// its limit is a few KiB). A larger one is refused as a malformed request, in the operation's
 /// own answer shape (never a plain-text 413).
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The most characters the simulator keeps in a free-text field whose length Pesapal does not
 /// document (names, address lines, email, phone, account number, refund username and remarks,
 /// …), so that what it stores stays bounded; documented limits (`id` 50, `description` 100,
 /// `country_code` 2, `state` 3) are checked by the generated types.
-pub const MAX_TEXT_CHARS: usize = 255;
+pub(crate) const MAX_TEXT_CHARS: usize = 255;
 
 /// The most characters of a URL (`callback_url`, `cancellation_url`, an IPN `url`).
-pub const MAX_URL_CHARS: usize = 2048;
+pub(crate) const MAX_URL_CHARS: usize = 2048;
 
 /// Reads a request body, at most [`MAX_BODY_BYTES`].
 async fn read(body: Body) -> Result<Bytes, SimError> {
