@@ -19,9 +19,9 @@ pub enum PaymentMethod {
     /// masked as `2547xxx18241`.
     #[default]
     Mpesa,
-    /// A card (the Visa test card [`DEFAULT_CARD`] unless a number is given): `payment_method`
-    /// "Visa" or "MasterCard", a 22-digit confirmation code, the number masked as
-    /// `520000XXXXXX0007`.
+    /// A card (the Visa test card 4761739001010010): `payment_method` "Visa" (or
+    /// "MasterCard" for a MasterCard number), a 22-digit confirmation code, the number masked
+    /// as `476173XXXXXX0010`.
     Card,
 }
 
