@@ -202,6 +202,9 @@ pub struct TransactionStatus {
     /// Your reference from the order (for recurring payments, see
     /// [`TransactionStatus::subscription`]).
     pub merchant_reference: Option<String>,
+    /// The account number of a recurring order (SubmitOrderRequest's `account_number`); `None`
+    /// for one-off payments. Undocumented, but in every recorded answer.
+    pub account_number: Option<String>,
     /// When the payment was made, as Pesapal sent it; [`TransactionStatus::created_at`] reads it.
     pub created_date: Option<String>,
     /// The order's callback URL.
@@ -417,6 +420,7 @@ pub(crate) fn transaction_status(
         payment_method: text(value.payment_method),
         payment_account: text(value.payment_account),
         merchant_reference: text(value.merchant_reference),
+        account_number: text(value.account_number),
         created_date: text(value.created_date),
         call_back_url: text(value.call_back_url),
         subscription,

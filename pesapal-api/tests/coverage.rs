@@ -244,13 +244,23 @@ fn envelope(spec: &Value) -> BTreeSet<String> {
     refs
 }
 
+/// The schema a field refers to: its `$ref`, or the one `$ref` of an `allOf` that wraps it to
+/// carry a description beside it (`"allOf": [{"$ref": …}], "description": …`).
+fn reference(schema: &Value) -> &str {
+    match schema["allOf"].as_array().map(Vec::as_slice) {
+        Some([only]) => only["$ref"].as_str(),
+        _ => schema["$ref"].as_str(),
+    }
+    .unwrap_or_default()
+}
+
 fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") }
 }
 
 /// The leaf fields of `schema` (`billing_address.city`, `[].url`), without the envelope.
 fn fields(spec: &Value, envelope: &BTreeSet<String>, schema: &Value, prefix: &str, out: &mut Vec<String>) {
-    if schema["$ref"].as_str().is_some_and(|r| envelope.contains(r)) {
+    if envelope.contains(reference(schema)) {
         return;
     }
     let schema = resolve(spec, schema);
@@ -290,7 +300,7 @@ fn sample(
     schema: &Value,
     example: Option<&Value>,
 ) -> Option<Value> {
-    let reference = schema["$ref"].as_str().unwrap_or_default();
+    let reference = reference(schema);
     if envelope.contains(reference) {
         return example.cloned();
     }

@@ -38,11 +38,13 @@ pub mod types {
         ///Customer's phone number
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
+        ///Customer's postal code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub postal_code: ::std::option::Option<PostalCode>,
         ///Customer's state `Maximum - 3 characters`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<BillingAddressState>,
+        ///Customer's zip code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip_code: ::std::option::Option<PostalCode>,
     }
@@ -5671,8 +5673,10 @@ pub mod endpoints {
     };
 }
 
-/// One operation of the spec, named after its `operationId`.
+/// One operation of the spec, named after its `operationId`. `#[non_exhaustive]`: an operation
+/// Pesapal documents later is a new variant, so code outside this crate keeps compiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Operation {
     /// `RequestToken` (`POST /api/Auth/RequestToken`): Authentication
     RequestToken,

@@ -16,7 +16,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use pesapal_gen::{Endpoint, endpoints};
+use pesapal_gen::{Endpoint, Operation};
 use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -24,18 +24,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::watch;
-
-/// The operations of the spec, to name what an answer belongs to.
-const ENDPOINTS: [Endpoint; 8] = [
-    endpoints::REQUEST_TOKEN,
-    endpoints::REGISTER_IPN,
-    endpoints::GET_IPN_LIST,
-    endpoints::SUBMIT_ORDER_REQUEST,
-    endpoints::DIRECT_MOBILE_MONEY_STK,
-    endpoints::GET_TRANSACTION_STATUS,
-    endpoints::REFUND_REQUEST,
-    endpoints::CANCEL_ORDER,
-];
 
 /// What replaces a secret.
 pub const REDACTED: &str = "REDACTED";
@@ -210,7 +198,10 @@ async fn forward(
         Ok(bytes) => bytes,
         Err(error) => return (StatusCode::BAD_GATEWAY, format!("pesapal-sim record: {error}")).into_response(),
     };
-    let endpoint = ENDPOINTS.iter().find(|e| e.method == method.as_str() && e.path.eq_ignore_ascii_case(uri.path()));
+    let endpoint = Operation::ALL
+        .iter()
+        .map(|operation| operation.endpoint())
+        .find(|e| e.method == method.as_str() && e.path.eq_ignore_ascii_case(uri.path()));
     if let Some(endpoint) = endpoint
         && let Err(error) = record(&shared, endpoint, status.as_u16(), &bytes)
     {

@@ -7,6 +7,7 @@ use axum::Router;
 use axum::http::{Request, Uri};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use pesapal_gen::Operation;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -56,8 +57,8 @@ pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 fn lowercase_api_path<B>(request: &mut Request<B>) {
     let path = request.uri().path();
-    if !path.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("/api/")) || !path.bytes().any(|b| b.is_ascii_uppercase())
-    {
+    let is_api_path = || Operation::ALL.iter().any(|operation| operation.endpoint().path.eq_ignore_ascii_case(path));
+    if !path.bytes().any(|b| b.is_ascii_uppercase()) || !is_api_path() {
         return;
     }
     let mut path_and_query = path.to_ascii_lowercase();

@@ -123,8 +123,10 @@ fn operation_code(spec: &openapiv3::OpenAPI) -> Result<String> {
         all.push(format!("Operation::{variant}"));
     }
     Ok(format!(
-        "\n/// One operation of the spec, named after its `operationId`.\n\
+        "\n/// One operation of the spec, named after its `operationId`. `#[non_exhaustive]`: an operation\n\
+         /// Pesapal documents later is a new variant, so code outside this crate keeps compiling.\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
+         #[non_exhaustive]\n\
          pub enum Operation {{\n{variants}}}\n\n\
          impl Operation {{\n\
          \x20   /// Every operation, in the order of the spec.\n\
