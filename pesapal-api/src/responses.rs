@@ -328,10 +328,7 @@ macro_rules! check {
     };
 }
 
-pub(crate) fn issued_token(
-    operation: Operation,
-    answer: Answer<types::AccessToken>,
-) -> Result<IssuedToken, Error> {
+pub(crate) fn issued_token(operation: Operation, answer: Answer<types::AccessToken>) -> Result<IssuedToken, Error> {
     let value = &answer.value;
     if let Some(rejection) = answer.rejection(value.status.as_ref(), value.error.as_ref(), value.message.as_deref()) {
         return Err(Error::Authentication(Box::new(rejection)));
@@ -384,9 +381,7 @@ pub(crate) fn ipn_list(
 ) -> Result<Vec<IpnRegistration>, Error> {
     let empty = types::IpnList::Array(Vec::new());
     match std::mem::replace(&mut answer.value, empty) {
-        types::IpnList::Array(items) => {
-            items.into_iter().map(|item| registration(operation, &answer, item)).collect()
-        }
+        types::IpnList::Array(items) => items.into_iter().map(|item| registration(operation, &answer, item)).collect(),
         // The error envelope, answered with HTTP 200; an object that reports no error is not
         // a list either.
         types::IpnList::PesapalErrorResponse(envelope) => {
@@ -460,10 +455,7 @@ pub(crate) fn transaction_status(
     })
 }
 
-pub(crate) fn refund(
-    operation: Operation,
-    answer: Answer<types::RefundOutcome>,
-) -> Result<RefundReceipt, Error> {
+pub(crate) fn refund(operation: Operation, answer: Answer<types::RefundOutcome>) -> Result<RefundReceipt, Error> {
     check!(operation, answer);
     Ok(RefundReceipt { message: text(answer.value.message) })
 }

@@ -79,10 +79,16 @@ impl Env {
         json(&out.stdout)["order_tracking_id"].as_str().unwrap().parse().unwrap()
     }
 
-    /// A completed payment: its tracking id and confirmation code.
+    /// A completed M-Pesa payment: its tracking id and confirmation code.
     fn paid(&self, reference: &str) -> (Uuid, String) {
+        self.paid_with(reference, PaymentMethod::Mpesa)
+    }
+
+    /// A completed payment by `method` (mobile money is refunded in full only, cards also in
+    /// part): its tracking id and confirmation code.
+    fn paid_with(&self, reference: &str, method: PaymentMethod) -> (Uuid, String) {
         let id = self.submit(reference);
-        self.pay(id, PaymentMethod::Mpesa);
+        self.pay(id, method);
         let out = self.run(&["--json", "status", &id.to_string()]);
         (id, json(&out.stdout)["confirmation_code"].as_str().unwrap().to_owned())
     }
@@ -247,7 +253,7 @@ fn status_wait_on_a_final_payment_returns_at_once_human() {
 #[test]
 fn refund_human_and_json() {
     let env = env();
-    let (_, code) = env.paid("CLI-REFUND-1");
+    let (_, code) = env.paid_with("CLI-REFUND-1", PaymentMethod::Card);
     let args = [
         "refund",
         &code,
@@ -264,7 +270,7 @@ fn refund_human_and_json() {
     assert_eq!(human.code, 0, "{}", human.stderr);
     insta::assert_snapshot!("refund_human", human.stdout.replace(&code, "[CODE]"));
 
-    let (_, code) = env.paid("CLI-REFUND-2");
+    let (_, code) = env.paid_with("CLI-REFUND-2", PaymentMethod::Card);
     let args = ["--json", "refund", &code, "--amount", "99.5", "--username", "jane.ops", "--remarks", "Partial"];
     let doc = env.run(&args);
     assert_eq!(doc.code, 0, "{}", doc.stdout);

@@ -32,6 +32,9 @@ pub struct SimConfig {
     /// Called with every answer of the Pesapal API routes, as sent (answers replaced by injected
     /// faults aside); tests use it to check the answers against the spec. Default: none.
     pub answer_observer: Option<AnswerObserver>,
+    /// The Pesapal environment imitated where the two differ: the payment page's path
+    /// (default [`Environment::Sandbox`]).
+    pub environment: Environment,
     /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
     /// and `PUT /_sim/faults` replace them, a reset restores them.
     pub faults: Faults,
@@ -39,6 +42,40 @@ pub struct SimConfig {
     /// runs with the same seed and the same calls produce the same ids, so that what a client
     /// does against the simulator can be snapshotted. `None` (the default): random.
     pub seed: Option<u64>,
+}
+
+/// Which Pesapal the simulator imitates where sandbox and live differ (docs/WIRE.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `cybqa.pesapal.com`: the payment page at `/pesapaliframe/PesapalIframe3/Index`.
+    #[default]
+    Sandbox,
+    /// `pay.pesapal.com`: the payment page at `/iframe/PesapalIframe3/Index`.
+    Live,
+}
+
+impl Environment {
+    /// The path of the hosted payment page (an order's `redirect_url`, before its query).
+    pub fn payment_page_path(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "/pesapaliframe/PesapalIframe3/Index",
+            Environment::Live => "/iframe/PesapalIframe3/Index",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = String;
+
+    /// `sandbox` or `live` (any case).
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name.to_ascii_lowercase().as_str() {
+            "sandbox" => Ok(Environment::Sandbox),
+            "live" => Ok(Environment::Live),
+            other => Err(format!("{other:?} is not an environment: sandbox or live")),
+        }
+    }
 }
 
 /// One answer of the simulator's Pesapal API, as sent (see [`SimConfig::answer_observer`]).
@@ -69,6 +106,7 @@ impl Default for SimConfig {
             ipn_timeout: Duration::from_secs(5),
             public_url: None,
             answer_observer: None,
+            environment: Environment::Sandbox,
             faults: Faults::default(),
             seed: None,
         }
@@ -88,6 +126,7 @@ impl fmt::Debug for SimConfig {
             .field("ipn_timeout", &self.ipn_timeout)
             .field("public_url", &self.public_url)
             .field("answer_observer", &self.answer_observer.as_ref().map(|_| "installed"))
+            .field("environment", &self.environment)
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .finish()

@@ -44,21 +44,32 @@ pub enum SimError {
     /// GetTransactionStatus of an order nobody has paid yet.
     #[error("pending payment")]
     PaymentPending,
-    /// CancelOrder of an order that is completed or reversed.
-    #[error("only pending or failed orders can be cancelled")]
+    /// CancelOrder of an order that is completed or reversed: answered, as the sandbox does,
+    /// with only `status` "500" and this message.
+    #[error("Invalid order request. Transaction cannot be cancelled")]
     NotCancellable,
-    /// CancelOrder of an order already cancelled.
-    #[error("the order is already cancelled")]
+    /// CancelOrder of an order already cancelled (answered as [`SimError::NotCancellable`]).
+    #[error("Invalid order request. Transaction cannot be cancelled")]
     AlreadyCancelled,
+    /// RegisterIPN with a URL that is not a usable http(s) URL: `invalid_url`, as the sandbox
+    /// answers.
+    #[error("The specified url provided is invalid")]
+    InvalidUrl,
     /// A payment on a cancelled order.
     #[error("the order was cancelled")]
     OrderCancelled,
-    /// RefundRequest with a confirmation code of no completed payment.
-    #[error("no completed payment has confirmation code {0:?}")]
+    /// RefundRequest with a confirmation code of no payment.
+    #[error("no payment has confirmation code {0:?}")]
     UnknownConfirmationCode(String),
-    /// RefundRequest for more than was paid (less what was already refunded).
-    #[error("the refund exceeds the amount paid")]
-    RefundTooLarge,
+    /// RefundRequest for a payment that is not COMPLETED (failed or reversed): Pesapal refunds
+    /// completed payments only.
+    #[error("Refunds are only allowed for completed payments")]
+    RefundNotCompleted,
+    /// RefundRequest for nothing (zero after rounding to cents), for more than was paid, or for
+    /// part of a mobile-money payment (only cards may be refunded in part): answered, as the
+    /// sandbox does, with only `status` "500" and this message.
+    #[error("Invalid amount provided. Please check your transaction details")]
+    RefundInvalidAmount,
     /// RefundRequest for a payment that already has a refund request: Pesapal allows one per
     /// payment and answers with only `status` "500" and this message.
     #[error("Refund request has been received already")]
@@ -87,15 +98,28 @@ impl SimError {
             SimError::UnknownOrder(_) => ErrorCode::InvalidOrderTrackingId,
             SimError::PaymentPending => ErrorCode::PaymentDetailsNotFound,
             SimError::NotCancellable => ErrorCode::OrderCancellationNotAllowed,
+            SimError::InvalidUrl => ErrorCode::InvalidUrl,
             SimError::AlreadyCancelled => ErrorCode::OrderAlreadyCancelled,
             SimError::OrderCancelled => ErrorCode::OrderCancelled,
             SimError::UnknownConfirmationCode(_) => ErrorCode::InvalidConfirmationCode,
-            SimError::RefundTooLarge => ErrorCode::RefundAmountExceedsPaidAmount,
-            // Sent without an error object (status and message only), as Pesapal does.
+            // Refund refusals are sent without an error object (status and message only), as
+            // Pesapal does: these codes appear only in the simulator's own logs.
+            SimError::RefundInvalidAmount => ErrorCode::RefundAmountExceedsPaidAmount,
+            SimError::RefundNotCompleted => return "refund_not_allowed",
             SimError::RefundAlreadyReceived => return "refund_already_received",
             SimError::InvalidTransition { .. } => return "invalid_state_transition",
         };
         code.as_str()
+    }
+
+    /// The `error.error_type`: `invalid_request_error` for a malformed request (as the sandbox
+    /// answers one, `../shared/evidence/sandbox-2025-11-09_refund_invalid_params.json`),
+    /// `api_error` otherwise.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            SimError::InvalidRequest(_) => "invalid_request_error",
+            _ => "api_error",
+        }
     }
 }
 

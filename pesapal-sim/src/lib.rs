@@ -19,21 +19,43 @@
 //! `cargo run -p pesapal-sim -- record --upstream https://cybqa.pesapal.com/pesapalv3 --out
 //! tests/corpus` (see [`recorder`]).
 //!
-//! What the real API sends, with sources, and where this simulator still differs from it
-//! (issue 16), is in [`docs/WIRE.md`](https://github.com/pesapal-rs/pesapal-rs/blob/main/docs/WIRE.md).
+//! What the real API sends, with sources, and what this simulator does about each fact, is in
+//! [`docs/WIRE.md`](https://github.com/pesapal-rs/pesapal-rs/blob/main/docs/WIRE.md).
 //!
 //! # Behaviour
 //!
 //! Answers follow the real API's recorded shapes: `status` as a string, errors as HTTP 200 with
-//! `"status":"500"` and an `error` object, HTTP 401 without `status` for a bad or expired bearer
-//! token, `expiryDate` in UTC with seven fractional digits, GetTransactionStatus `created_date`
-//! in offset-less East Africa Time, amounts as JSON numbers, and `payment_details_not_found`
-//! while an order is unpaid. Paths are case-insensitive under `/api/`.
+//! `"status":"500"` and an `error` object (`invalid_request_error` for a malformed request,
+//! `invalid_url` for an unusable IPN URL), HTTP 401 without `status` for a bad or expired
+//! bearer token, `expiryDate` in UTC with seven fractional digits, GetTransactionStatus
+//! `created_date` in offset-less East Africa Time with every recorded key (`account_number`
+//! included), amounts as JSON numbers, and `payment_details_not_found` while an order is unpaid.
+//! RefundRequest and CancelOrder answer as recorded: success without an `error` key
+//! (`{"status":"200","message":"Refund request successfully"}`, `{"status":"200","message":"Order
+//! successfully cancelled."}`), refusals with only `status` and `message` (a malformed request
+//! gets the error object). Card payments report `payment_method` "Visa" or "MasterCard", a
+//! 22-digit confirmation code and the card as `476173XXXXXX0010`; M-Pesa "MpesaKE", a
+//! 10-character code and the phone as `2547xxx18241`. Paths are case-insensitive under `/api/`.
+//!
+//! Tokens are JWTs signed with HS256 by a key of each simulator, with Pesapal's claims
+//! (`…/claims/userdata`, `uid`, `nbf`, `iat`, `exp`, `iss`, `aud`); `exp` is `expiryDate`, to
+//! the second. The simulator checks the signature, expiry and revocation of every token shown.
+//!
+//! # Limits
+//!
+//! Bodies over 64 KiB, free-text fields over 255 characters where Pesapal documents no length
+//! (names, address lines, email, phone, account number, refund fields), URLs over 2048
+//! characters or with surrounding spaces or control characters, and amounts that round to 0.00
+//! are refused as malformed requests, in the operation's own answer shape, so that what the
+//! simulator keeps stays bounded. Documented lengths (`id` 50, `description` 100) are checked by
+//! the generated types; `postal_code` and `zip_code` may be strings or integers, as documented.
 //!
 //! Orders move pending → completed / failed; failed may still complete (with a new confirmation
 //! code); completed may be reversed. CancelOrder accepts pending or failed orders, once.
-//! RefundRequest needs a completed payment's confirmation code and at most the amount paid, once
-//! per payment: a second request is answered, as the sandbox does, HTTP 200
+//! RefundRequest follows Pesapal's refund page: COMPLETED payments only; mobile money in full
+//! only, cards also in part (never more than paid, never zero after rounding: "Invalid amount
+//! provided. Please check your transaction details"); once per payment: a second request is
+//! answered, as the sandbox does, HTTP 200
 //! `{"status":"500","message":"Refund request has been received already"}`. Recurring orders (`account_number` + `subscription_details`) are
 //! charged at `start_date + k·frequency` (k ≥ 1, up to `end_date`) when
 //! [`Simulator::advance_clock`] passes those dates, once their first payment completed; each
@@ -43,15 +65,17 @@
 //! # Error codes
 //!
 //! Where Pesapal's code is not documented the simulator picks one: see [`SimError::code`]
-//! (`invalid_api_request_parameters`, `missing_mandatory_billing_address`,
+//! (`invalid_api_request_parameters`, `invalid_url`, `missing_mandatory_billing_address`,
 //! `invalid_consumer_key_or_secret_provided`, `invalid_ipn_id`, `invalid_order_tracking_id`,
-//! `payment_details_not_found`, `order_cancellation_not_allowed`, `order_already_cancelled`,
-//! `invalid_confirmation_code`, `refund_amount_exceeds_paid_amount`). A refused bearer token
-//! answers HTTP 401 with code `invalid_api_credentials_provided`.
+//! `payment_details_not_found`). RefundRequest's and CancelOrder's refusals carry no code, as
+//! the sandbox's. A refused bearer token answers HTTP 401 with code
+//! `invalid_api_credentials_provided`.
 //!
 //! # Hosted payment page
 //!
-//! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`:
+//! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`
+//! (the sandbox's path; `/iframe/PesapalIframe3/Index`, the live one, with
+//! [`SimConfig::environment`] [`Environment::Live`] or `--environment live`):
 //! it shows the merchant reference, amount, currency and description, and offers "Pay with
 //! M-Pesa", "Pay with card" and "Cancel" (which leaves the order pending). M-Pesa asks for the
 //! phone number (prefilled from the billing address), sends the prompt and waits for the
@@ -149,9 +173,10 @@ mod routes;
 mod server;
 mod sim;
 mod state;
+mod token;
 mod wire;
 
-pub use config::{AnswerObserver, ObservedAnswer, SimConfig};
+pub use config::{AnswerObserver, Environment, ObservedAnswer, SimConfig};
 pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery, IpnControls};

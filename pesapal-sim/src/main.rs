@@ -2,7 +2,7 @@
 //! record` records a real Pesapal's answers into the conformance corpus instead.
 
 use clap::{Parser, Subcommand};
-use pesapal_sim::{Recorder, RecorderConfig, SimConfig, Simulator};
+use pesapal_sim::{Environment, Recorder, RecorderConfig, SimConfig, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -41,6 +41,10 @@ struct Args {
     /// same calls give the same ids (default: random).
     #[arg(long, env = "PESAPAL_SIM_SEED")]
     seed: Option<u64>,
+    /// The Pesapal imitated where sandbox and live differ (the payment page's path): sandbox or
+    /// live.
+    #[arg(long, default_value = "sandbox")]
+    environment: Environment,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +106,7 @@ async fn main() -> std::process::ExitCode {
         ipn_max_attempts: args.ipn_attempts,
         public_url: args.public_url,
         seed: args.seed,
+        environment: args.environment,
         ..SimConfig::default()
     };
     if let Some(key) = args.consumer_key {

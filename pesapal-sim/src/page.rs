@@ -23,21 +23,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// Where the page lives, as on Pesapal (`/pesapaliframe/PesapalIframe3/Index`).
-pub(crate) const PAGE_PATH: &str = "/pesapaliframe/PesapalIframe3/Index";
-
 /// An order's payment page (its `redirect_url`): the tracking id in the query, as on Pesapal.
 pub(crate) fn redirect_url(sim: &Sim, id: Uuid) -> String {
-    format!("{}{PAGE_PATH}?{ORDER_TRACKING_ID}={id}", sim.public_url)
+    format!("{}{}?{ORDER_TRACKING_ID}={id}", sim.public_url, sim.config.environment.payment_page_path())
 }
 
-pub(crate) fn router() -> Router<Arc<Sim>> {
-    Router::new().route(PAGE_PATH, get(show).post(act))
+/// The page, where the imitated environment has it ([`crate::Environment::payment_page_path`]).
+pub(crate) fn router(sim: &Sim) -> Router<Arc<Sim>> {
+    Router::new().route(sim.config.environment.payment_page_path(), get(show).post(act))
 }
 
 async fn show(State(sim): State<Arc<Sim>>, RawQuery(query): RawQuery) -> Response {
     match guid_from_query(query.as_deref(), &[ORDER_TRACKING_ID]).and_then(|id| sim.order(id)) {
-        Ok(order) => Html(render(&order, Step::Choose, None)).into_response(),
+        Ok(order) => Html(render(&sim, &order, Step::Choose, None)).into_response(),
         Err(e) => not_found(&e),
     }
 }
@@ -94,9 +92,8 @@ async fn act(State(sim): State<Arc<Sim>>, Form(form): Form<HashMap<String, Strin
         }
         Err(SimError::UnknownOrder(id)) => not_found(&SimError::UnknownOrder(id)),
         Err(error) => match sim.order(id) {
-            Ok(order) => {
-                (StatusCode::CONFLICT, Html(render(&order, Step::Choose, Some(&error.to_string())))).into_response()
-            }
+            Ok(order) => (StatusCode::CONFLICT, Html(render(&sim, &order, Step::Choose, Some(&error.to_string()))))
+                .into_response(),
             Err(e) => not_found(&e),
         },
     }
@@ -104,12 +101,12 @@ async fn act(State(sim): State<Arc<Sim>>, Form(form): Form<HashMap<String, Strin
 
 fn step(sim: &Sim, id: Uuid, step: Step) -> Response {
     match sim.order(id) {
-        Ok(order) => Html(render(&order, step, None)).into_response(),
+        Ok(order) => Html(render(sim, &order, step, None)).into_response(),
         Err(e) => not_found(&e),
     }
 }
 
-fn render(order: &Order, step: Step, problem: Option<&str>) -> String {
+fn render(sim: &Sim, order: &Order, step: Step, problem: Option<&str>) -> String {
     let id = order.order_tracking_id.to_string();
     let payable = Transition::Pay.allowed(order.status, order.cancelled);
     let state = match (order.cancelled, order.status) {
@@ -160,7 +157,7 @@ fn render(order: &Order, step: Step, problem: Option<&str>) -> String {
 <input type="hidden" name="{name}" value="{id}">
 {fields}
 </form>"#,
-            path = attr(PAGE_PATH),
+            path = attr(sim.config.environment.payment_page_path()),
             name = attr(ORDER_TRACKING_ID),
             id = attr(&id),
         )

@@ -4,6 +4,7 @@
 use crate::error::{SimError, TokenRefusal};
 use crate::machine::{OrderStatus, Transition};
 use crate::outcomes::{self, Reason};
+use crate::token::Signer;
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use pesapal_gen::types::{self, NotificationType};
 use rust_decimal::Decimal;
@@ -15,22 +16,62 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum PaymentMethod {
-    /// M-Pesa (Kenya): `payment_method` "MpesaKE", a phone number as account.
+    /// M-Pesa (Kenya): `payment_method` "MpesaKE", a 10-character confirmation code, the phone
+    /// masked as `2547xxx18241`.
     #[default]
     Mpesa,
-    /// A Visa card: `payment_method` "Visa", a masked card number as account.
+    /// A card (the Visa test card 4761739001010010): `payment_method` "Visa" (or
+    /// "MasterCard" for a MasterCard number), a 22-digit confirmation code, the number masked
+    /// as `476173XXXXXX0010`.
     Card,
 }
 
-impl PaymentMethod {
-    /// `payment_method` as GetTransactionStatus reports it.
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            PaymentMethod::Mpesa => "MpesaKE",
-            PaymentMethod::Card => "Visa",
-        }
+/// The card a card payment uses when none is named: a Visa test card.
+pub const DEFAULT_CARD: &str = "4761739001010010";
+
+/// A card number's brand as GetTransactionStatus names it (`payment_method`): "Visa" for 4…,
+/// "MasterCard" for 51–55 and 2221–2720; `None` for anything else.
+pub fn card_brand(number: &str) -> Option<&'static str> {
+    let digits: String = number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let prefix = |n: usize| digits[..n].parse::<u32>().unwrap_or(0);
+    match () {
+        () if digits.starts_with('4') => Some("Visa"),
+        () if (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) => Some("MasterCard"),
+        () => None,
     }
 }
+
+/// A card number masked as Pesapal shows it: the first six and last four digits,
+/// `XXXXXX` between (`5200000000000007` → `520000XXXXXX0007`).
+pub fn mask_card(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        10.. => format!("{}XXXXXX{}", &digits[..6], &digits[digits.len() - 4..]),
+        _ => digits,
+    }
+}
+
+/// A phone number as Pesapal shows an M-Pesa payer: in international form (a leading `0` or
+/// `+` becomes `254…`), its fifth to seventh digits masked (`0712318241` → `2547xxx18241`).
+pub fn mask_phone(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let international = match digits.strip_prefix('0') {
+        Some(local) => format!("254{local}"),
+        None => digits,
+    };
+    match international.len() {
+        8.. => format!("{}xxx{}", &international[..4], &international[7..]),
+        _ => international,
+    }
+}
+
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// A new confirmation code as the provider makes them: M-Pesa 10 characters starting with a
+/// letter (`SBM2VWCQ5G`), cards 22 digits (`7626999206576973904606`).
 
 /// How often a subscription is charged (`subscription_details.frequency`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,6 +127,8 @@ pub struct Ipn {
 pub struct Payment {
     /// How.
     pub method: PaymentMethod,
+    /// `payment_method` as GetTransactionStatus reports it: "MpesaKE", "Visa", "MasterCard".
+    pub payment_method: String,
     /// Masked card number or phone number.
     pub account: String,
     /// The provider's code; empty for a failed attempt.
@@ -240,13 +283,17 @@ struct Token {
     uses: u64,
 }
 
-/// Issued bearer tokens. `Debug` shows how many, never the tokens.
+/// Issued bearer tokens (signed JWTs) and the key they are signed with. `Debug` shows how many,
+/// never the tokens or the key.
 #[derive(Default)]
-struct Tokens(HashMap<String, Token>);
+struct Tokens {
+    issued: HashMap<String, Token>,
+    signer: Signer,
+}
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} tokens [REDACTED]", self.0.len())
+        write!(f, "{} tokens [REDACTED]", self.issued.len())
     }
 }
 
@@ -265,14 +312,17 @@ pub(crate) struct State {
     next_correlation_id: i64,
 }
 
-const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
 impl State {
     /// An empty state whose ids, codes and tokens come from `seed` (the same seed, the same
     /// ones), or from a random seed.
     pub fn seeded(seed: Option<u64>) -> State {
-        let rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
-        State { rng, ..State::default() }
+        let mut rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+        let mut state = State::default();
+        if seed.is_some() {
+            // The token key too, so that the same seed signs the same tokens.
+            state.tokens.signer = Signer::with_key(&rng.u128(..).to_le_bytes());
+        }
+        State { rng, ..state }
     }
 
     /// A new GUID (version 4), drawn from the state's generator.
@@ -280,16 +330,34 @@ impl State {
         uuid::Builder::from_random_bytes(self.rng.u128(..).to_le_bytes()).into_uuid()
     }
 
+    /// A confirmation code in the processor's shape: 10 characters starting with a letter for
+    /// M-Pesa (`SBM2VWCQ5G`), 22 digits for cards (recorded shapes; docs/WIRE.md).
+    fn confirmation_code(&mut self, method: PaymentMethod) -> String {
+        match method {
+            PaymentMethod::Mpesa => self.random_code(1, &CODE_ALPHABET[..26]) + &self.random_code(9, CODE_ALPHABET),
+            PaymentMethod::Card => self.random_code(1, b"123456789") + &self.random_code(21, b"0123456789"),
+        }
+    }
+
     fn random_code(&mut self, len: usize, alphabet: &[u8]) -> String {
         (0..len).map(|_| char::from(alphabet[self.rng.usize(..alphabet.len())])).collect()
     }
 
-    /// Issues a bearer token valid for `lifetime` from `now`.
-    pub fn issue_token(&mut self, now: DateTime<Utc>, lifetime: Duration) -> (String, DateTime<Utc>) {
-        let token =
-            format!("sim.{}.{}", self.new_id().simple(), self.random_code(24, b"abcdefghijklmnopqrstuvwxyz0123456789"));
-        let expires_at = now + lifetime;
-        self.tokens.0.insert(token.clone(), Token { expires_at, uses: 0 });
+    /// Issues a bearer token (a signed JWT for `uid`, by `issuer`) valid for `lifetime` from
+    /// `now`, to the second: its `exp` is the `expiryDate` answered.
+    pub fn issue_token(
+        &mut self,
+        uid: &str,
+        issuer: &str,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> (String, DateTime<Utc>) {
+        let whole_seconds = |at: DateTime<Utc>| DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
+        let now = whole_seconds(now);
+        let expires_at = whole_seconds(now + lifetime);
+        let userdata = self.new_id();
+        let token = self.tokens.signer.issue(userdata, uid, issuer, now, expires_at);
+        self.tokens.issued.insert(token.clone(), Token { expires_at, uses: 0 });
         self.tokens_issued += 1;
         (token, expires_at)
     }
@@ -302,12 +370,13 @@ impl State {
         revoke_after: Option<u64>,
     ) -> Result<(), TokenRefusal> {
         let token = token.ok_or(TokenRefusal::Missing)?;
-        let record = self.tokens.0.get_mut(token).ok_or(TokenRefusal::Unknown)?;
-        if now >= record.expires_at {
+        let claims = self.tokens.signer.verify(token).ok_or(TokenRefusal::Unknown)?;
+        let record = self.tokens.issued.get_mut(token).ok_or(TokenRefusal::Unknown)?;
+        if now.timestamp() >= claims.exp || now >= record.expires_at {
             return Err(TokenRefusal::Expired);
         }
         if revoke_after.is_some_and(|n| record.uses >= n) {
-            self.tokens.0.remove(token);
+            self.tokens.issued.remove(token);
             self.tokens_revoked += 1;
             return Err(TokenRefusal::Revoked);
         }
@@ -405,17 +474,17 @@ impl State {
         entered: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<Option<Notice>, SimError> {
-        let codes = (self.random_code(10, UPPER_ALNUM), self.random_code(16, b"0123456789"));
+        let code = self.confirmation_code(method);
         let order = self.apply(id, Transition::Pay)?;
-        let (account, code) = match method {
+        let (payment_method, account) = match method {
             PaymentMethod::Mpesa => {
                 let phone = match &order.kind {
                     OrderKind::Stk { msisdn } => msisdn.clone(),
                     _ => order.phone_number.clone().unwrap_or_else(|| "254700000000".into()),
                 };
-                (mask_phone(&phone), codes.0)
+                ("MpesaKE", mask_phone(&phone))
             }
-            PaymentMethod::Card => ("476173******0010".to_owned(), codes.1),
+            PaymentMethod::Card => (card_brand(DEFAULT_CARD).unwrap_or("Visa"), mask_card(DEFAULT_CARD)),
         };
         let account = entered.unwrap_or(account);
         if let OrderKind::Recurring { schedule: Some(schedule), .. } = &mut order.kind {
@@ -426,6 +495,7 @@ impl State {
         }
         order.payment = Some(Payment {
             method,
+            payment_method: payment_method.to_owned(),
             account,
             confirmation_code: code,
             at: now,
@@ -498,7 +568,9 @@ impl State {
         self.apply(id, Transition::Cancel).map(|_| ())
     }
 
-    /// RefundRequest: a completed payment's code, at most the amount paid, once per payment.
+    /// RefundRequest, as Pesapal's refund page says: COMPLETED payments only; mobile money in
+    /// full only, cards also in part (never zero after rounding to cents, never more than was
+    /// paid); one request per payment.
     pub fn refund(
         &mut self,
         confirmation_code: &str,
@@ -507,24 +579,24 @@ impl State {
         remarks: String,
         now: DateTime<Utc>,
     ) -> Result<Refund, SimError> {
-        if amount <= Decimal::ZERO {
-            return Err(SimError::InvalidRequest("amount must be positive".into()));
-        }
+        let code = confirmation_code.trim();
         let order = self
             .orders
             .values_mut()
-            .find(|o| {
-                o.status == OrderStatus::Completed
-                    && o.payment.as_ref().is_some_and(|p| p.confirmation_code == confirmation_code.trim())
-            })
+            .find(|o| !code.is_empty() && o.payment.as_ref().is_some_and(|p| p.confirmation_code == code))
             .ok_or_else(|| SimError::UnknownConfirmationCode(confirmation_code.to_owned()))?;
         // One refund request per payment (Pesapal's refund page; recorded answer in
         // ../shared/evidence/sandbox-2025-11-09_refund_duplicate.json).
         if order.refunded > Decimal::ZERO {
             return Err(SimError::RefundAlreadyReceived);
         }
-        if order.refunded + amount > order.amount {
-            return Err(SimError::RefundTooLarge);
+        if order.status != OrderStatus::Completed {
+            return Err(SimError::RefundNotCompleted);
+        }
+        let amount = cents(amount);
+        let in_full_only = order.payment.as_ref().is_some_and(|p| p.method == PaymentMethod::Mpesa);
+        if amount <= Decimal::ZERO || amount > order.amount || (in_full_only && amount != order.amount) {
+            return Err(SimError::RefundInvalidAmount);
         }
         order.refunded += amount;
         let refund = Refund {
@@ -567,18 +639,17 @@ impl State {
         let mut notices = Vec::new();
         for (parent, account_number, due) in charges {
             self.next_correlation_id += 1;
+            let code = parent.payment.as_ref().map(|paid| self.confirmation_code(paid.method)).unwrap_or_default();
             let charge = Order {
                 order_tracking_id: self.new_id(),
                 created_at: due,
                 status: OrderStatus::Completed,
                 cancelled: false,
-                payment: Some(Payment {
-                    method: parent.payment.as_ref().map_or(PaymentMethod::Card, |p| p.method),
-                    account: parent.payment.as_ref().map(|p| p.account.clone()).unwrap_or_default(),
-                    confirmation_code: self.random_code(10, UPPER_ALNUM),
+                payment: parent.payment.as_ref().map(|paid| Payment {
+                    confirmation_code: code,
                     at: due,
                     description: "Recurring payment successful".into(),
-                    status_code: String::new(),
+                    ..paid.clone()
                 }),
                 refunded: Decimal::ZERO,
                 kind: OrderKind::Charge {
@@ -599,6 +670,7 @@ impl State {
 fn failed_attempt(method: PaymentMethod, account: String, reason: &Reason, at: DateTime<Utc>) -> Payment {
     Payment {
         method,
+        payment_method: String::new(),
         account,
         confirmation_code: String::new(),
         at,
@@ -607,19 +679,11 @@ fn failed_attempt(method: PaymentMethod, account: String, reason: &Reason, at: D
     }
 }
 
-/// `254712345678` → `2547******78`.
-pub(crate) fn mask_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().collect();
-    if digits.len() <= 6 {
-        return phone.to_owned();
-    }
-    let keep_start = 4.min(digits.len());
-    let keep_end = 2;
-    digits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < keep_start || i >= digits.len() - keep_end { *c } else { '*' })
-        .collect()
+/// An amount rounded to cents (half away from zero, as a till does), as Pesapal keeps them.
+pub(crate) fn cents(amount: Decimal) -> Decimal {
+    let mut rounded = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded
 }
 
 #[cfg(test)]
@@ -655,8 +719,26 @@ mod tests {
     }
 
     #[test]
-    fn phones_are_masked() {
-        assert_eq!(mask_phone("254712345678"), "2547******78");
-        assert_eq!(mask_phone("0712"), "0712");
+    fn accounts_are_masked_as_recorded() {
+        assert_eq!(mask_phone("254712318241"), "2547xxx18241");
+        assert_eq!(mask_phone("0712318241"), "2547xxx18241");
+        assert_eq!(mask_phone("+254 712 318241"), "2547xxx18241");
+        assert_eq!(mask_phone("0712"), "254712", "too short to mask");
+        assert_eq!(mask_card("5200 0000 0000 0007"), "520000XXXXXX0007");
+        assert_eq!(card_brand("5200000000000007"), Some("MasterCard"));
+        assert_eq!(card_brand("2223000048400011"), Some("MasterCard"));
+        assert_eq!(card_brand(DEFAULT_CARD), Some("Visa"));
+        assert_eq!(card_brand("6011000000000004"), None);
+        assert_eq!(cents(Decimal::new(1, 3)), Decimal::ZERO);
+        assert_eq!(cents(Decimal::new(5, 3)).to_string(), "0.01");
+    }
+
+    #[test]
+    fn confirmation_codes_have_the_providers_shapes() {
+        let mut state = State::default();
+        let mpesa = state.confirmation_code(PaymentMethod::Mpesa);
+        assert!(mpesa.len() == 10 && mpesa.starts_with(|c: char| c.is_ascii_uppercase()), "{mpesa}");
+        let card = state.confirmation_code(PaymentMethod::Card);
+        assert!(card.len() == 22 && card.bytes().all(|b| b.is_ascii_digit()), "{card}");
     }
 }

@@ -36,8 +36,57 @@ impl IntoResponse for SimError {
     fn into_response(self) -> Response {
         match self {
             SimError::Unauthorized(refusal) => answer(StatusCode::UNAUTHORIZED, unauthorized(refusal)),
-            error @ SimError::RefundAlreadyReceived => ok(refused_with_message(&error)),
             error => ok(rejected(&error)),
+        }
+    }
+}
+
+/// A refusal of RefundRequest, as the sandbox answers them: a malformed request gets the error
+/// object and no `message`; every other refusal only `status` "500" and `message` ("Refund
+/// request has been received already", "Invalid amount provided. …").
+#[derive(Debug)]
+pub(crate) struct RefundRefused(pub SimError);
+
+impl From<SimError> for RefundRefused {
+    fn from(error: SimError) -> Self {
+        RefundRefused(error)
+    }
+}
+
+impl IntoResponse for RefundRefused {
+    fn into_response(self) -> Response {
+        match self.0 {
+            error @ (SimError::Unauthorized(_) | SimError::InvalidRequest(_)) => error.into_response(),
+            error => ok(refused_with_message(&error)),
+        }
+    }
+}
+
+/// A refusal of CancelOrder, as the sandbox answers them: only `status` "500" and `message`
+/// ("Invalid order request. Transaction cannot be cancelled"); a malformed request also gets
+/// the error object.
+#[derive(Debug)]
+pub(crate) struct CancelRefused(pub SimError);
+
+impl From<SimError> for CancelRefused {
+    fn from(error: SimError) -> Self {
+        CancelRefused(error)
+    }
+}
+
+impl IntoResponse for CancelRefused {
+    fn into_response(self) -> Response {
+        match self.0 {
+            error @ SimError::Unauthorized(_) => error.into_response(),
+            error @ SimError::InvalidRequest(_) => {
+                let body = types::CancellationOutcome::builder()
+                    .error(Some(pesapal_error_of(&error, None)))
+                    .status(status("500"))
+                    .message(Some(error.to_string()))
+                    .try_into();
+                ok(dress::<types::CancellationOutcome>(body, ErrorField::Keep, &[]))
+            }
+            error => ok(refused_with_message(&error)),
         }
     }
 }
@@ -90,8 +139,18 @@ enum ErrorField {
     Keep,
 }
 
-/// Serializes a typed body and applies the real API's dressing.
-fn dress(body: impl Serialize, error: ErrorField, explicit_nulls: &[&str]) -> String {
+/// A body built with a generated builder (`types::X::builder()` then `TryFrom`), so that a field
+/// the spec adds keeps the simulator compiling.
+type Built<T> = Result<T, types::error::ConversionError>;
+
+/// Serializes a typed body and applies the real API's dressing. A body the generated builder
+/// refused (a required field left unset: a simulator bug) becomes Pesapal's error envelope
+/// naming the problem, never a panic.
+fn dress<T: Serialize>(body: Built<T>, error: ErrorField, explicit_nulls: &[&str]) -> String {
+    let body = match body {
+        Ok(body) => body,
+        Err(problem) => return unbuildable(&problem),
+    };
     let mut value = serde_json::to_value(body).unwrap_or(Value::Null);
     if let Value::Object(fields) = &mut value {
         match error {
@@ -111,6 +170,17 @@ fn dress(body: impl Serialize, error: ErrorField, explicit_nulls: &[&str]) -> St
         }
     }
     serde_json::to_string(&WithAmounts(&value)).unwrap_or_default()
+}
+
+/// The answer when the simulator could not build its own answer: HTTP 200, `"status":"500"` and
+/// an `api_error`, as Pesapal answers its internal errors.
+fn unbuildable(problem: &types::error::ConversionError) -> String {
+    tracing::error!(%problem, "pesapal-sim could not build an answer");
+    json!({
+        "error": pesapal_error("simulator_answer_unbuildable", format!("pesapal-sim: {problem}"), None),
+        "status": "500",
+    })
+    .to_string()
 }
 
 /// Writes a JSON value with every `amount` field (a decimal string in the generated types, as
@@ -174,6 +244,15 @@ pub(crate) fn notification(
         .try_into()
 }
 
+/// The error object of a refusal: its `error_type`, `code` and message.
+fn pesapal_error_of(error: &SimError, call_back_url: Option<String>) -> types::PesapalError {
+    let mut object = pesapal_error(error.code(), error.to_string(), call_back_url);
+    if let Some(inner) = &mut object.0 {
+        inner.error_type = Some(error.error_type().to_owned());
+    }
+    object
+}
+
 fn pesapal_error(code: &str, message: impl Into<String>, call_back_url: Option<String>) -> types::PesapalError {
     types::PesapalError(Some(types::PesapalErrorInner {
         error_type: Some("api_error".into()),
@@ -191,24 +270,20 @@ fn status(code: &str) -> types::CallStatus {
 
 /// RequestToken accepted.
 pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
-    let body = types::AccessToken {
-        token: Some(token.into()),
-        expiry_date: Some(utc_7(expires_at)),
-        status: Some(status("200")),
-        message: Some(PROCESSED.into()),
-        ..Default::default()
-    };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::AccessToken::builder()
+        .token(Some(token.to_owned()))
+        .expiry_date(Some(utc_7(expires_at)))
+        .status(Some(status("200")))
+        .message(Some(PROCESSED.to_owned()))
+        .try_into();
+    ok(dress::<types::AccessToken>(body, ErrorField::Null, &[]))
 }
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
 fn token_refused(error: &SimError) -> String {
-    let body = types::AccessToken {
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: Some(status("500")),
-        ..Default::default()
-    };
-    dress(body, ErrorField::Keep, &["token", "expiryDate", "message"])
+    let body =
+        types::AccessToken::builder().error(Some(pesapal_error_of(error, None))).status(Some(status("500"))).try_into();
+    dress::<types::AccessToken>(body, ErrorField::Keep, &["token", "expiryDate", "message"])
 }
 
 /// The HTTP 401 body for a missing, unknown, expired or revoked bearer token: an `error`
@@ -223,94 +298,84 @@ fn unauthorized(refusal: TokenRefusal) -> String {
     json!({ "error": pesapal_error("invalid_api_credentials_provided", message, None) }).to_string()
 }
 
-/// Any operation's refusal: HTTP 200, `"status":"500"` and the error object.
-#[allow(
-    clippy::needless_update,
-    reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
-)]
+/// Any other refusal: HTTP 200, `"status":"500"` and the error object, nothing else (as the
+/// sandbox's `invalid_url` and malformed-request answers).
 fn rejected(error: &SimError) -> String {
-    let body = types::CancellationOutcome {
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: status("500"),
-        message: Some(error.to_string()),
-    };
-    dress(body, ErrorField::Keep, &[])
+    let body = types::PesapalErrorResponse::builder()
+        .error(Some(pesapal_error_of(error, None)))
+        .status(Some(status("500")))
+        .try_into();
+    dress::<types::PesapalErrorResponse>(body, ErrorField::Keep, &[])
 }
 
-fn ipn_item(ipn: &Ipn) -> types::IpnRegistration {
+fn ipn_item(ipn: &Ipn) -> types::builder::IpnRegistration {
     let (kind, name) = match ipn.method {
         IpnMethod::Get => (0, "GET"),
         IpnMethod::Post => (1, "POST"),
     };
-    types::IpnRegistration {
-        url: Some(ipn.url.clone()),
-        created_date: Some(utc_7(ipn.created_at)),
-        ipn_id: Some(ipn.id.to_string()),
-        notification_type: Some(kind),
-        ipn_notification_type_description: Some(name.into()),
-        ipn_status: Some(1),
-        ipn_status_decription: Some("Active".into()),
-        status: status("200"),
-        error: types::PesapalError(None),
-        id: None,
-        message: None,
-    }
+    types::IpnRegistration::builder()
+        .url(Some(ipn.url.clone()))
+        .created_date(Some(utc_7(ipn.created_at)))
+        .ipn_id(Some(ipn.id.to_string()))
+        .notification_type(Some(kind))
+        .ipn_notification_type_description(Some(name.to_owned()))
+        .ipn_status(Some(1))
+        .ipn_status_decription(Some("Active".to_owned()))
+        .status(status("200"))
+        .error(types::PesapalError(None))
 }
 
 /// RegisterIPN accepted: the registration, as GetIpnList lists it.
 pub(crate) fn ipn_registered(ipn: &Ipn) -> Response {
-    let body = types::IpnRegistration { message: Some(PROCESSED.into()), ..ipn_item(ipn) };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = ipn_item(ipn).message(Some(PROCESSED.to_owned())).try_into();
+    ok(dress::<types::IpnRegistration>(body, ErrorField::Null, &[]))
 }
 
 /// GetIpnList: a JSON array.
 pub(crate) fn ipn_list(ipns: &[Ipn]) -> Response {
-    let items: Vec<String> = ipns.iter().map(|ipn| dress(ipn_item(ipn), ErrorField::Null, &[])).collect();
+    let items: Vec<String> = ipns
+        .iter()
+        .map(|ipn| dress::<types::IpnRegistration>(ipn_item(ipn).try_into(), ErrorField::Null, &[]))
+        .collect();
     ok(format!("[{}]", items.join(",")))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk accepted.
 pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
-    let body = types::SubmittedOrder {
-        order_tracking_id: Some(order.order_tracking_id),
-        merchant_reference: Some(order.merchant_reference.clone()),
-        redirect_url: Some(redirect_url.into()),
-        status: Some(status("200")),
-        ..Default::default()
-    };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::SubmittedOrder::builder()
+        .order_tracking_id(Some(order.order_tracking_id))
+        .merchant_reference(Some(order.merchant_reference.clone()))
+        .redirect_url(Some(redirect_url.to_owned()))
+        .status(Some(status("200")))
+        .try_into();
+    ok(dress::<types::SubmittedOrder>(body, ErrorField::Null, &[]))
 }
 
 /// SubmitOrderRequest and DirectMobileMoneyStk refused: an all-zero tracking id, null
 /// reference and redirect URL.
 fn order_refused(error: &SimError) -> String {
-    let body = types::SubmittedOrder {
-        order_tracking_id: Some(Uuid::nil()),
-        error: Some(pesapal_error(error.code(), error.to_string(), None)),
-        status: Some(status("500")),
-        ..Default::default()
-    };
-    dress(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
+    let body = types::SubmittedOrder::builder()
+        .order_tracking_id(Some(Uuid::nil()))
+        .error(Some(pesapal_error_of(error, None)))
+        .status(Some(status("500")))
+        .try_into();
+    dress::<types::SubmittedOrder>(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
 }
 
 /// GetTransactionStatus of a known order. A never-paid order answers `"status":"500"` with
 /// `payment_details_not_found`, as Pesapal does.
-#[allow(
-    clippy::needless_update,
-    reason = "`..Default::default()` keeps it compiling when the spec adds an optional field"
-)]
 pub(crate) fn transaction_status(order: &Order) -> Response {
     let payment = order.payment.as_ref();
     let subscription = match &order.kind {
         OrderKind::Charge { account_number, correlation_id, .. } => {
-            Some(types::TransactionStatusSubscriptionTransactionInfo {
-                account_reference: Some(account_number.clone()),
-                amount: Some(order.amount),
-                first_name: order.first_name.clone(),
-                last_name: order.last_name.clone(),
-                correlation_id: Some(json!(correlation_id)),
-                ..Default::default()
-            })
+            types::TransactionStatusSubscriptionTransactionInfo::builder()
+                .account_reference(Some(account_number.clone()))
+                .amount(Some(order.amount))
+                .first_name(order.first_name.clone())
+                .last_name(order.last_name.clone())
+                .correlation_id(Some(json!(correlation_id)))
+                .try_into()
+                .ok()
         }
         _ => None,
     };
@@ -320,58 +385,66 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     } else {
         payment.map(|p| p.description.clone()).unwrap_or_default()
     };
-    let body = types::TransactionStatus {
-        order_tracking_id: Some(order.order_tracking_id),
-        payment_method: Some(payment.map(|p| p.method.wire_name().to_owned()).unwrap_or_default()),
-        amount: Some(order.amount),
-        created_date: Some(east_africa(payment.map_or(order.created_at, |p| p.at))),
-        confirmation_code: Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()),
-        payment_status_description: Some(PaymentStatusCode::from(order.status).description().into()),
-        description: Some(description),
-        message: Some(PROCESSED.into()),
-        payment_account: Some(payment.map(|p| p.account.clone()).unwrap_or_default()),
-        call_back_url: Some(callback_url(order, Return::Callback)),
-        status_code: Some(PaymentStatusCode::from(order.status).code()),
-        merchant_reference: Some(order.merchant_reference.clone()),
-        payment_status_code: Some(payment.map(|p| p.status_code.clone()).unwrap_or_default()),
-        currency: Some(order.currency.clone()),
-        subscription_transaction_info: subscription,
-        error: match pending {
+    let body = types::TransactionStatus::builder()
+        .order_tracking_id(Some(order.order_tracking_id))
+        .payment_method(Some(payment.map(|p| p.payment_method.clone()).unwrap_or_default()))
+        .amount(Some(order.amount))
+        .created_date(Some(east_africa(payment.map_or(order.created_at, |p| p.at))))
+        .confirmation_code(Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()))
+        .payment_status_description(Some(PaymentStatusCode::from(order.status).description().to_owned()))
+        .description(Some(description))
+        .message(Some(PROCESSED.to_owned()))
+        .payment_account(Some(payment.map(|p| p.account.clone()).unwrap_or_default()))
+        .call_back_url(Some(callback_url(order, Return::Callback)))
+        .status_code(Some(PaymentStatusCode::from(order.status).code()))
+        .merchant_reference(Some(order.merchant_reference.clone()))
+        .payment_status_code(Some(payment.map(|p| p.status_code.clone()).unwrap_or_default()))
+        .currency(Some(order.currency.clone()))
+        .account_number(order.account_number().map(str::to_owned))
+        .subscription_transaction_info(subscription)
+        .error(match pending {
             true => pesapal_error(
                 SimError::PaymentPending.code(),
                 "Pending Payment",
                 Some(callback_url(order, Return::Callback)),
             ),
             false => types::PesapalError(None),
-        },
-        status: Some(status(if pending { "500" } else { "200" })),
-        account_number: None,
-        payer_info: None,
-    };
-    ok(dress(body, if pending { ErrorField::Keep } else { ErrorField::AllNull }, &[]))
+        })
+        .status(Some(status(if pending { "500" } else { "200" })))
+        .try_into();
+    ok(dress::<types::TransactionStatus>(
+        body,
+        if pending { ErrorField::Keep } else { ErrorField::AllNull },
+        &["account_number"],
+    ))
 }
 
-/// RefundRequest accepted.
+/// RefundRequest accepted: `{"status":"200","message":"Refund request successfully"}`, no
+/// `error` key (`../shared/evidence/sandbox-2025-11-09_refund_ok.json`).
 pub(crate) fn refund_accepted() -> Response {
-    let body = types::RefundOutcome {
-        status: status("200"),
-        message: Some("Refund request successfully".into()),
-        error: None,
-    };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::RefundOutcome::builder()
+        .status(status("200"))
+        .message(Some("Refund request successfully".to_owned()))
+        .try_into();
+    ok(dress::<types::RefundOutcome>(body, ErrorField::Keep, &[]))
 }
 
 /// A refusal as Pesapal sends some of them: only `status` "500" and `message`, no `error` key
-/// (e.g. "Refund request has been received already").
-pub(crate) fn refused_with_message(error: &SimError) -> String {
-    let body = types::RefundOutcome { status: status("500"), message: Some(error.to_string()), error: None };
-    dress(body, ErrorField::Keep, &[])
+/// (e.g. "Refund request has been received already"). RefundRequest's and CancelOrder's
+/// answers both have this shape.
+fn refused_with_message(error: &SimError) -> String {
+    let body = types::RefundOutcome::builder().status(status("500")).message(Some(error.to_string())).try_into();
+    dress::<types::RefundOutcome>(body, ErrorField::Keep, &[])
 }
 
-/// CancelOrder accepted.
+/// CancelOrder accepted: `{"status":"200","message":"Order successfully cancelled."}`, no
+/// `error` key (`../shared/evidence/sandbox-2025-11-09_cancel_ok.json`).
 pub(crate) fn cancel_accepted() -> Response {
-    let body = types::CancellationOutcome { status: status("200"), message: Some(PROCESSED.into()), error: None };
-    ok(dress(body, ErrorField::Null, &[]))
+    let body = types::CancellationOutcome::builder()
+        .status(status("200"))
+        .message(Some("Order successfully cancelled.".to_owned()))
+        .try_into();
+    ok(dress::<types::CancellationOutcome>(body, ErrorField::Keep, &[]))
 }
 
 /// Where the payment page sends the browser back to.

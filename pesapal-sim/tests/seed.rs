@@ -1,5 +1,6 @@
 //! Reproducible runs: with the same `SimConfig::seed`, the same calls give the same tracking
-//! ids, IPN ids, confirmation codes and tokens.
+//! ids, IPN ids, confirmation codes and tokens (the GUID a token carries and its signing key;
+//! its times follow the clock).
 
 use pesapal_sim::{PaymentMethod, SimConfig, Simulator};
 use serde_json::{Value, json};
@@ -31,7 +32,9 @@ async fn run(seed: Option<u64>) -> Vec<String> {
         .as_str()
         .expect("an ipn_id")
         .to_owned();
-    let mut drawn = vec![token.clone(), ipn.clone()];
+    // A token is a JWT whose times follow the clock (and whose issuer is the simulator's URL):
+    // what the seed decides is the GUID it carries and the key that signs it.
+    let mut drawn = vec![userdata(&token), ipn.clone()];
     for (n, method) in [PaymentMethod::Mpesa, PaymentMethod::Card].into_iter().enumerate() {
         let order = json!({
             "id": format!("SEED-{n}"), "currency": "KES", "amount": "10.00", "description": "seeded",
@@ -46,6 +49,17 @@ async fn run(seed: Option<u64>) -> Vec<String> {
     }
     sim.shutdown().await;
     drawn
+}
+
+/// The `…/claims/userdata` GUID of a token.
+fn userdata(token: &str) -> String {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url claims"),
+    )
+    .expect("JSON claims");
+    claims["http://schemas.microsoft.com/ws/2008/06/identity/claims/userdata"].as_str().expect("userdata").to_owned()
 }
 
 #[tokio::test]

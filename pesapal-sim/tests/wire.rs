@@ -253,7 +253,7 @@ async fn ipn_list_and_registration_shapes() {
     assert!(seven_digit_utc(registered["created_date"].as_str().unwrap()));
     let (_, refused) =
         raw.post("/api/URLSetup/RegisterIPN", &token, r#"{"url":"not a url","ipn_notification_type":"GET"}"#).await;
-    assert_eq!(refused["error"]["code"], "invalid_api_request_parameters");
+    assert_eq!(refused["error"]["code"], "invalid_url");
     let (_, list) = raw.get("/api/URLSetup/GetIpnList", &token).await;
     let list: Value = serde_json::from_str(&list).unwrap();
     assert_eq!(list.as_array().map(Vec::len), Some(1));
@@ -348,4 +348,303 @@ async fn cancel_on_the_page_returns_to_the_cancellation_url_and_leaves_the_order
     let order = raw.sim.order(id.parse().unwrap()).unwrap();
     assert_eq!(order.status, pesapal_sim::OrderStatus::Pending);
     assert!(raw.sim.deliveries().is_empty(), "nothing changed, nothing notified");
+}
+
+// ---- The simulator answers as the sandbox recordings do (issue 16 item 2) ----
+
+/// A recorded sandbox answer (`../shared/evidence/`).
+fn evidence(name: &str) -> Value {
+    let path = format!("{}/../../shared/evidence/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
+}
+
+/// A JSON value's keys and value types, values left out: two answers with the same skeleton
+/// have the same keys (nested too) with the same JSON types.
+fn skeleton(value: &Value) -> Value {
+    match value {
+        Value::Object(fields) => Value::Object(fields.iter().map(|(k, v)| (k.clone(), skeleton(v))).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(skeleton).collect()),
+        Value::String(_) => json!("string"),
+        Value::Number(_) => json!("number"),
+        Value::Bool(_) => json!("bool"),
+        Value::Null => Value::Null,
+    }
+}
+
+impl Raw {
+    /// A paid order of `amount` KES: its tracking id and confirmation code.
+    async fn paid(&self, token: &str, ipn: &str, amount: &str, method: &str) -> (String, String) {
+        let body = json!({
+            "id": format!("PAID-{method}-{amount}"), "currency": "KES", "amount": amount, "description": "d",
+            "callback_url": "http://127.0.0.1:9/cb", "notification_id": ipn,
+            "billing_address": {"phone_number": "0712318241"}
+        });
+        let (_, order) = self.post("/api/Transactions/SubmitOrderRequest", token, &body.to_string()).await;
+        let id = order["order_tracking_id"].as_str().unwrap().to_owned();
+        let paid: Value = self
+            .http
+            .post(self.url(&format!("/_sim/orders/{id}/pay")))
+            .json(&json!({ "method": method }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (id, paid["payment"]["confirmation_code"].as_str().unwrap().to_owned())
+    }
+
+    async fn refund(&self, token: &str, code: &str, amount: &str) -> Value {
+        let body = json!({"confirmation_code": code, "amount": amount, "username": "ops", "remarks": "r"});
+        let (status, answer) = self.post("/api/Transactions/RefundRequest", token, &body.to_string()).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        answer
+    }
+
+    async fn cancel(&self, token: &str, id: &str) -> Value {
+        let body = json!({ "order_tracking_id": id }).to_string();
+        self.post("/api/Transactions/CancelOrder", token, &body).await.1
+    }
+
+    async fn status(&self, token: &str, id: &str) -> Value {
+        let (_, body) = self.get(&format!("/api/Transactions/GetTransactionStatus?orderTrackingId={id}"), token).await;
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn refund_and_cancel_answers_are_the_recorded_ones() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let (_, code) = raw.paid(&token, &ipn, "100.00", "card").await;
+
+    assert_eq!(raw.refund(&token, &code, "0.001").await, evidence("sandbox-2025-11-09_refund_invalid_amount.json"));
+    assert_eq!(raw.refund(&token, &code, "40.00").await, evidence("sandbox-2025-11-09_refund_ok.json"));
+    assert_eq!(raw.refund(&token, &code, "40.00").await, evidence("sandbox-2025-11-09_refund_duplicate.json"));
+    let malformed = raw.post("/api/Transactions/RefundRequest", &token, r#"{"amount":"1"}"#).await.1;
+    let recorded = evidence("sandbox-2025-11-09_refund_invalid_params.json");
+    assert_eq!(skeleton(&malformed), skeleton(&recorded), "{malformed}");
+    assert_eq!(malformed["error"]["error_type"], recorded["error"]["error_type"]);
+    assert_eq!(malformed["error"]["code"], recorded["error"]["code"]);
+
+    let pending = raw.order(&token, &ipn).await;
+    assert_eq!(raw.cancel(&token, &pending).await, evidence("sandbox-2025-11-09_cancel_ok.json"));
+    let (completed, _) = raw.paid(&token, &ipn, "5.00", "mpesa").await;
+    assert_eq!(raw.cancel(&token, &completed).await, evidence("sandbox-2025-11-09_cancel_refused.json"));
+    assert_eq!(raw.cancel(&token, &pending).await, evidence("sandbox-2025-11-09_cancel_refused.json"), "twice");
+}
+
+#[tokio::test]
+async fn refunds_follow_pesapals_rules() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let invalid_amount = evidence("sandbox-2025-11-09_refund_invalid_amount.json");
+
+    // Mobile money: in full only.
+    let (_, mpesa) = raw.paid(&token, &ipn, "100.00", "mpesa").await;
+    assert_eq!(raw.refund(&token, &mpesa, "50.00").await, invalid_amount, "no partial M-Pesa refund");
+    assert_eq!(raw.refund(&token, &mpesa, "100.01").await, invalid_amount);
+    assert_eq!(raw.refund(&token, &mpesa, "100").await["status"], "200");
+    // Once per payment.
+    assert_eq!(raw.refund(&token, &mpesa, "100").await["message"], "Refund request has been received already");
+
+    // Cards: also in part, never more than paid.
+    let (_, card) = raw.paid(&token, &ipn, "100.00", "card").await;
+    assert_eq!(raw.refund(&token, &card, "100.01").await, invalid_amount);
+    assert_eq!(raw.refund(&token, &card, "0.50").await["status"], "200");
+
+    // COMPLETED payments only: neither a reversed one nor a failed attempt.
+    let (reversed, reversed_code) = raw.paid(&token, &ipn, "10.00", "card").await;
+    raw.sim.reverse(reversed.parse().unwrap()).unwrap();
+    let refused = raw.refund(&token, &reversed_code, "10.00").await;
+    assert_eq!((refused["status"].as_str(), refused.get("error")), (Some("500"), None), "{refused}");
+    let unknown = raw.refund(&token, "NOSUCHCODE", "10.00").await;
+    assert_eq!((unknown["status"].as_str(), unknown.get("error")), (Some("500"), None), "{unknown}");
+    let amounts: Vec<String> = raw.sim.refunds().iter().map(|r| r.amount.to_string()).collect();
+    assert_eq!(amounts, ["100.00", "0.50"]);
+}
+
+#[tokio::test]
+async fn tokens_are_signed_jwts_whose_exp_is_the_expiry_date() {
+    use base64::Engine as _;
+    let raw = Raw::new().await;
+    let body = json!({"consumer_key": raw.sim.consumer_key(), "consumer_secret": raw.sim.consumer_secret()});
+    let answer: Value =
+        raw.http.post(raw.url("/api/Auth/RequestToken")).json(&body).send().await.unwrap().json().await.unwrap();
+    let token = answer["token"].as_str().unwrap();
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "header.payload.signature: {token}");
+    let decode = |part: &str| -> Value {
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+    };
+    assert_eq!(decode(parts[0])["alg"], "HS256");
+    let claims = decode(parts[1]);
+    let mut names: Vec<&str> = claims.as_object().unwrap().keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["aud", "exp", "http://schemas.microsoft.com/ws/2008/06/identity/claims/userdata", "iat", "iss", "nbf", "uid"]
+    );
+    let expiry = chrono::DateTime::parse_from_rfc3339(answer["expiryDate"].as_str().unwrap()).unwrap();
+    assert_eq!(claims["exp"].as_i64(), Some(expiry.timestamp()), "exp = expiryDate: {answer} {claims}");
+    assert_eq!(expiry.timestamp_subsec_nanos(), 0, "to the second");
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["nbf"].as_i64().unwrap(), 3600);
+    assert!(
+        claims["http://schemas.microsoft.com/ws/2008/06/identity/claims/userdata"]
+            .as_str()
+            .unwrap()
+            .parse::<uuid::Uuid>()
+            .is_ok()
+    );
+
+    // The simulator checks what it signed: the token works, a tampered or expired one does not.
+    assert_eq!(raw.get("/api/URLSetup/GetIpnList", token).await.0, StatusCode::OK);
+    let forged = format!("{}.{}.{}", parts[0], parts[1], parts[2].chars().rev().collect::<String>());
+    assert_eq!(raw.get("/api/URLSetup/GetIpnList", &forged).await.0, StatusCode::UNAUTHORIZED);
+    raw.sim.advance_clock(std::time::Duration::from_secs(3600));
+    assert_eq!(raw.get("/api/URLSetup/GetIpnList", token).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn status_details_per_payment_method_are_shaped_like_the_recordings() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let recorded = evidence("sandbox-2025-11-09_status_card_completed.json");
+
+    let (card, _) = raw.paid(&token, &ipn, "10.00", "card").await;
+    let card = raw.status(&token, &card).await;
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(keys(&card), keys(&recorded), "the recorded keys, account_number included: {card}");
+    assert_eq!(card["account_number"], Value::Null);
+    assert!(["Visa", "MasterCard"].contains(&card["payment_method"].as_str().unwrap()), "{card}");
+    assert!(regex::Regex::new(r"^\d{22}$").unwrap().is_match(card["confirmation_code"].as_str().unwrap()), "{card}");
+    assert!(
+        regex::Regex::new(r"^\d{6}X{6}\d{4}$").unwrap().is_match(card["payment_account"].as_str().unwrap()),
+        "{card}"
+    );
+
+    let (mpesa, _) = raw.paid(&token, &ipn, "10.00", "mpesa").await;
+    let mpesa = raw.status(&token, &mpesa).await;
+    assert_eq!(mpesa["payment_method"], "MpesaKE");
+    assert!(regex::Regex::new(r"^[A-Z][A-Z0-9]{9}$").unwrap().is_match(mpesa["confirmation_code"].as_str().unwrap()));
+    assert_eq!(mpesa["payment_account"], "2547xxx18241", "the payer's 0712318241, as the sandbox masks it");
+
+    let pending = raw.order(&token, &ipn).await;
+    let pending = raw.status(&token, &pending).await;
+    assert_eq!(keys(&pending), keys(&evidence("sandbox-2025-11-09_status_pending.json")), "{pending}");
+
+    let recurring = json!({
+        "id": "SUB-1", "currency": "KES", "amount": "10.00", "description": "d",
+        "callback_url": "http://127.0.0.1:9/cb", "notification_id": ipn,
+        "billing_address": {"email_address": "a@b.c"}, "account_number": "ACC-7",
+    });
+    let (_, order) = raw.post("/api/Transactions/SubmitOrderRequest", &token, &recurring.to_string()).await;
+    let recurring = raw.status(&token, order["order_tracking_id"].as_str().unwrap()).await;
+    assert_eq!(recurring["account_number"], "ACC-7");
+}
+
+#[tokio::test]
+async fn register_ipn_refuses_an_unusable_url_with_invalid_url() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    for url in [
+        "not a url",
+        "ftp://127.0.0.1/ipn",
+        " http://127.0.0.1:9/ipn",
+        "http://127.0.0.1:9/ipn ",
+        "http://127.0.0.1:9/i\u{0}pn",
+    ] {
+        let body = json!({ "url": url, "ipn_notification_type": "GET" }).to_string();
+        let (status, answer) = raw.post("/api/URLSetup/RegisterIPN", &token, &body).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(answer, evidence("sandbox-2025-11-09_registeripn_invalid_url.json"), "{url:?}");
+    }
+    assert_eq!(raw.get("/api/URLSetup/GetIpnList", &token).await.1, "[]");
+}
+
+#[tokio::test]
+async fn the_payment_page_is_at_the_imitated_environments_path() {
+    let raw = Raw::new().await;
+    let id = uuid::Uuid::new_v4();
+    let sandbox = url::Url::parse(&raw.sim.payment_page_url(id)).unwrap();
+    assert_eq!(sandbox.path(), "/pesapaliframe/PesapalIframe3/Index");
+
+    let config = pesapal_sim::SimConfig { environment: pesapal_sim::Environment::Live, ..Default::default() };
+    let live = pesapal_sim::Simulator::start_with(config).await.unwrap();
+    let page = url::Url::parse(&live.payment_page_url(id)).unwrap();
+    assert_eq!(page.path(), "/iframe/PesapalIframe3/Index");
+    let unknown_order = raw.http.get(page.as_str()).send().await.unwrap();
+    assert_eq!(unknown_order.status(), StatusCode::NOT_FOUND);
+    assert!(unknown_order.text().await.unwrap().contains("Order not found"), "the page answers there");
+    let sandbox_path = raw.http.get(format!("{}{}?{}", live.base_url(), sandbox.path(), page.query().unwrap()));
+    let sandbox_path = sandbox_path.send().await.unwrap();
+    assert_eq!(sandbox_path.status(), StatusCode::NOT_FOUND);
+    assert!(sandbox_path.text().await.unwrap().is_empty(), "no page at the sandbox's path");
+}
+
+/// The fuzzing findings of issue 16, fixed.
+#[tokio::test]
+async fn order_fields_are_bounded_and_checked_as_sent() {
+    let raw = Raw::new().await;
+    let token = raw.token().await;
+    let ipn = raw.ipn(&token).await;
+    let order = |edit: &dyn Fn(&mut Value)| {
+        let mut body = json!({
+            "id": "FUZZ-1", "currency": "KES", "amount": "10.00", "description": "d",
+            "callback_url": "http://127.0.0.1:9/cb", "notification_id": ipn,
+            "billing_address": {"email_address": "a@b.c"}
+        });
+        edit(&mut body);
+        body.to_string()
+    };
+    let submit = |body: String| {
+        let raw = &raw;
+        let token = &token;
+        async move { raw.post("/api/Transactions/SubmitOrderRequest", token, &body).await }
+    };
+    let refused = |answer: &Value| {
+        answer["status"] == "500"
+            && answer["order_tracking_id"] == "00000000-0000-0000-0000-000000000000"
+            && answer["error"]["code"] == "invalid_api_request_parameters"
+    };
+
+    let (_, zero) = submit(order(&|b| b["amount"] = json!("0.001"))).await;
+    assert!(refused(&zero), "zero after rounding: {zero}");
+    let (_, cent) = submit(order(&|b| b["amount"] = json!("0.005"))).await;
+    assert_eq!(cent["status"], "200", "rounds to 0.01: {cent}");
+
+    let long = "x".repeat(256);
+    let (_, name) = submit(order(&|b| b["billing_address"]["first_name"] = json!(long))).await;
+    assert!(refused(&name), "{name}");
+    let (_, name) = submit(order(&|b| b["billing_address"]["first_name"] = json!(&long[1..]))).await;
+    assert_eq!(name["status"], "200", "255 characters are kept");
+
+    for url in [" http://127.0.0.1:9/cb", "http://127.0.0.1:9/cb\u{0}", "http://127.0.0.1:9/c\tb"] {
+        let (_, answer) = submit(order(&|b| b["callback_url"] = json!(url))).await;
+        assert!(refused(&answer), "{url:?}: {answer}");
+        let (_, answer) = submit(order(&|b| b["cancellation_url"] = json!(url))).await;
+        assert!(refused(&answer), "{url:?}: {answer}");
+    }
+
+    let (_, integers) = submit(order(&|b| {
+        b["billing_address"]["postal_code"] = json!(100);
+        b["billing_address"]["zip_code"] = json!(200);
+    }))
+    .await;
+    assert_eq!(integers["status"], "200", "the docs type postal and zip codes as Integer: {integers}");
+
+    // Valid JSON padded with 3 MiB of spaces: only the body limit refuses it (and a framework's
+    // default limit, 2 MiB in axum, would answer a plain-text 413).
+    let oversized = format!("{}{}", " ".repeat(3 << 20), order(&|_| {}));
+    let (status, answer) = submit(oversized).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refused(&answer), "an oversized body is answered in the operation's shape: {answer}");
+    let big_refund =
+        json!({"confirmation_code": "x".repeat(100 * 1024), "amount": "1", "username": "u", "remarks": "r"});
+    let (status, answer) = raw.post("/api/Transactions/RefundRequest", &token, &big_refund.to_string()).await;
+    assert_eq!((status, &answer["error"]["code"]), (StatusCode::OK, &json!("invalid_api_request_parameters")));
+    assert_eq!(raw.sim.orders().len(), 3, "only the accepted orders are kept");
 }

@@ -7,8 +7,9 @@ use crate::faults::{ConnectionKiller, Decision};
 use crate::machine::OrderStatus;
 use crate::page;
 use crate::sim::Sim;
+use crate::state::cents;
 use crate::state::{IpnMethod, Order, OrderKind, Schedule};
-use crate::wire::{self, OrderRefused, TokenRefused};
+use crate::wire::{self, CancelRefused, OrderRefused, RefundRefused, TokenRefused};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, RawQuery, Request, State};
@@ -144,33 +145,78 @@ impl FromRequestParts<Arc<Sim>> for Bearer {
     }
 }
 
+/// The largest request body the simulator reads (64 KiB; a Pesapal request with every field at
+/// its limit is a few KiB). A larger one is refused as a malformed request, in the operation's
+/// own answer shape (never a plain-text 413).
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The most characters the simulator keeps in a free-text field whose length Pesapal does not
+/// document (names, address lines, email, phone, account number, refund username and remarks,
+/// …), so that what it stores stays bounded; documented limits (`id` 50, `description` 100,
+/// `country_code` 2, `state` 3) are checked by the generated types.
+pub(crate) const MAX_TEXT_CHARS: usize = 255;
+
+/// The most characters of a URL (`callback_url`, `cancellation_url`, an IPN `url`).
+pub(crate) const MAX_URL_CHARS: usize = 2048;
+
+/// Reads a request body, at most [`MAX_BODY_BYTES`].
+async fn read(body: Body) -> Result<Bytes, SimError> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| SimError::InvalidRequest(format!("the body is larger than {MAX_BODY_BYTES} bytes or unreadable")))
+}
+
 /// Decodes a JSON body into a generated request type.
 fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SimError> {
     serde_json::from_slice(body).map_err(|e| SimError::InvalidRequest(e.to_string()))
 }
 
-fn http_url(name: &str, url: &str) -> Result<(), SimError> {
-    match url::Url::parse(url) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => Ok(()),
-        _ => Err(SimError::InvalidRequest(format!("{name} {url:?} is not an http(s) URL"))),
+/// Refuses a free-text field longer than [`MAX_TEXT_CHARS`].
+fn bounded(name: &str, value: Option<&str>) -> Result<(), SimError> {
+    match value {
+        Some(text) if text.chars().count() > MAX_TEXT_CHARS => {
+            Err(SimError::InvalidRequest(format!("{name} is longer than {MAX_TEXT_CHARS} characters")))
+        }
+        _ => Ok(()),
     }
 }
 
-async fn request_token(State(sim): State<Arc<Sim>>, body: Bytes) -> Result<Response, TokenRefused> {
-    let credentials: types::RequestTokenBody = decode(&body)?;
+/// Whether `url` is a usable http(s) URL as sent: no surrounding spaces or control characters
+/// (which URL parsers silently strip), at most [`MAX_URL_CHARS`], with a host.
+fn usable_url(url: &str) -> bool {
+    url.trim() == url
+        && !url.chars().any(char::is_control)
+        && url.chars().count() <= MAX_URL_CHARS
+        && url::Url::parse(url)
+            .is_ok_and(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
+}
+
+fn http_url(name: &str, url: &str) -> Result<(), SimError> {
+    match usable_url(url) {
+        true => Ok(()),
+        false => Err(SimError::InvalidRequest(format!("{name} {url:?} is not a usable http(s) URL"))),
+    }
+}
+
+async fn request_token(State(sim): State<Arc<Sim>>, body: Body) -> Result<Response, TokenRefused> {
+    let credentials: types::RequestTokenBody = decode(&read(body).await?)?;
     if credentials.consumer_key != sim.config.consumer_key || credentials.consumer_secret != sim.config.consumer_secret
     {
         return Err(SimError::InvalidCredentials.into());
     }
     let lifetime = chrono::Duration::from_std(sim.config.token_lifetime).unwrap_or(chrono::Duration::hours(1));
     let now = sim.clock.now();
-    let (token, expires_at) = sim.state().issue_token(now, lifetime);
+    let issuer = format!("{}/", sim.public_url);
+    let (token, expires_at) = sim.state().issue_token(&sim.config.consumer_key, &issuer, now, lifetime);
     Ok(wire::token(&token, expires_at))
 }
 
-async fn register_ipn(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, SimError> {
-    let body: types::RegisterIpnBody = decode(&body)?;
-    http_url("url", &body.url)?;
+async fn register_ipn(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, SimError> {
+    let body: types::RegisterIpnBody = decode(&read(body).await?)?;
+    if !usable_url(&body.url) {
+        // As the sandbox answers (../shared/evidence/sandbox-2025-11-09_registeripn_invalid_url.json).
+        return Err(SimError::InvalidUrl);
+    }
     let method = match body.ipn_notification_type {
         types::RegisterIpnBodyIpnNotificationType::Get => IpnMethod::Get,
         types::RegisterIpnBodyIpnNotificationType::Post => IpnMethod::Post,
@@ -205,8 +251,22 @@ impl OrderFields {
         if self.id.trim().is_empty() {
             return Err(SimError::InvalidRequest("id is required".into()));
         }
-        if self.amount <= Decimal::ZERO {
-            return Err(SimError::InvalidRequest("amount must be positive".into()));
+        // Checked after rounding to cents, as the amount is kept: `0.001` is no payment.
+        if cents(self.amount) <= Decimal::ZERO {
+            return Err(SimError::InvalidRequest("amount must be at least 0.01".into()));
+        }
+        let address = &self.billing_address;
+        for (name, value) in [
+            ("billing_address.email_address", &address.email_address),
+            ("billing_address.phone_number", &address.phone_number),
+            ("billing_address.first_name", &address.first_name),
+            ("billing_address.middle_name", &address.middle_name),
+            ("billing_address.last_name", &address.last_name),
+            ("billing_address.line_1", &address.line_1),
+            ("billing_address.line_2", &address.line_2),
+            ("billing_address.city", &address.city),
+        ] {
+            bounded(name, value.as_deref())?;
         }
         if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(SimError::InvalidRequest(format!("currency {:?} is not an ISO 4217 code", self.currency)));
@@ -220,8 +280,7 @@ impl OrderFields {
 
     fn into_order(self, order_tracking_id: Uuid, now: chrono::DateTime<chrono::Utc>, kind: OrderKind) -> Order {
         // Pesapal answers amounts with two decimals (`100.00`).
-        let mut amount = self.amount;
-        amount.rescale(2);
+        let amount = cents(self.amount);
         Order {
             order_tracking_id,
             merchant_reference: self.id,
@@ -260,6 +319,7 @@ fn subscription(
     account_number: Option<String>,
     details: Option<types::SubmitOrderRequestBodySubscriptionDetails>,
 ) -> Result<OrderKind, SimError> {
+    bounded("account_number", account_number.as_deref())?;
     let account_number = account_number.filter(|a| !a.trim().is_empty());
     let (account_number, details) = match (account_number, details) {
         (None, None) => return Ok(OrderKind::OneOff),
@@ -305,16 +365,19 @@ impl From<types::SubmitOrderRequestBody> for OrderFields {
     }
 }
 
-async fn submit_order(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, OrderRefused> {
+async fn submit_order(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
+    let body = read(body).await?;
     require_billing_address(&body)?;
     let mut request: types::SubmitOrderRequestBody = decode(&body)?;
     let kind = subscription(request.account_number.take(), request.subscription_details.take())?;
     create_order(&sim, request.into(), kind)
 }
 
-async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, OrderRefused> {
+async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
+    let body = read(body).await?;
     require_billing_address(&body)?;
     let request: types::StkBody = decode(&body)?;
+    bounded("msisdn", Some(&request.msisdn))?;
     if request.msisdn.trim().is_empty() {
         return Err(SimError::InvalidRequest("msisdn is required".into()).into());
     }
@@ -359,15 +422,22 @@ async fn transaction_status(
     Ok(wire::transaction_status(&order))
 }
 
-async fn refund(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, SimError> {
-    let request: types::RefundRequestBody = decode(&body)?;
+async fn refund(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, RefundRefused> {
+    let request: types::RefundRequestBody = decode(&read(body).await?)?;
+    for (name, value) in [
+        ("confirmation_code", &request.confirmation_code),
+        ("username", &request.username),
+        ("remarks", &request.remarks),
+    ] {
+        bounded(name, Some(value))?;
+    }
     let now = sim.clock.now();
     sim.state().refund(&request.confirmation_code, request.amount, request.username, request.remarks, now)?;
     Ok(wire::refund_accepted())
 }
 
-async fn cancel(State(sim): State<Arc<Sim>>, _: Bearer, body: Bytes) -> Result<Response, SimError> {
-    let request: types::CancelOrderBody = decode(&body)?;
+async fn cancel(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, CancelRefused> {
+    let request: types::CancelOrderBody = decode(&read(body).await?)?;
     sim.state().cancel(request.order_tracking_id)?;
     Ok(wire::cancel_accepted())
 }

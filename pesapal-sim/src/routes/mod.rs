@@ -14,6 +14,6 @@ pub(crate) fn app(sim: Arc<Sim>) -> Router {
         .merge(api::router(sim.clone()))
         .route(inspector::PATH, axum::routing::get(inspector::page))
         .nest("/_sim", control::router())
-        .merge(page::router())
+        .merge(page::router(&sim))
         .with_state(sim)
 }
