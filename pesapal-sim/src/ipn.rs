@@ -21,11 +21,11 @@ use uuid::Uuid;
 pub struct Delivery {
     /// The simulator's id of the delivery.
     pub id: u64,
-    /// `OrderTrackingId` sent.
+    /// The tracking id sent.
     pub order_tracking_id: Uuid,
-    /// `OrderMerchantReference` sent (the account number for `RECURRING`).
+    /// The merchant reference sent (the account number for `RECURRING`).
     pub merchant_reference: String,
-    /// `OrderNotificationType` sent.
+    /// The notification type sent.
     pub notification_type: NotificationType,
     /// The merchant's URL.
     pub url: String,

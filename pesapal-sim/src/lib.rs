@@ -59,8 +59,8 @@
 //! `{"status":"500","message":"Refund request has been received already"}`. Recurring orders (`account_number` + `subscription_details`) are
 //! charged at `start_date + k·frequency` (k ≥ 1, up to `end_date`) when
 //! [`Simulator::advance_clock`] passes those dates, once their first payment completed; each
-//! charge is a new completed order announced by a `RECURRING` IPN whose
-//! `OrderMerchantReference` is the account number.
+//! charge is a new completed order announced by a `RECURRING` IPN whose merchant reference is
+//! the account number.
 //!
 //! # Error codes
 //!
@@ -73,7 +73,7 @@
 //!
 //! # Hosted payment page
 //!
-//! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`
+//! An order's `redirect_url` is `{base}/pesapaliframe/PesapalIframe3/Index?` with the order's tracking id
 //! (the sandbox's path; `/iframe/PesapalIframe3/Index`, the live one, with
 //! [`SimConfig::environment`] [`Environment::Live`] or `--environment live`):
 //! it shows the merchant reference, amount, currency and description, and offers "Pay with
@@ -81,8 +81,8 @@
 //! phone number (prefilled from the billing address), sends the prompt and waits for the
 //! simulated phone: approve, decline, or no answer (the order stays pending, as an STK prompt
 //! that times out). Card asks for the card details. The page then sends the browser to the
-//! order's `callback_url` (the `cancellation_url` for "Cancel", when given) with
-//! `OrderTrackingId`, `OrderMerchantReference` and `OrderNotificationType=CALLBACKURL`.
+//! order's `callback_url` (the `cancellation_url` for "Cancel", when given) with the spec's
+//! notification parameters ([`pesapal_gen::notification_parameters`], notification type `CALLBACKURL`).
 //!
 //! # Test values
 //!
@@ -100,8 +100,8 @@
 //!
 //! Each status change (completed, failed, reversed, recurring charge) calls the order's
 //! registered IPN URL: GET with the three parameters in the query, or POST with them in a JSON
-//! body. A call counts only if the merchant answers HTTP 200 with
-//! `{"orderNotificationType":…,"orderTrackingId":…,"orderMerchantReference":…,"status":200}`;
+//! body ([`pesapal_gen::notification_parameters`]). A call counts only if the merchant answers HTTP 200 with the
+//! acknowledgement ([`pesapal_gen::types::IpnAcknowledgement`]) and status 200;
 //! otherwise it is retried after [`SimConfig::ipn_backoff`], doubled each time, up to
 //! [`SimConfig::ipn_max_attempts`] calls. Every attempt is recorded ([`Simulator::deliveries`],
 //! `GET /_sim/ipn/deliveries`).
@@ -181,7 +181,7 @@ pub use error::{SimError, StartError, TokenRefusal};
 pub use faults::{FaultStats, Faults};
 pub use ipn::{Attempt, Delivery, IpnControls};
 pub use machine::{OrderStatus, Transition};
-/// `OrderNotificationType`, as the spec declares it.
+/// The notification type, as the spec declares it.
 pub use pesapal_gen::types::NotificationType;
 pub use recorder::{Recorder, RecorderConfig, RecorderError};
 pub use sim::Instrument;

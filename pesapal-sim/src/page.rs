@@ -2,8 +2,8 @@
 //! M-Pesa", "Pay with card" and "Cancel". M-Pesa asks for the phone number (prefilled from the
 //! billing address), sends the prompt and waits for "the phone" (approve, decline, no answer);
 //! card asks for the card details. Test values ([`crate::outcomes`]) decide at once. Then the
-//! page sends the browser to the order's callback URL with `OrderTrackingId`, `OrderMerchantReference` and
-//! `OrderNotificationType=CALLBACKURL`, as Pesapal does.
+//! page sends the browser to the order's callback URL with the notification
+//! parameters ([`pesapal_gen::notification_parameters`], type `CALLBACKURL`), as Pesapal does.
 
 use crate::error::SimError;
 use crate::machine::{OrderStatus, Transition};

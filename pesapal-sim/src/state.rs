@@ -70,9 +70,6 @@ pub fn mask_phone(phone: &str) -> String {
 
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-/// A new confirmation code as the provider makes them: M-Pesa 10 characters starting with a
-/// letter (`SBM2VWCQ5G`), cards 22 digits (`7626999206576973904606`).
-
 /// How often a subscription is charged (`subscription_details.frequency`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -180,7 +177,7 @@ pub enum OrderKind {
     },
     /// SubmitOrderRequest with `account_number` (and optionally `subscription_details`).
     Recurring {
-        /// The merchant's account number: the `OrderMerchantReference` of `RECURRING` IPNs.
+        /// The merchant's account number: the merchant reference of `RECURRING` IPNs.
         account_number: String,
         /// When charges fall due; none without `subscription_details`.
         schedule: Option<Schedule>,

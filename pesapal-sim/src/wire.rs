@@ -457,7 +457,7 @@ pub(crate) enum Return {
 }
 
 /// The browser callback: the order's callback (or cancellation) URL with the spec's
-/// notification parameters (`OrderNotificationType=CALLBACKURL`) appended to its own query.
+/// notification parameters (type `CALLBACKURL`) appended to its own query.
 pub(crate) fn callback_url(order: &Order, to: Return) -> String {
     let base = match to {
         Return::Cancellation => order.cancellation_url.as_deref().unwrap_or(&order.callback_url),

@@ -113,7 +113,12 @@ async fn walk(sim: &Simulator, pesapal: &Pesapal, shop: &shop::RunningShop) -> a
     // M-Pesa: the page asks for the phone (prefilled from the billing address), sends the
     // prompt, and the simulated phone approves.
     let id = order.tracking_id.to_string();
-    let step = |action: &'static str| [("OrderTrackingId", id.clone()), ("action", action.to_owned())];
+    let step = |action: &'static str| {
+        [
+            (pesapal_api::generated::notification_parameters::ORDER_TRACKING_ID, id.clone()),
+            ("action", action.to_owned()),
+        ]
+    };
     let phone_step = browser.post(&redirect_url).form(&step("mpesa")).send().await?.text().await?;
     ensure!(phone_step.contains(r#"id="phone""#), "M-Pesa asks for no phone number");
     let phone = ("phone", "0723000000".to_owned());
