@@ -199,8 +199,7 @@ use uuid::Uuid;
 pub struct Simulator {
     sim: Arc<Sim>,
     address: SocketAddr,
-    stop: watch::Sender<bool>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    serving: server::Serving,
 }
 
 impl fmt::Debug for Simulator {
@@ -226,8 +225,8 @@ pub struct WaitTimeout {
 }
 
 /// The HTTP client that makes IPN calls, built once per process and shared by every simulator
-/// in it: building one (TLS roots included) took most of `Simulator::start()`'s time (8 ms of
-/// it, docs/PERFORMANCE.md), which test suites pay once per test.
+/// in it: building one (TLS roots included) took most of `Simulator::start()`'s time
+/// (docs/PERFORMANCE.md), which test suites would otherwise pay once per test.
 fn ipn_client() -> Result<reqwest::Client, StartError> {
     static CLIENT: std::sync::OnceLock<Result<reqwest::Client, String>> = std::sync::OnceLock::new();
     CLIENT
@@ -267,8 +266,8 @@ impl Simulator {
         let (stop, stopped) = watch::channel(false);
         let sim = Arc::new(Sim::new(config, public_url, http, stopped.clone()));
         let app = routes::app(sim.clone());
-        let task = tokio::spawn(server::serve(listener, app, stopped));
-        Ok(Simulator { sim, address, stop, task: Some(task) })
+        let serving = server::Serving::new(stop, tokio::spawn(server::serve(listener, app, stopped)));
+        Ok(Simulator { sim, address, serving })
     }
 
     /// The base URL to give a Pesapal client, e.g. `http://127.0.0.1:41234`.
@@ -420,22 +419,12 @@ impl Simulator {
     }
 
     /// Stops serving and waits for the accept loop to end.
-    pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+    pub async fn shutdown(self) {
+        self.serving.shutdown().await;
     }
 
     /// Serves until Ctrl-C (for the binary).
     pub async fn run_until_ctrl_c(self) {
-        let _ = tokio::signal::ctrl_c().await;
-        self.shutdown().await;
-    }
-}
-
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.stop.send(true);
+        self.serving.run_until_ctrl_c().await;
     }
 }

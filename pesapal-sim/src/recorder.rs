@@ -11,6 +11,7 @@
 //! conformance test (`cargo test -p pesapal-tests --test conformance`) on what it recorded before
 //! committing it. What the recordings taught us so far is in `docs/WIRE.md`.
 
+use crate::server::Serving;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -73,8 +74,7 @@ struct Shared {
 pub struct Recorder {
     shared: Arc<Shared>,
     base_url: String,
-    stop: watch::Sender<bool>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    serving: Serving,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -126,7 +126,7 @@ impl Recorder {
                 tracing::warn!(%error, "recorder stopped");
             }
         });
-        Ok(Recorder { shared, base_url, stop, task: Some(task) })
+        Ok(Recorder { shared, base_url, serving: Serving::new(stop, task) })
     }
 
     /// The base URL to give a Pesapal client instead of the upstream's.
@@ -140,23 +140,13 @@ impl Recorder {
     }
 
     /// Stops listening and waits for the server to finish.
-    pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+    pub async fn shutdown(self) {
+        self.serving.shutdown().await;
     }
 
     /// Serves until Ctrl-C.
     pub async fn run_until_ctrl_c(self) {
-        let _ = tokio::signal::ctrl_c().await;
-        self.shutdown().await;
-    }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        let _ = self.stop.send(true);
+        self.serving.run_until_ctrl_c().await;
     }
 }
 

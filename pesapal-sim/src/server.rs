@@ -13,6 +13,40 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
+/// A server running in its own task (the simulator's or the recorder's): told to stop when
+/// dropped, and waited for by [`Serving::shutdown`].
+pub(crate) struct Serving {
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Serving {
+    /// The server `task`, which stops when `stop` sends `true`.
+    pub(crate) fn new(stop: watch::Sender<bool>, task: tokio::task::JoinHandle<()>) -> Serving {
+        Serving { stop, task: Some(task) }
+    }
+
+    /// Stops the server and waits for its task to end.
+    pub(crate) async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until Ctrl-C, then stops.
+    pub(crate) async fn run_until_ctrl_c(self) {
+        let _ = tokio::signal::ctrl_c().await;
+        self.shutdown().await;
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` becomes `true`; then open connections close.
 pub(crate) async fn serve(listener: TcpListener, app: Router, shutdown: watch::Receiver<bool>) {
     let mut stop = shutdown.clone();
