@@ -135,8 +135,7 @@ async fn a_plain_refund_resent_after_a_lost_answer_says_the_first_arrived() {
     let again = shop.pesapal.refund(&refund).await.unwrap_err();
     assert!(again.is_refund_already_received(), "{again:?}");
     // The simulator answers as the sandbox did (only `status` and `message`).
-    let recorded =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/evidence/sandbox-2025-11-09_refund_duplicate.json");
+    let recorded = concat!(env!("CARGO_MANIFEST_DIR"), "/../evidence/sandbox-2025-11-09_refund_duplicate.json");
     let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(recorded).unwrap()).unwrap();
     let answered: serde_json::Value = serde_json::from_str(&again.rejection().unwrap().raw_body).unwrap();
     assert_eq!(answered, recorded);
