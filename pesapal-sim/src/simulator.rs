@@ -5,7 +5,7 @@ use crate::config::SimConfig;
 use crate::engine::Engine;
 use crate::error::{SimError, StartError};
 use crate::http::faults::{FaultStats, Faults};
-use crate::http::{api, control, server};
+use crate::http::{api, control, server, unserved};
 use crate::ipn::{Delivery, IpnControls};
 use crate::model::instruments::{Instrument, PaymentMethod};
 use crate::model::ipn::Ipn;
@@ -62,12 +62,15 @@ fn ipn_client() -> Result<reqwest::Client, StartError> {
 }
 
 /// Every route of a simulator: Pesapal's API, the control API under `/_sim`, the payment page
-/// and the inspector.
+/// and the inspector; anything else, and a method a route does not serve, answered as Pesapal's
+/// Web API answers it.
 fn app(engine: Arc<Engine>) -> Router {
     Router::new()
         .merge(api::router(engine.clone()))
         .nest("/_sim", control::router())
         .merge(pages::router(&engine))
+        .fallback(unserved::not_found)
+        .method_not_allowed_fallback(unserved::method_not_allowed)
         .with_state(engine)
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP surface: the accept loop ([`server`]), Pesapal's API ([`api`], reading requests in
 //! [`request`] and answering in [`answers`]), the control API under `/_sim` ([`control`]) and
-//! fault injection on the API ([`faults`]).
+//! fault injection on the API ([`faults`]), and ASP.NET Web API's answers for what is not served
+//! ([`unserved`]).
 
 pub(crate) mod answers;
 pub(crate) mod api;
@@ -8,3 +9,4 @@ pub(crate) mod control;
 pub(crate) mod faults;
 pub(crate) mod request;
 pub(crate) mod server;
+pub(crate) mod unserved;

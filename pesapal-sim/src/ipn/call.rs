@@ -107,7 +107,7 @@ mod tests {
             order_tracking_id: id,
             merchant_reference: "R-1".into(),
             notification_type: NotificationType::Ipnchange,
-            ipn: Ipn { id, url: "http://x".into(), method: IpnHttpMethod::Get, created_at: Utc::now() },
+            ipn: Ipn { id, number: 1, url: "http://x".into(), method: IpnHttpMethod::Get, created_at: Utc::now() },
         };
         let ack = |status: &str| {
             format!(

@@ -81,7 +81,8 @@ async fn submit_order_is_not_resent_and_a_new_reference_is_safe() {
     assert_eq!((lost.status, lost.payment.is_some()), (OrderStatus::Pending, false), "no money moved");
 
     // Nobody received the lost order's redirect URL, so nobody can pay it: submitting again
-    // (with a new merchant reference) is the safe next step.
+    // with a new merchant reference is safe (and so is the same reference: Pesapal answers it
+    // with the lost order, see the next test).
     let again = shop.order("LOST-SUBMIT-2").build().unwrap();
     let submitted = shop.pesapal.submit_order(&again).await.expect("the resubmission");
     shop.sim.pay(submitted.order_tracking_id, PaymentMethod::Card).unwrap();
@@ -89,6 +90,23 @@ async fn submit_order_is_not_resent_and_a_new_reference_is_safe() {
     let lost_status = shop.pesapal.transaction_status(lost.order_tracking_id).await.unwrap_err();
     assert!(lost_status.is_pending(), "the lost order stays unpaid: {lost_status:?}");
     assert_eq!(shop.sim.orders().iter().filter(|o| o.payment.is_some()).count(), 1, "one payment in all");
+}
+
+#[tokio::test]
+async fn submit_order_sent_again_with_the_same_reference_answers_the_lost_order() {
+    let shop = shop(IpnMethod::Get).await;
+    shop.sim.set_faults(lose_next(1));
+    let order = shop.order("LOST-SUBMIT-SAME").build().unwrap();
+    let error = shop.pesapal.submit_order(&order).await.unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    let lost = shop.sim.orders()[0].order_tracking_id;
+    // Sent again by the caller (the SDK on this branch does not resend by itself): the same
+    // reference is answered with the order whose answer was lost, not a second order.
+    let again = shop.pesapal.submit_order(&order).await.expect("the same reference again");
+    assert_eq!(again.order_tracking_id, lost);
+    assert_eq!(shop.sim.orders().len(), 1, "one order");
+    shop.sim.pay(lost, PaymentMethod::Mpesa).unwrap();
+    assert!(shop.pesapal.transaction_status(lost).await.unwrap().payment_status.is_paid());
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! The simulator's integration tests, in one binary: raw HTTP answers as recorded
 //! ([`answers`]), the SDK's flows ([`flows`]), faults and lost answers ([`faults`],
 //! [`lost_answer`]), IPN delivery controls ([`ipn_controls`]), test values ([`test_values`]), the
-//! recorder ([`recorder`]), seeded runs ([`seed`]), the binary ([`cli`]), and the crate's own
+//! answers as recorded, a test per row of issue 24 ([`recorded`]), the recorder ([`recorder`]),
+//! seeded runs ([`seed`]), the binary ([`cli`]), and the crate's own
 //! shape: names that do not clash with pesapal-api's ([`names`]) and no import circle between its
 //! files ([`imports`]). The browser test and the spec's coverage test are binaries of their own
 //! (`tests/browser.rs`, `tests/coverage.rs`).
@@ -15,6 +16,7 @@ mod imports;
 mod ipn_controls;
 mod lost_answer;
 mod names;
+mod recorded;
 mod recorder;
 mod seed;
 mod test_values;

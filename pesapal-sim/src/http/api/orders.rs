@@ -4,12 +4,13 @@
 use super::bearer::Bearer;
 use crate::engine::Engine;
 use crate::error::SimError;
-use crate::http::answers::{self, OrderRefused};
+use crate::http::answers::{self, Refused, shape};
 use crate::http::request::{bounded, decode, read, require_http_url};
 use crate::model::machine::OrderStatus;
 use crate::model::money::cents;
 use crate::model::order::{Order, OrderKind};
 use crate::model::schedule::Schedule;
+use crate::model::state::Submitted;
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
@@ -52,7 +53,7 @@ impl OrderFields {
     fn check(self) -> Result<Self, SimError> {
         let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         if !present(&self.billing_address.email_address) && !present(&self.billing_address.phone_number) {
-            return Err(SimError::MissingBillingAddress);
+            return Err(SimError::BillingAddressWithoutContact);
         }
         if self.id.trim().is_empty() {
             return Err(SimError::InvalidRequest("id is required".into()));
@@ -148,7 +149,7 @@ pub(super) async fn submit_order(
     State(engine): State<Arc<Engine>>,
     _: Bearer,
     body: Body,
-) -> Result<Response, OrderRefused> {
+) -> Result<Response, Refused<shape::Order>> {
     let body = read(body).await?;
     require_billing_address(&body)?;
     let mut request: types::SubmitOrderRequestBody = decode(&body)?;
@@ -156,7 +157,11 @@ pub(super) async fn submit_order(
     submit(&engine, request.into(), kind)
 }
 
-pub(super) async fn stk(State(engine): State<Arc<Engine>>, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
+pub(super) async fn stk(
+    State(engine): State<Arc<Engine>>,
+    _: Bearer,
+    body: Body,
+) -> Result<Response, Refused<shape::Order>> {
     let body = read(body).await?;
     require_billing_address(&body)?;
     let request: types::StkBody = decode(&body)?;
@@ -171,18 +176,20 @@ pub(super) async fn stk(State(engine): State<Arc<Engine>>, _: Bearer, body: Body
     submit(&engine, order.into(), kind)
 }
 
-/// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
-/// and payment page (the STK answer has the same fields).
-fn submit(engine: &Arc<Engine>, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
+/// SubmitOrderRequest and the STK push: check the order, store it (or find the order submitted
+/// before with the same merchant reference), answer with its tracking id and payment page (the
+/// STK answer has the same fields). A new STK order prompts the phone.
+fn submit(engine: &Arc<Engine>, fields: OrderFields, kind: OrderKind) -> Result<Response, Refused<shape::Order>> {
     let fields = fields.check()?;
     let now = engine.now();
-    let order = {
+    let submitted = {
         let mut state = engine.state();
         let id = state.new_id();
         state.submit(fields.into_order(id, now, kind))?
     };
-    if let OrderKind::Stk { msisdn } = &order.kind {
+    let order = submitted.order();
+    if let (Submitted::New(_), OrderKind::Stk { msisdn }) = (&submitted, &order.kind) {
         engine.prompt_phone(order.order_tracking_id, msisdn);
     }
-    Ok(answers::order_submitted(&order, &engine.payment_page_url(order.order_tracking_id)))
+    Ok(answers::order_submitted(order, &engine.payment_page_url(order.order_tracking_id)))
 }
