@@ -18,8 +18,9 @@ pub enum TokenRefusal {
     Revoked,
 }
 
-/// A refused API or control request. [`SimError::code`] is the `error.code` Pesapal-style
-/// answers carry.
+/// A refused API or control request. Its `Display` is the simulator's own explanation (the
+/// control API's `message`); the API answers it with the code and words Pesapal was seen using
+/// (the crate docs' "Refusals and error codes" table); [`SimError::code`] is its code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
