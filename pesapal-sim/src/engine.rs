@@ -109,7 +109,7 @@ impl Engine {
     pub(crate) fn use_token(&self, token: Option<&str>) -> Result<(), SimError> {
         let revoke_after = lock(&self.faults).faults.revoke_tokens_after;
         let now = self.now();
-        self.state().use_token(token, now, revoke_after).map_err(SimError::Unauthorized)
+        self.state().tokens_mut().use_token(token, now, revoke_after).map_err(SimError::Unauthorized)
     }
 
     fn notify(&self, notices: impl IntoIterator<Item = Notice>) {

@@ -243,12 +243,12 @@ impl Simulator {
 
     /// Tokens issued so far.
     pub fn tokens_issued(&self) -> u64 {
-        self.engine.state().tokens_issued()
+        self.engine.state().tokens().issued()
     }
 
     /// Tokens revoked by [`Faults::revoke_tokens_after`] so far.
     pub fn tokens_revoked(&self) -> u64 {
-        self.engine.state().tokens_revoked()
+        self.engine.state().tokens().revoked()
     }
 
     /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, faults, clock.

@@ -175,8 +175,8 @@ async fn faults(State(engine): State<Arc<Engine>>) -> Response {
     Json(json!({
         "faults": faults,
         "stats": stats,
-        "tokens_issued": state.tokens_issued(),
-        "tokens_revoked": state.tokens_revoked(),
+        "tokens_issued": state.tokens().issued(),
+        "tokens_revoked": state.tokens().revoked(),
     }))
     .into_response()
 }

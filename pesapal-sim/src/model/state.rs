@@ -8,7 +8,7 @@ use super::ipn::{Ipn, IpnHttpMethod, Notice};
 use super::machine::Transition;
 use super::order::{Order, Refund};
 use super::tokens::TokenRegistry;
-use crate::error::{SimError, TokenRefusal};
+use crate::error::SimError;
 use chrono::{DateTime, Duration, Utc};
 use pesapal_gen::types::NotificationType;
 use std::collections::HashMap;
@@ -106,24 +106,14 @@ impl State {
         self.tokens.issue(userdata, uid, issuer, now, lifetime)
     }
 
-    /// Checks a bearer token and counts its use; `revoke_after` uses revoke it.
-    pub(crate) fn use_token(
-        &mut self,
-        token: Option<&str>,
-        now: DateTime<Utc>,
-        revoke_after: Option<u64>,
-    ) -> Result<(), TokenRefusal> {
-        self.tokens.use_token(token, now, revoke_after)
+    /// The tokens issued, to check one or count them.
+    pub(crate) fn tokens(&self) -> &TokenRegistry {
+        &self.tokens
     }
 
-    /// Tokens issued so far.
-    pub(crate) fn tokens_issued(&self) -> u64 {
-        self.tokens.issued()
-    }
-
-    /// Tokens revoked so far.
-    pub(crate) fn tokens_revoked(&self) -> u64 {
-        self.tokens.revoked()
+    /// The tokens issued, to use one.
+    pub(crate) fn tokens_mut(&mut self) -> &mut TokenRegistry {
+        &mut self.tokens
     }
 
     /// Registers an IPN URL: a new registration (a new `ipn_id`) on every call, also for a URL

@@ -58,8 +58,8 @@ fn render(engine: &Engine) -> String {
             state.orders().to_vec(),
             state.refunds().to_vec(),
             state.ipns().to_vec(),
-            state.tokens_issued(),
-            state.tokens_revoked(),
+            state.tokens().issued(),
+            state.tokens().revoked(),
         )
     };
     let deliveries = engine.deliveries();

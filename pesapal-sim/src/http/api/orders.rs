@@ -11,7 +11,7 @@ use crate::model::money::cents;
 use crate::model::order::{Order, OrderKind};
 use crate::model::schedule::Schedule;
 use crate::model::state::Submitted;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -110,14 +110,15 @@ impl OrderFields {
     }
 }
 
-/// A missing or null `billing_address` is Pesapal's `missing_mandatory_billing_address`, not a
-/// malformed request.
-fn require_billing_address(body: &[u8]) -> Result<(), SimError> {
-    match serde_json::from_slice::<Value>(body) {
+/// Reads an order body ([`read`]); a missing or null `billing_address` is Pesapal's
+/// `missing_mandatory_billing_address`, not a malformed request.
+async fn read_order(body: Body) -> Result<Bytes, SimError> {
+    let body = read(body).await?;
+    match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(fields)) if fields.get("billing_address").is_none_or(Value::is_null) => {
             Err(SimError::MissingBillingAddress)
         }
-        _ => Ok(()),
+        _ => Ok(body),
     }
 }
 
@@ -150,9 +151,7 @@ pub(super) async fn submit_order(
     _: Bearer,
     body: Body,
 ) -> Result<Response, Refused<shape::Order>> {
-    let body = read(body).await?;
-    require_billing_address(&body)?;
-    let mut request: types::SubmitOrderRequestBody = decode(&body)?;
+    let mut request: types::SubmitOrderRequestBody = decode(&read_order(body).await?)?;
     let kind = kind(request.account_number.take(), request.subscription_details.take())?;
     submit(&engine, request.into(), kind)
 }
@@ -162,8 +161,7 @@ pub(super) async fn stk(
     _: Bearer,
     body: Body,
 ) -> Result<Response, Refused<shape::Order>> {
-    let body = read(body).await?;
-    require_billing_address(&body)?;
+    let body = read_order(body).await?;
     let request: types::StkBody = decode(&body)?;
     bounded("msisdn", Some(&request.msisdn))?;
     if request.msisdn.trim().is_empty() {
