@@ -273,7 +273,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
     let body = types::AccessToken::builder()
         .token(Some(token.to_owned()))
         .expiry_date(Some(utc_7(expires_at)))
-        .status(Some(status("200")))
+        .status(status("200"))
         .message(Some(PROCESSED.to_owned()))
         .try_into();
     ok(dress::<types::AccessToken>(body, ErrorField::Null, &[]))
@@ -281,9 +281,14 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
 fn token_refused(error: &SimError) -> String {
-    let body =
-        types::AccessToken::builder().error(Some(pesapal_error_of(error, None))).status(Some(status("500"))).try_into();
-    dress::<types::AccessToken>(body, ErrorField::Keep, &["token", "expiryDate", "message"])
+    let body = types::AccessToken::builder()
+        .token(None::<String>)
+        .expiry_date(None::<String>)
+        .message(None::<String>)
+        .error(Some(pesapal_error_of(error, None)))
+        .status(status("500"))
+        .try_into();
+    dress::<types::AccessToken>(body, ErrorField::Keep, &[])
 }
 
 /// The HTTP 401 body for a missing, unknown, expired or revoked bearer token: an `error`
@@ -346,7 +351,7 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
         .order_tracking_id(Some(order.order_tracking_id))
         .merchant_reference(Some(order.merchant_reference.clone()))
         .redirect_url(Some(redirect_url.to_owned()))
-        .status(Some(status("200")))
+        .status(status("200"))
         .try_into();
     ok(dress::<types::SubmittedOrder>(body, ErrorField::Null, &[]))
 }
@@ -357,7 +362,7 @@ fn order_refused(error: &SimError) -> String {
     let body = types::SubmittedOrder::builder()
         .order_tracking_id(Some(Uuid::nil()))
         .error(Some(pesapal_error_of(error, None)))
-        .status(Some(status("500")))
+        .status(status("500"))
         .try_into();
     dress::<types::SubmittedOrder>(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
 }
