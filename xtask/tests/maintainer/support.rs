@@ -1,6 +1,5 @@
 //! What the maintainer-flow tests share: scratch copies of the pipeline's inputs (or of the whole
 //! workspace), the `cargo xtask spec` binary, and edits of Pesapal's collection.
-#![allow(dead_code, reason = "each test file uses a different subset")]
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};

@@ -2,9 +2,7 @@
 //! workspace's spec files: Pesapal edits its collection, `--check` fails with a report naming
 //! the change, `spec` regenerates, and reruns are byte-identical.
 
-mod common;
-
-use common::{bump_version, edit_collection, requests, sandbox, xtask};
+use crate::support::{bump_version, edit_collection, requests, sandbox, xtask};
 use serde_json::{Value, json};
 
 #[test]
