@@ -20,7 +20,8 @@ pub enum Part {
     Workspace,
     /// Spectral and Redocly on spec/pesapal.openapi.json.
     Lint,
-    /// Python and TypeScript clients generated from the spec, type-checked, run against pesapal-sim.
+    /// Python and TypeScript clients generated from the spec, type-checked, run against pesapal-sim;
+    /// strict pydantic and zod models validate the corpus and every answer the flows got.
     Xlang,
     /// Schemathesis against pesapal-sim.
     Schemathesis,
