@@ -10,8 +10,9 @@
 //! not rebuilt: a few minutes on two cores. So it is ignored by a plain `cargo test`: `cargo xtask
 //! test` runs it on its own (`--ignored`), when no other test reads that directory.
 
-use crate::support::{bump_version, cargo, edit_collection, edit_text, request, requests, workspace_copy, xtask};
-use serde_json::json;
+use crate::support::{
+    bump_version, cargo, documented_get, edit_collection, edit_text, request, requests, workspace_copy, xtask,
+};
 
 /// Applies the change to the collection of the workspace at `root`.
 fn document_a_field_an_answer_field_and_an_operation(root: &std::path::Path) {
@@ -46,18 +47,11 @@ fn document_a_field_an_answer_field_and_an_operation(root: &std::path::Path) {
             "\"currency\": \"KES\",\n    \"settlement_date\": \"2022-05-02T08:00:00.000\",",
         );
 
-        requests(collection).push(json!({
-            "name": "GetMerchantBalance",
-            "request": {
-                "method": "GET",
-                "auth": {"type": "bearer"},
-                "url": "{{protocol}}{{api-host}}{{api-url}}Transactions/GetMerchantBalance",
-                "description": "<h3>Response Parameters</h3><table><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\
-                    <tbody><tr><td>balance</td><td>Float</td><td>Available balance</td></tr>\
-                    <tr><td>currency</td><td>String</td><td>Currency of the balance</td></tr></tbody></table>\
-                    <h4>Sample Response</h4><pre><code>{\"balance\": 10.5, \"currency\": \"KES\", \"status\": \"200\"}</code></pre>"
-            }
-        }));
+        requests(collection).push(documented_get(
+            "GetMerchantBalance",
+            &[("balance", "Float", "Available balance"), ("currency", "String", "Currency of the balance")],
+            r#"{"balance": 10.5, "currency": "KES", "status": "200"}"#,
+        ));
     });
 }
 

@@ -119,3 +119,25 @@ pub fn bump_version(root: &Path) -> String {
     std::fs::write(&path, serde_json::to_string_pretty(&overlay).unwrap()).unwrap();
     new
 }
+
+/// A documented GET request of the collection, as Pesapal writes one: `Transactions/<name>`, a
+/// bearer token, a Response Parameters table with `rows` (name, type, description) and a sample
+/// response.
+pub fn documented_get(name: &str, rows: &[(&str, &str, &str)], sample: &str) -> Value {
+    let rows: String = rows
+        .iter()
+        .map(|(field, kind, text)| format!("<tr><td>{field}</td><td>{kind}</td><td>{text}</td></tr>"))
+        .collect();
+    json!({
+        "name": name,
+        "request": {
+            "method": "GET",
+            "auth": {"type": "bearer"},
+            "url": format!("{{{{protocol}}}}{{{{api-host}}}}{{{{api-url}}}}Transactions/{name}"),
+            "description": format!(
+                "<h3>Response Parameters</h3><table><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\
+                 <tbody>{rows}</tbody></table><h4>Sample Response</h4><pre><code>{sample}</code></pre>"
+            ),
+        }
+    })
+}
