@@ -220,7 +220,13 @@ impl<S: Shape> IntoResponse for Refused<S> {
 impl Shape for shape::Token {
     fn refuse(error: SimError) -> Response {
         let object = error_object(&error);
-        let body = types::AccessToken::builder().error(Some(object.typed())).status(Some(status("500"))).try_into();
+        let body = types::AccessToken::builder()
+            .token(None::<String>)
+            .expiry_date(None::<String>)
+            .message(None::<String>)
+            .error(Some(object.typed()))
+            .status(status("500"))
+            .try_into();
         let nulls = [&["token", "expiryDate", "message"][..], &object.nulls()].concat();
         ok(dress::<types::AccessToken>(body, ErrorField::Keep, &nulls))
     }
@@ -235,7 +241,7 @@ impl Shape for shape::Order {
                 let body = types::SubmittedOrder::builder()
                     .order_tracking_id(Some(Uuid::nil()))
                     .error(Some(object.typed()))
-                    .status(Some(status("500")))
+                    .status(status("500"))
                     .try_into();
                 let nulls = [&["merchant_reference", "redirect_url", "message"][..], &object.nulls()].concat();
                 ok(dress::<types::SubmittedOrder>(body, ErrorField::Keep, &nulls))
