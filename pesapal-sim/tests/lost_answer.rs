@@ -137,7 +137,7 @@ async fn a_plain_refund_resent_after_a_lost_answer_says_the_first_arrived() {
     // The simulator answers as the sandbox did (only `status` and `message`).
     let recorded = concat!(env!("CARGO_MANIFEST_DIR"), "/../evidence/sandbox-2025-11-09_refund_duplicate.json");
     let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(recorded).unwrap()).unwrap();
-    let answered: serde_json::Value = serde_json::from_str(&again.rejection().unwrap().raw_body).unwrap();
+    let answered: serde_json::Value = serde_json::from_str(again.rejection().unwrap().raw_body()).unwrap();
     assert_eq!(answered, recorded);
     assert_eq!(shop.sim.refunds().len(), 1, "one refund request");
 }
@@ -150,7 +150,7 @@ async fn refund_with_resend_after_a_lost_answer_is_already_received() {
     let outcome = shop.pesapal.refund_with_resend(&full_refund(&code)).await.expect("resent once");
     assert!(
         matches!(&outcome, RefundOutcome::AlreadyReceived { resent: true, rejection }
-            if rejection.message.as_deref() == Some(pesapal_api::REFUND_ALREADY_RECEIVED)),
+            if rejection.message() == Some(pesapal_api::REFUND_ALREADY_RECEIVED)),
         "{outcome:?}"
     );
     assert_eq!(shop.sim.refunds().len(), 1, "one refund request");
@@ -222,7 +222,7 @@ async fn the_fault_is_set_through_the_config_and_the_control_api() {
 }
 
 fn fast(timeout: Duration) -> WaitOptions {
-    WaitOptions { timeout, first_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20) }
+    WaitOptions::new(timeout).with_first_delay(Duration::from_millis(5)).with_max_delay(Duration::from_millis(20))
 }
 
 #[tokio::test]

@@ -119,11 +119,8 @@ fn the_spec_its_examples_and_the_corpus_conform() {
 fn every_public_recording_is_in_the_corpus() {
     let evidence = root().join("evidence");
     let bodies = corpus(&corpus_dir());
-    let mut files: Vec<_> = std::fs::read_dir(&evidence)
-        .expect("evidence/ in the repository")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&evidence).expect("evidence/ in the repository").flatten().map(|e| e.path()).collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "json"));
     assert!(files.len() >= 9, "only {} recordings in {}", files.len(), evidence.display());
     for file in files {
