@@ -1,6 +1,6 @@
 //! How a simulator is set up.
 
-use crate::faults::Faults;
+use crate::http::faults::Faults;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -33,8 +33,8 @@ pub struct SimConfig {
     /// faults aside); tests use it to check the answers against the spec. Default: none.
     pub answer_observer: Option<AnswerObserver>,
     /// The Pesapal environment imitated where the two differ: the payment page's path
-    /// (default [`Environment::Sandbox`]).
-    pub environment: Environment,
+    /// (default [`SimEnvironment::Sandbox`]).
+    pub environment: SimEnvironment,
     /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
     /// and `PUT /_sim/faults` replace them, a reset restores them.
     pub faults: Faults,
@@ -44,10 +44,12 @@ pub struct SimConfig {
     pub seed: Option<u64>,
 }
 
-/// Which Pesapal the simulator imitates where sandbox and live differ (docs/WIRE.md).
+/// Which Pesapal the simulator imitates where sandbox and live differ (docs/WIRE.md). Named
+/// apart from `pesapal_api::Environment` (which Pesapal a client calls), so that both crates
+/// can be glob-imported side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
-pub enum Environment {
+pub enum SimEnvironment {
     /// `cybqa.pesapal.com`: the payment page at `/pesapaliframe/PesapalIframe3/Index`.
     #[default]
     Sandbox,
@@ -55,24 +57,24 @@ pub enum Environment {
     Live,
 }
 
-impl Environment {
+impl SimEnvironment {
     /// The path of the hosted payment page (an order's `redirect_url`, before its query).
     pub fn payment_page_path(self) -> &'static str {
         match self {
-            Environment::Sandbox => "/pesapaliframe/PesapalIframe3/Index",
-            Environment::Live => "/iframe/PesapalIframe3/Index",
+            SimEnvironment::Sandbox => "/pesapaliframe/PesapalIframe3/Index",
+            SimEnvironment::Live => "/iframe/PesapalIframe3/Index",
         }
     }
 }
 
-impl std::str::FromStr for Environment {
+impl std::str::FromStr for SimEnvironment {
     type Err = String;
 
     /// `sandbox` or `live` (any case).
     fn from_str(name: &str) -> Result<Self, String> {
         match name.to_ascii_lowercase().as_str() {
-            "sandbox" => Ok(Environment::Sandbox),
-            "live" => Ok(Environment::Live),
+            "sandbox" => Ok(SimEnvironment::Sandbox),
+            "live" => Ok(SimEnvironment::Live),
             other => Err(format!("{other:?} is not an environment: sandbox or live")),
         }
     }
@@ -106,7 +108,7 @@ impl Default for SimConfig {
             ipn_timeout: Duration::from_secs(5),
             public_url: None,
             answer_observer: None,
-            environment: Environment::Sandbox,
+            environment: SimEnvironment::Sandbox,
             faults: Faults::default(),
             seed: None,
         }

@@ -2,7 +2,8 @@
 //! record` records a real Pesapal's answers into the conformance corpus instead.
 
 use clap::{Parser, Subcommand};
-use pesapal_sim::{Environment, Recorder, RecorderConfig, SimConfig, Simulator};
+use pesapal_sim::recorder::{Recorder, RecorderConfig};
+use pesapal_sim::{SimConfig, SimEnvironment, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,7 +45,7 @@ struct Args {
     /// The Pesapal imitated where sandbox and live differ (the payment page's path): sandbox or
     /// live.
     #[arg(long, default_value = "sandbox")]
-    environment: Environment,
+    environment: SimEnvironment,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,0 +1,10 @@
+//! The HTTP surface: the accept loop ([`server`]), Pesapal's API ([`api`], reading requests in
+//! [`request`] and answering in [`answers`]), the control API under `/_sim` ([`control`]) and
+//! fault injection on the API ([`faults`]).
+
+pub(crate) mod answers;
+pub(crate) mod api;
+pub(crate) mod control;
+pub(crate) mod faults;
+pub(crate) mod request;
+pub(crate) mod server;

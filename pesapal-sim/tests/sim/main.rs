@@ -1,0 +1,20 @@
+//! The simulator's integration tests, in one binary: raw HTTP answers as recorded
+//! ([`answers`]), the SDK's flows ([`flows`]), faults and lost answers ([`faults`],
+//! [`lost_answer`]), IPN delivery controls ([`ipn_controls`]), test values ([`test_values`]), the
+//! recorder ([`recorder`]), seeded runs ([`seed`]), the binary ([`cli`]), and the crate's own
+//! shape: names that do not clash with pesapal-api's ([`names`]) and no import circle between its
+//! files ([`imports`]). The browser test and the spec's coverage test are binaries of their own
+//! (`tests/browser.rs`, `tests/coverage.rs`).
+
+mod answers;
+mod cli;
+mod common;
+mod faults;
+mod flows;
+mod imports;
+mod ipn_controls;
+mod lost_answer;
+mod names;
+mod recorder;
+mod seed;
+mod test_values;
