@@ -1,6 +1,9 @@
 //! The bearer token ([`Tokens`]): fetched on first use with RequestToken, cached, replaced
 //! ahead of `expiryDate`, shared by concurrent callers through one in-flight refresh, and
-//! forgotten when Pesapal refuses it.
+//! forgotten when Pesapal refuses it. Each token has a generation (1, 2, … in the order they
+//! were fetched), and the cache remembers the latest generation Pesapal accepted, so that a
+//! refusal can tell a revoked token (tokens of that generation or later work) from a server
+//! that refuses every token.
 
 use crate::call::{Call, attempt};
 use crate::config::Credentials;
@@ -14,13 +17,22 @@ use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 use std::fmt;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tracing::Instrument;
 
+/// A token as a call uses it: the header, and its generation.
+#[derive(Clone)]
+pub(crate) struct Token {
+    /// `Bearer …`, marked sensitive.
+    pub header: HeaderValue,
+    /// 1 for the first token fetched, 2 for the next, …
+    generation: u64,
+}
+
 #[derive(Clone)]
 struct Cached {
-    /// `Bearer …`, marked sensitive.
-    header: HeaderValue,
+    token: Token,
     /// When to replace it: `expiryDate` less the margin.
     refresh_at: DateTime<Utc>,
     /// Pesapal's `expiryDate`.
@@ -36,6 +48,10 @@ pub(crate) struct Tokens {
     margin: Duration,
     cached: RwLock<Option<Cached>>,
     refreshing: tokio::sync::Mutex<()>,
+    /// Generations fetched so far.
+    fetched: AtomicU64,
+    /// The latest generation Pesapal accepted (0: none yet).
+    accepted: AtomicU64,
 }
 
 impl fmt::Debug for Tokens {
@@ -48,29 +64,38 @@ impl Tokens {
     /// Tokens for `credentials`, fetched through `http` with `retry`, replaced `margin` before
     /// they expire (at most half their lifetime before).
     pub(crate) fn new(http: Http, credentials: Credentials, retry: RetryPolicy, margin: Duration) -> Tokens {
-        Tokens { http, credentials, retry, margin, cached: RwLock::new(None), refreshing: tokio::sync::Mutex::new(()) }
+        Tokens {
+            http,
+            credentials,
+            retry,
+            margin,
+            cached: RwLock::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
+            fetched: AtomicU64::new(0),
+            accepted: AtomicU64::new(0),
+        }
     }
 
-    fn fresh(&self) -> Option<HeaderValue> {
+    fn fresh(&self) -> Option<Token> {
         let cached = sync::read(&self.cached);
-        cached.as_ref().filter(|c| Utc::now() < c.refresh_at).map(|c| c.header.clone())
+        cached.as_ref().filter(|c| Utc::now() < c.refresh_at).map(|c| c.token.clone())
     }
 
-    /// The `Authorization` header, fetching a token when there is none or it is about to expire.
-    pub(crate) async fn header(&self) -> Result<HeaderValue, Error> {
+    /// The token for the next call, fetching one when there is none or it is about to expire.
+    pub(crate) async fn token(&self) -> Result<Token, Error> {
         match self.fresh() {
-            Some(header) => Ok(header),
+            Some(token) => Ok(token),
             // Boxed: the refresh holds a whole RequestToken exchange, which every call's future
             // would otherwise carry (and copy) for the rare call that refreshes.
             None => Box::pin(self.refresh()).await,
         }
     }
 
-    async fn refresh(&self) -> Result<HeaderValue, Error> {
+    async fn refresh(&self) -> Result<Token, Error> {
         // One refresh at a time; the others wait and then find the new token.
         let _refreshing = self.refreshing.lock().await;
-        if let Some(header) = self.fresh() {
-            return Ok(header);
+        if let Some(token) = self.fresh() {
+            return Ok(token);
         }
         let call = RequestToken {
             consumer_key: self.credentials.consumer_key(),
@@ -95,14 +120,15 @@ impl Tokens {
         let lifetime = (issued.expires_at - now).to_std().unwrap_or_default();
         let margin = self.margin.min(lifetime / 2);
         let refresh_at = issued.expires_at - chrono::Duration::from_std(margin).unwrap_or_default();
-        tracing::debug!(expires_at = %issued.expires_at, %refresh_at, "new token");
-        *sync::write(&self.cached) = Some(Cached { header: header.clone(), refresh_at, expires_at: issued.expires_at });
-        Ok(header)
+        let token = Token { header, generation: self.fetched.fetch_add(1, Ordering::Relaxed) + 1 };
+        tracing::debug!(expires_at = %issued.expires_at, %refresh_at, generation = token.generation, "new token");
+        *sync::write(&self.cached) = Some(Cached { token: token.clone(), refresh_at, expires_at: issued.expires_at });
+        Ok(token)
     }
 
     /// When the current token expires, fetching one first when there is none or it is stale.
     pub(crate) async fn expires_at(&self) -> Result<DateTime<Utc>, Error> {
-        self.header().await?;
+        self.token().await?;
         let cached = sync::read(&self.cached);
         cached.as_ref().map(|c| c.expires_at).ok_or_else(|| {
             let reason = "the token was invalidated while being read";
@@ -110,11 +136,23 @@ impl Tokens {
         })
     }
 
+    /// Pesapal accepted `token` (it answered the call with something else than a refusal of the
+    /// token).
+    pub(crate) fn accepted(&self, token: &Token) {
+        self.accepted.fetch_max(token.generation, Ordering::Relaxed);
+    }
+
     /// Forgets the token that Pesapal refused, unless it was already replaced.
-    pub(crate) fn invalidate(&self, refused: &HeaderValue) {
+    pub(crate) fn refused(&self, token: &Token) {
         let mut cached = sync::write(&self.cached);
-        if cached.as_ref().is_some_and(|c| c.header == *refused) {
+        if cached.as_ref().is_some_and(|c| c.token.generation == token.generation) {
             *cached = None;
         }
+    }
+
+    /// True when Pesapal has accepted `token`'s generation or a later one: tokens work, and a
+    /// refusal of `token` was a revocation. Otherwise Pesapal may be refusing every token.
+    pub(crate) fn accepted_since(&self, token: &Token) -> bool {
+        self.accepted.load(Ordering::Relaxed) >= token.generation
     }
 }

@@ -1,5 +1,6 @@
 //! Token management: fetched once and cached, refreshed ahead of `expiryDate`, one refresh for
-//! concurrent callers, one replay after a refused token, bad keys as an authentication error.
+//! concurrent callers, a bounded replay after each refused token, bad keys as an authentication
+//! error.
 
 use crate::common::*;
 use httpmock::prelude::*;
@@ -142,10 +143,10 @@ async fn a_refused_submit_is_replayed_once_because_pesapal_did_not_process_it() 
 }
 
 #[tokio::test]
-async fn a_token_refused_twice_is_an_authentication_error_not_a_loop() {
+async fn a_token_refused_again_and_again_is_replayed_boundedly_not_blamed_on_the_keys() {
     let server = MockServer::start_async().await;
     let token = mock_token(&server).await;
-    // Pesapal's in-body form of "invalid token", with HTTP 200.
+    // Pesapal's in-body form of "invalid token", with HTTP 200, for every fresh token too.
     let refused = server
         .mock_async(|when, then| {
             when.method(GET).path("/api/URLSetup/GetIpnList");
@@ -156,9 +157,13 @@ async fn a_token_refused_twice_is_an_authentication_error_not_a_loop() {
         })
         .await;
     let error = client(&server).list_ipns().await.unwrap_err();
-    assert!(matches!(error, Error::Authentication(_)), "{error:?}");
-    refused.assert_calls_async(2).await;
-    token.assert_calls_async(2).await;
+    // RequestToken accepted the keys each time: the refusal is Pesapal's answer, not bad credentials.
+    assert!(matches!(error, Error::Rejected { .. }), "{error:?}");
+    assert_eq!(error.rejection().and_then(|r| r.error_code()), Some(pesapal_api::ErrorCode::InvalidApiCredentials));
+    // Pesapal never accepted a token: the first attempt and two replays, each with a fresh
+    // token; then it stops.
+    refused.assert_calls_async(3).await;
+    token.assert_calls_async(3).await;
 }
 
 #[tokio::test]
