@@ -4,9 +4,11 @@
 //! This file has one method per operation, each a [`Call`](crate::call::Call) sent through the
 //! pipeline; the methods built on those calls are grouped by what they are for, one file each:
 //! `verify` (notifications confirmed with GetTransactionStatus), `wait` (polling until a
-//! payment is final) and `resend` (the safe resend after an unknown outcome). None of those
+//! payment is final), `resend` (the safe resend after an unknown outcome) and `ensure` (an IPN
+//! registration reused). None of those
 //! files is imported here: each only adds methods.
 
+mod ensure;
 mod resend;
 mod verify;
 mod wait;
@@ -82,9 +84,12 @@ impl Pesapal {
     /// Registers the URL Pesapal notifies on payment status changes (RegisterIPN). Keep the
     /// returned `ipn_id`: orders need it as their `notification_id`.
     ///
+    /// Pesapal makes a new `ipn_id` on every call, even for a URL already registered:
+    /// [`Pesapal::ensure_ipn`] reuses a registration instead.
+    ///
     /// **Unknown outcome** ([`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown)): not
-    /// resent by the client. Look for the URL in [`Pesapal::list_ipns`] and reuse its `ipn_id`;
-    /// registering again only adds a second id for the same URL.
+    /// resent by the client. [`Pesapal::ensure_ipn`] finds the registration if it arrived, and
+    /// registers the URL if it did not.
     pub async fn register_ipn(&self, url: &str, method: IpnMethod) -> Result<IpnRegistration> {
         self.shared.pipeline.send(&RegisterIpn { url, method }).await
     }

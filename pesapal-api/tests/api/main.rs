@@ -12,6 +12,7 @@ mod common;
 
 #[cfg(feature = "axum")]
 mod axum_ipn;
+mod ensure_ipn;
 mod errors;
 mod future_sizes;
 #[cfg(feature = "axum")]

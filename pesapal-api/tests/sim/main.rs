@@ -1,6 +1,7 @@
 //! pesapal-api against the simulator (`pesapal-sim`), over loopback HTTP: what only a stateful
 //! Pesapal can show (token revocations under load, …).
 
+mod ipns;
 mod replays;
 
 use pesapal_api::Pesapal;
