@@ -100,16 +100,22 @@ impl Pesapal {
     }
 
     /// Creates an order, one-off or recurring (SubmitOrderRequest): redirect the customer to
-    /// the returned `redirect_url`. Never retried once the request may have reached Pesapal.
+    /// the returned `redirect_url`.
     ///
-    /// **Unknown outcome** ([`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown)):
-    /// Pesapal may have created the order, but **no money has moved**: a customer pays only by
-    /// opening the order's `redirect_url`, which nobody received. Submit again with a **new**
-    /// merchant reference (Pesapal documents the reference as unique; what it does with a
-    /// repeated one is not recorded), mapped to the same order in your system; the lost order
-    /// stays unpaid.
+    /// **Unknown outcome** (the request may have reached Pesapal and no answer came back): the
+    /// order is sent once more, with the same merchant reference. Pesapal answers a repeated
+    /// reference with the order it already has (same `order_tracking_id`), or creates it if the
+    /// first request never arrived, so the resend returns the order either way, and never makes
+    /// a second one. If the resend fails too (refused, or its answer lost as well), the first
+    /// error stands: [`Error::is_outcome_unknown`](crate::Error::is_outcome_unknown) is true, and
+    /// submitting the same order again later is just as safe. No money moves before the customer
+    /// opens the `redirect_url`.
     pub async fn submit_order(&self, order: &OrderRequest) -> Result<OrderSubmission> {
-        self.shared.pipeline.send(order).await
+        match self.shared.pipeline.send(order).await {
+            // Boxed: the rare resend would otherwise double every submit's future.
+            Err(unknown) if unknown.is_outcome_unknown() => Box::pin(self.resubmit(order, unknown)).await,
+            result => result,
+        }
     }
 
     /// Sends a mobile-money payment prompt to the customer's phone.

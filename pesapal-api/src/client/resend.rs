@@ -1,17 +1,33 @@
-//! Unknown outcomes, operation by operation: what the client does when a request may have
+//! Unknown outcomes, operation by operation: what the client resends when a request may have
 //! reached Pesapal and no answer came back ([`Error::is_outcome_unknown`]).
 //!
-//! RefundRequest is the one payment call that is safe to send again: Pesapal accepts one refund
-//! request per payment and answers a second with "Refund request has been received already".
-//! [`Pesapal::refund_with_resend`] sends it again once after an unknown outcome and reports that
-//! answer as what it means: the first request arrived.
+//! - SubmitOrderRequest is resent once with the same merchant reference: Pesapal answers a
+//!   repeated reference with the order it has ([`Pesapal::submit_order`]).
+//! - RefundRequest is safe to send again: Pesapal accepts one refund request per payment and
+//!   answers a second with "Refund request has been received already".
+//!   [`Pesapal::refund_with_resend`] sends it again once after an unknown outcome and reports
+//!   that answer as what it means: the first request arrived.
 
 use crate::client::Pesapal;
 use crate::error::{Error, Result};
+use crate::requests::order::OrderRequest;
 use crate::requests::refund::RefundRequest;
-use crate::responses::RefundOutcome;
+use crate::responses::{OrderSubmission, RefundOutcome};
 
 impl Pesapal {
+    /// Sends `order` once more after its first request's outcome was `unknown`: the order
+    /// Pesapal answers with, or `unknown` when the resend fails too.
+    pub(super) async fn resubmit(&self, order: &OrderRequest, unknown: Error) -> Result<OrderSubmission> {
+        tracing::warn!(error = %unknown, "order outcome unknown; resending once with the same merchant reference");
+        match self.shared.pipeline.send(order).await {
+            Ok(submitted) => Ok(submitted),
+            Err(resend) => {
+                tracing::warn!(error = %resend, "the resend failed too: the order's outcome stays unknown");
+                Err(unknown)
+            }
+        }
+    }
+
     /// Asks for a refund (RefundRequest), sending the request once more if the first one's
     /// outcome is unknown (the connection failed after it may have reached Pesapal).
     ///

@@ -6,8 +6,8 @@ use httpmock::prelude::*;
 use pesapal_api::{Credentials, Error, Operation, OrderRequest, Pesapal, Sent};
 use rust_decimal::Decimal;
 use serde_json::json;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn order() -> OrderRequest {
@@ -209,17 +209,18 @@ async fn connection_refused_means_not_sent() {
     assert!(!error.is_outcome_unknown());
 }
 
-/// A loopback server that answers RequestToken, then reads a SubmitOrderRequest in full and
-/// drops the connection without answering. Counts the SubmitOrderRequests it receives.
-async fn dropping_server() -> (String, Arc<AtomicUsize>) {
+/// A loopback server that answers RequestToken, reads each other request in full, and drops
+/// the connection without answering the first `drops` of them; later ones get `later` (with
+/// HTTP 200). Records the bodies of the requests other than RequestToken.
+async fn dropping_server(drops: usize, later: serde_json::Value) -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let submits = Arc::new(AtomicUsize::new(0));
-    let counter = submits.clone();
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = bodies.clone();
     tokio::spawn(async move {
         loop {
             let Ok((mut socket, _)) = listener.accept().await else { return };
-            let counter = counter.clone();
+            let (seen, later) = (seen.clone(), later.clone());
             tokio::spawn(async move {
                 let mut buffer = Vec::new();
                 loop {
@@ -246,35 +247,59 @@ async fn dropping_server() -> (String, Arc<AtomicUsize>) {
                             Ok(n) => buffer.extend_from_slice(&chunk[..n]),
                         }
                     }
-                    buffer.drain(..head_end + length);
-                    if head.contains("requesttoken") {
-                        let body = token_answer(TOKEN, chrono::Duration::hours(1)).to_string();
-                        let response = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                            body.len()
-                        );
-                        socket.write_all(response.as_bytes()).await.unwrap();
+                    let body: Vec<u8> = buffer.drain(..head_end + length).skip(head_end).collect();
+                    let answer = if head.contains("requesttoken") {
+                        token_answer(TOKEN, chrono::Duration::hours(1))
                     } else {
-                        counter.fetch_add(1, Ordering::SeqCst);
-                        return; // drop the connection: no answer
+                        let arrived = {
+                            let mut bodies = seen.lock().unwrap();
+                            bodies.push(body);
+                            bodies.len()
+                        };
+                        if arrived <= drops {
+                            return; // drop the connection: no answer
+                        }
+                        later.clone()
                     }
+                    .to_string();
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    socket.write_all(response.as_bytes()).await.unwrap();
                 }
             });
         }
     });
-    (address, submits)
+    (address, bodies)
 }
 
-#[tokio::test]
-async fn a_dropped_connection_after_a_submit_is_never_retried_and_the_outcome_is_unknown() {
-    let (address, submits) = dropping_server().await;
-    let pesapal = Pesapal::builder()
+fn dropping_client(address: String) -> Pesapal {
+    Pesapal::builder()
         .credentials(Credentials::new(KEY, SECRET))
         .base_url(address)
         .retry_policy(fast_retries())
         .build()
-        .unwrap();
-    let error = pesapal.submit_order(&order()).await.unwrap_err();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_submit_whose_answer_is_lost_is_resent_once_with_the_same_reference_and_returns_the_order() {
+    // Pesapal's answer to a repeated merchant reference: the order it has.
+    let existing = json!({"order_tracking_id": TRACKING_ID, "merchant_reference": "ORDER-1",
+                          "redirect_url": "https://pay.example/x", "error": null, "status": "200"});
+    let (address, bodies) = dropping_server(1, existing).await;
+    let submitted = dropping_client(address).submit_order(&order()).await.unwrap();
+    assert_eq!(submitted.order_tracking_id.to_string(), TRACKING_ID);
+    let bodies = bodies.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2, "the first request and one resend");
+    assert_eq!(bodies[0], bodies[1], "the same order, merchant reference and all");
+}
+
+#[tokio::test]
+async fn a_dropped_connection_after_a_submit_and_its_resend_leaves_the_outcome_unknown() {
+    let (address, bodies) = dropping_server(usize::MAX, json!({})).await;
+    let error = dropping_client(address).submit_order(&order()).await.unwrap_err();
     assert!(
         matches!(error, Error::Transport { sent: Sent::MaybeSent, operation: Operation::SubmitOrderRequest, .. }),
         "{error:?}"
@@ -288,5 +313,15 @@ async fn a_dropped_connection_after_a_submit_is_never_retried_and_the_outcome_is
     assert!(!error.to_string().contains(&source), "{error} repeats {source}");
     // Give a wrongly retried request time to arrive before counting.
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    assert_eq!(submits.load(Ordering::SeqCst), 1, "exactly one SubmitOrderRequest arrives");
+    assert_eq!(bodies.lock().unwrap().len(), 2, "the SubmitOrderRequest and one resend, never more");
+}
+
+#[tokio::test]
+async fn a_refused_resend_leaves_the_first_unknown_outcome() {
+    let refused = json!({"order_tracking_id": "00000000-0000-0000-0000-000000000000", "merchant_reference": "ORDER-1",
+                         "redirect_url": null, "error": null, "status": "500", "message": "Something went wrong"});
+    let (address, bodies) = dropping_server(1, refused).await;
+    let error = dropping_client(address).submit_order(&order()).await.unwrap_err();
+    assert!(error.is_outcome_unknown(), "the first request's outcome, not the resend's refusal: {error:?}");
+    assert_eq!(bodies.lock().unwrap().len(), 2);
 }
