@@ -79,7 +79,7 @@ pub use rejection::{
     ErrorCode, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, REFUND_ALREADY_RECEIVED, Rejection,
 };
 pub use requests::address::{BillingAddress, BillingAddressBuilder};
-pub use requests::order::{Frequency, OrderRequest, OrderRequestBuilder, Subscription};
+pub use requests::order::{Frequency, OrderRequest, OrderRequestBuilder, RedirectMode, Subscription};
 pub use requests::refund::{RefundRequest, RefundRequestBuilder};
 pub use requests::stk::{StkPushRequest, StkPushRequestBuilder};
 pub use responses::{

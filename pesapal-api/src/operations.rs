@@ -77,7 +77,8 @@ impl Call for RequestToken<'_> {
     /// A refusal here is of the credentials themselves: [`Error::Authentication`].
     fn decode(answer: Answer<types::AccessToken>) -> Result<IssuedToken, Error> {
         let (value, op) = (&answer.value, Self::OPERATION);
-        if let Some(rejection) = answer.rejection(value.status.as_ref(), value.error.as_ref(), value.message.as_deref())
+        if let Some(rejection) =
+            answer.rejection(Option::from(&value.status), value.error.as_ref(), value.message.as_deref())
         {
             return Err(Error::Authentication(Box::new(rejection)));
         }
@@ -205,7 +206,9 @@ impl Call for StkPushRequest {
 /// SubmitOrderRequest's answer (and the STK push's).
 fn order_submission(operation: Operation, answer: Answer<types::SubmittedOrder>) -> Result<OrderSubmission, Error> {
     let value = &answer.value;
-    if let Some(rejection) = answer.rejection(value.status.as_ref(), value.error.as_ref(), value.message.as_deref()) {
+    if let Some(rejection) =
+        answer.rejection(Option::from(&value.status), value.error.as_ref(), value.message.as_deref())
+    {
         return Err(Error::rejected(operation, rejection));
     }
     let order_tracking_id =
@@ -214,7 +217,7 @@ fn order_submission(operation: Operation, answer: Answer<types::SubmittedOrder>)
         // A failed submit answers with an all-zero tracking id, sometimes with `"status": "200"`.
         let message =
             text(value.message.clone()).unwrap_or_else(|| "the order was not created (all-zero tracking id)".into());
-        let status = value.status.as_ref().map(ToString::to_string);
+        let status = Option::<&types::CallStatus>::from(&value.status).map(ToString::to_string);
         return Err(Error::rejected(operation, answer.bare_rejection().with(status, None, None, Some(message))));
     }
     Ok(OrderSubmission {

@@ -104,6 +104,29 @@ impl Subscription {
     }
 }
 
+/// Where Pesapal loads `callback_url` after the payment when its page runs in an iframe
+/// (`redirect_mode` on the wire; Pesapal's default is [`RedirectMode::TopWindow`]).
+///
+/// Not `#[non_exhaustive]`: an iframe has a top window and a parent, nothing else to load a page
+/// into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RedirectMode {
+    /// The topmost window (`TOP_WINDOW`).
+    TopWindow,
+    /// The iframe's immediate parent (`PARENT_WINDOW`).
+    ParentWindow,
+}
+
+impl RedirectMode {
+    /// The generated value this is.
+    fn wire(self) -> types::RedirectMode {
+        match self {
+            RedirectMode::TopWindow => types::RedirectMode::TopWindow,
+            RedirectMode::ParentWindow => types::RedirectMode::ParentWindow,
+        }
+    }
+}
+
 /// A payment order for SubmitOrderRequest, one-off or recurring, validated: it holds the
 /// request body the spec declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +147,8 @@ pub struct OrderRequestBuilder {
     billing_address: Option<BillingAddressBuilder>,
     account_number: Option<String>,
     subscription: Option<Subscription>,
+    redirect_mode: Option<RedirectMode>,
+    branch: Option<String>,
 }
 
 impl OrderRequest {
@@ -209,6 +234,19 @@ impl OrderRequestBuilder {
         self
     }
 
+    /// Where the callback URL is loaded when the payment page runs in an iframe (Pesapal's
+    /// default, when not set: [`RedirectMode::TopWindow`]).
+    pub fn redirect_mode(mut self, value: RedirectMode) -> Self {
+        self.redirect_mode = Some(value);
+        self
+    }
+
+    /// The store or branch of your business the payment is credited to.
+    pub fn branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = Some(value.into());
+        self
+    }
+
     /// Makes the order recurring: `account_number` identifies the customer's account or invoice
     /// (it comes back as the [`Notification::merchant_reference`](crate::Notification::merchant_reference) of `RECURRING`
     /// notifications); `subscription` fixes the schedule, otherwise the customer chooses it on the
@@ -254,6 +292,7 @@ impl OrderRequestBuilder {
             }
         };
         let account_number = self.account_number.map(|v| require(errors, "account_number", Some(v)));
+        let branch = self.branch.map(|v| require(errors, "branch", Some(v)));
         let subscription_details = self
             .subscription
             .map(|subscription| errors.prefixed("subscription_details", |errors| subscription.validate(errors)));
@@ -268,6 +307,8 @@ impl OrderRequestBuilder {
             billing_address: billing_address?,
             account_number: optional(account_number)?,
             subscription_details: optional(subscription_details)?,
+            redirect_mode: self.redirect_mode.map(RedirectMode::wire),
+            branch: optional(branch)?,
         })
     }
 
@@ -292,6 +333,8 @@ pub(crate) struct OrderFields<Id, Description> {
     pub(crate) billing_address: types::BillingAddress,
     pub(crate) account_number: Option<String>,
     pub(crate) subscription_details: Option<types::SubmitOrderRequestBodySubscriptionDetails>,
+    pub(crate) redirect_mode: Option<types::RedirectMode>,
+    pub(crate) branch: Option<String>,
 }
 
 /// SubmitOrderRequest's body.
@@ -309,6 +352,8 @@ fn order_body(
         .notification_id(order.notification_id)
         .billing_address(order.billing_address)
         .account_number(order.account_number)
-        .subscription_details(order.subscription_details);
+        .subscription_details(order.subscription_details)
+        .redirect_mode(order.redirect_mode)
+        .branch(order.branch);
     assembled(errors, body)
 }

@@ -117,6 +117,8 @@ fn stk_body(
         .cancellation_url(order.cancellation_url)
         .notification_id(order.notification_id)
         .billing_address(order.billing_address)
+        .redirect_mode(order.redirect_mode)
+        .branch(order.branch)
         .msisdn(msisdn)
         .payment_method(payment_method);
     assembled(errors, body)

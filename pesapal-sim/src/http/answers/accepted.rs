@@ -16,7 +16,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
     let body = types::AccessToken::builder()
         .token(Some(token.to_owned()))
         .expiry_date(Some(utc_7(expires_at)))
-        .status(Some(status("200")))
+        .status(status("200"))
         .message(Some(PROCESSED.to_owned()))
         .try_into();
     ok(dress::<types::AccessToken>(body, ErrorField::Null, &[]))
@@ -60,7 +60,7 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
         .order_tracking_id(Some(order.order_tracking_id))
         .merchant_reference(Some(order.merchant_reference.clone()))
         .redirect_url(Some(redirect_url.to_owned()))
-        .status(Some(status("200")))
+        .status(status("200"))
         .try_into();
     ok(dress::<types::SubmittedOrder>(body, ErrorField::Null, &[]))
 }

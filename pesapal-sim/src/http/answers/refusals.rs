@@ -108,9 +108,14 @@ impl IntoResponse for TokenRefused {
 
 /// RequestToken refused: HTTP 200, `"status":"500"`, a null token.
 fn token_refused(error: &SimError) -> String {
-    let body =
-        types::AccessToken::builder().error(Some(pesapal_error_of(error, None))).status(Some(status("500"))).try_into();
-    dress::<types::AccessToken>(body, ErrorField::Keep, &["token", "expiryDate", "message"])
+    let body = types::AccessToken::builder()
+        .token(None::<String>)
+        .expiry_date(None::<String>)
+        .message(None::<String>)
+        .error(Some(pesapal_error_of(error, None)))
+        .status(status("500"))
+        .try_into();
+    dress::<types::AccessToken>(body, ErrorField::Keep, &[])
 }
 
 /// The HTTP 401 body for a missing, unknown, expired or revoked bearer token: an `error`
@@ -141,7 +146,7 @@ fn order_refused(error: &SimError) -> String {
     let body = types::SubmittedOrder::builder()
         .order_tracking_id(Some(Uuid::nil()))
         .error(Some(pesapal_error_of(error, None)))
-        .status(Some(status("500")))
+        .status(status("500"))
         .try_into();
     dress::<types::SubmittedOrder>(body, ErrorField::Keep, &["merchant_reference", "redirect_url"])
 }

@@ -1,28 +1,8 @@
-//! The corrected spec: committed output (spec and generated client) matches the pipeline, every operation is there, and
-//! its outline (operations, fields, types, required-ness) is snapshot-reviewed.
+//! The spec's operations, and its outline (operations, fields, types, required-ness)
+//! snapshot-reviewed.
 
-use serde_json::Value;
-use std::path::Path;
-use xtask::{Files, report};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace")
-}
-
-fn committed_spec() -> Value {
-    let text = std::fs::read_to_string(root().join("spec/pesapal.openapi.json")).expect("committed spec");
-    serde_json::from_str(&text).expect("spec is JSON")
-}
-
-#[test]
-fn committed_spec_is_what_the_pipeline_produces() {
-    let files = Files::in_workspace(root());
-    let built = xtask::build(&files).expect("pipeline runs");
-    let committed = std::fs::read_to_string(&files.spec).expect("committed spec");
-    assert!(built.text == committed, "spec/pesapal.openapi.json is stale: run `cargo xtask spec`");
-    let code = std::fs::read_to_string(&files.generated_client).expect("committed generated client");
-    assert!(built.code == code, "pesapal-gen/src/generated.rs is stale: run `cargo xtask spec`");
-}
+use pesapal_tests::committed_spec;
+use xtask::report;
 
 #[test]
 fn all_eight_operations_with_bearer_security_except_request_token() {

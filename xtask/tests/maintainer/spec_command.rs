@@ -2,9 +2,7 @@
 //! workspace's spec files: Pesapal edits its collection, `--check` fails with a report naming
 //! the change, `spec` regenerates, and reruns are byte-identical.
 
-mod common;
-
-use common::{bump_version, edit_collection, requests, sandbox, xtask};
+use crate::support::{bump_version, documented_get, edit_collection, requests, sandbox, xtask};
 use serde_json::{Value, json};
 
 #[test]
@@ -18,17 +16,11 @@ fn a_new_body_field_and_a_new_request_flow_into_the_spec_and_the_report() {
         let raw =
             refund["request"]["body"]["raw"].as_str().unwrap().replacen('{', "{\r\n    \"reference_note\": \"\",", 1);
         refund["request"]["body"]["raw"] = json!(raw);
-        requests(collection).push(json!({
-            "name": "GetBalance",
-            "request": {
-                "method": "GET",
-                "auth": {"type": "bearer"},
-                "url": "{{protocol}}{{api-host}}{{api-url}}Transactions/GetBalance",
-                "description": "<h3>Response Parameters</h3><table><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\
-                    <tbody><tr><td>balance</td><td>Float</td><td>Available balance</td></tr></tbody></table>\
-                    <h4>Sample Response</h4><pre><code>{\"balance\": 10.5, \"status\": \"200\"}</code></pre>"
-            }
-        }));
+        requests(collection).push(documented_get(
+            "GetBalance",
+            &[("balance", "Float", "Available balance")],
+            r#"{"balance": 10.5, "status": "200"}"#,
+        ));
     });
 
     let (ok, out) = xtask(root, &["--check"]);

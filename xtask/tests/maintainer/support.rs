@@ -1,6 +1,5 @@
 //! What the maintainer-flow tests share: scratch copies of the pipeline's inputs (or of the whole
 //! workspace), the `cargo xtask spec` binary, and edits of Pesapal's collection.
-#![allow(dead_code, reason = "each test file uses a different subset")]
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -119,4 +118,26 @@ pub fn bump_version(root: &Path) -> String {
     action["update"]["version"] = json!(new);
     std::fs::write(&path, serde_json::to_string_pretty(&overlay).unwrap()).unwrap();
     new
+}
+
+/// A documented GET request of the collection, as Pesapal writes one: `Transactions/<name>`, a
+/// bearer token, a Response Parameters table with `rows` (name, type, description) and a sample
+/// response.
+pub fn documented_get(name: &str, rows: &[(&str, &str, &str)], sample: &str) -> Value {
+    let rows: String = rows
+        .iter()
+        .map(|(field, kind, text)| format!("<tr><td>{field}</td><td>{kind}</td><td>{text}</td></tr>"))
+        .collect();
+    json!({
+        "name": name,
+        "request": {
+            "method": "GET",
+            "auth": {"type": "bearer"},
+            "url": format!("{{{{protocol}}}}{{{{api-host}}}}{{{{api-url}}}}Transactions/{name}"),
+            "description": format!(
+                "<h3>Response Parameters</h3><table><thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\
+                 <tbody>{rows}</tbody></table><h4>Sample Response</h4><pre><code>{sample}</code></pre>"
+            ),
+        }
+    })
 }

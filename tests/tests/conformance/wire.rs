@@ -2,29 +2,17 @@
 //! every answer body of the corpus (`tests/corpus/`: the collection's samples and the real-world
 //! shapes the API sends) validates against the response the spec declares for it, and the
 //! generated client decodes every one of them, with no fallback. Answers recorded from the real
-//! API (`<status>-sandbox-<date>-<what>.json`, see `tests/corpus/README.md`) also fix which keys
-//! are `required`, and what a schema cannot say the spec must state in words (docs/WIRE.md).
+//! API (`<status>-<source>-…json`, see `tests/corpus/README.md`) also fix which keys are
+//! `required`, and what a schema cannot say the spec must state in words (docs/WIRE.md).
 //! Reverting any of the wire corrections makes these checks fail.
 
+use crate::support;
 use httpmock::prelude::*;
-use pesapal_gen::{AuthFuture, Authenticator, Client, ResponseValue, types};
+use pesapal_gen::{Client, ResponseValue, types};
 use pesapal_tests::conformance::{Conformance, CorpusBody, corpus, to_json_schema};
-use reqwest::header::HeaderValue;
+use pesapal_tests::{committed_spec, corpus_dir, workspace_root};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace")
-}
-
-fn corpus_dir() -> PathBuf {
-    root().join("tests/corpus")
-}
-
-fn committed_spec() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(root().join("spec/pesapal.openapi.json")).unwrap()).unwrap()
-}
+use std::path::PathBuf;
 
 /// Facts of the real API that no schema keyword expresses, which the spec must state (at a JSON
 /// pointer, in words containing each needle); their sources are in docs/WIRE.md.
@@ -45,6 +33,16 @@ const STATED: &[(&str, &[&str])] = &[
         "/components/schemas/TransactionStatus/properties/payment_account/description",
         &["520000XXXXXX0007", "2547xxx18241"],
     ),
+    ("/components/schemas/TransactionStatus/description", &["No key is in every answer", "Decide on `status`"]),
+    (
+        "/components/schemas/TransactionStatus/properties/call_back_url/description",
+        &["?OrderTrackingId=…&OrderMerchantReference=…", "without `OrderNotificationType`"],
+    ),
+    ("/components/schemas/TransactionStatus/properties/amount/description", &["another currency", "0.4` USD"]),
+    ("/components/schemas/TransactionStatus/properties/currency/description", &["differ from the order's", "USD"]),
+    ("/components/schemas/SubmitOrderRequestBody/properties/id/description", &["the existing order"]),
+    ("/components/schemas/StkBody/properties/id/description", &["the existing order"]),
+    ("/components/schemas/PesapalError/description", &["or absent"]),
 ];
 
 /// Documented request values the spec must accept: (schema, value, source).
@@ -55,6 +53,20 @@ const DOCUMENTED_REQUESTS: &[(&str, &str, &str)] = &[
         "Customer Address Object table: Integer",
     ),
     ("BillingAddress", r#"{"email_address": "a@b.c", "postal_code": "00100", "zip_code": ""}"#, "the samples: strings"),
+    (
+        "SubmitOrderRequestBody",
+        r#"{"id": "A-1", "currency": "KES", "amount": "1.00", "description": "d", "callback_url": "https://a.b/c",
+            "notification_id": "fe078e53-78da-4a83-aa89-e7ded5c456e6", "billing_address": {"email_address": "a@b.c"},
+            "redirect_mode": "PARENT_WINDOW", "branch": "Westlands"}"#,
+        "Pesapal's SubmitOrderRequest page: redirect_mode and branch",
+    ),
+    (
+        "StkBody",
+        r#"{"id": "A-1", "currency": "KES", "amount": "1.00", "description": "d", "callback_url": "https://a.b/c",
+            "notification_id": "fe078e53-78da-4a83-aa89-e7ded5c456e6", "billing_address": {"email_address": "a@b.c"},
+            "msisdn": "0723000000", "payment_method": "MpesaKE", "redirect_mode": "TOP_WINDOW", "branch": "Westlands"}"#,
+        "the STK body copies SubmitOrderRequest's",
+    ),
 ];
 
 /// Every failure of the checks, one line each.
@@ -64,7 +76,7 @@ fn failures(spec: &Value) -> Vec<String> {
     failures.extend(conformance.example_errors());
     let bodies = corpus(&corpus_dir());
     for body in &bodies {
-        let file = body.path.strip_prefix(root()).unwrap().display().to_string();
+        let file = body.path.strip_prefix(workspace_root()).unwrap().display().to_string();
         failures.extend(conformance.corpus_errors(body).into_iter().map(|e| format!("{file}: {e}")));
     }
     failures.extend(conformance.required_key_errors(&bodies));
@@ -117,12 +129,12 @@ fn the_spec_its_examples_and_the_corpus_conform() {
 /// is in the corpus, named as a recording, so that the checks above cover it.
 #[test]
 fn every_public_recording_is_in_the_corpus() {
-    let evidence = root().join("evidence");
+    let evidence = workspace_root().join("evidence");
     let bodies = corpus(&corpus_dir());
     let mut files: Vec<_> =
         std::fs::read_dir(&evidence).expect("evidence/ in the repository").flatten().map(|e| e.path()).collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    assert!(files.len() >= 9, "only {} recordings in {}", files.len(), evidence.display());
+    assert!(files.len() >= 20, "only {} recordings in {}", files.len(), evidence.display());
     for file in files {
         let recorded: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         assert!(
@@ -180,12 +192,32 @@ fn the_checker_catches_what_it_is_for() {
     let errors = conformance.required_key_errors(&recorded);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("`message`"), "{errors:?}");
-    assert!(conformance.required_key_errors(&[body("200-ours.json", both)]).is_empty());
+    assert!(conformance.required_key_errors(&[body("200-ours.json", both.clone())]).is_empty());
+    // Recordings are named by their source; other bodies are not recordings.
+    for (name, recorded) in [
+        ("200-sandbox-2024-03-18-x.json", true),
+        ("200-live-2026-01-01-x.json", true),
+        ("200-pesapal-sdk-2024-02-22-x.json", true),
+        ("200-quoted-x.json", true),
+        ("200-sandbox-log-x.json", true),
+        ("200-collection-sample.json", false),
+        ("200-sandboxed.json", false),
+        ("200-quotedx.json", false),
+    ] {
+        assert_eq!(body(name, both.clone()).is_recording(), recorded, "{name}");
+    }
+    // A key of NEVER_REQUIRED declared `required`: reported, even where every body carries it.
+    let mut spec = committed_spec();
+    spec["components"]["schemas"]["RefundOutcome"]["required"] = json!(["status", "error"]);
+    let with_error = json!({"status": "500", "error": null});
+    let errors = Conformance::new(&spec).required_key_errors(&[body("200-sandbox-2025-11-09-x.json", with_error)]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("`error` is `required`, but it never may be"), "{errors:?}");
 }
 
 /// A corrected spec built from the committed inputs, with `edit` applied to the corrections.
 fn spec_with(edit: impl FnOnce(&mut Vec<Value>)) -> Value {
-    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let read = |p: &str| std::fs::read_to_string(workspace_root().join(p)).unwrap();
     let mut overlay: Value = serde_json::from_str(&read("spec/corrections.overlay.json")).unwrap();
     edit(overlay["actions"].as_array_mut().unwrap());
     let (spec, _) = xtask::corrected_spec(
@@ -364,8 +396,62 @@ fn reverting_any_wire_correction_fails_conformance() {
             }),
         ),
         (
-            "GetTransactionStatus required keys",
+            "GetTransactionStatus: no key required, said so",
             Box::new(|a| remove_action(a, "$.components.schemas.GetTransactionStatusResponse")),
+        ),
+        // From the recordings of 2024 and the evidence README's further facts (issue 24).
+        (
+            "error never required",
+            Box::new(|a| {
+                action(a, "$.components.schemas.GetTransactionStatusResponse", "description")["update"]["required"] =
+                    json!(["error"])
+            }),
+        ),
+        (
+            "RegisterIPN requires only status",
+            Box::new(|a| {
+                action(a, "$.components.schemas.RegisterIPNResponse", "required")["update"]["required"] =
+                    json!(["error", "status"])
+            }),
+        ),
+        ("RequestToken required keys", Box::new(|a| remove_action(a, "$.components.schemas.RequestTokenResponse"))),
+        (
+            "SubmitOrderRequest required keys",
+            Box::new(|a| remove_action(a, "$.components.schemas.SubmitOrderRequestResponse")),
+        ),
+        (
+            "redirect_mode",
+            Box::new(|a| {
+                remove_actions(a, |x| {
+                    x["update"].get("redirect_mode").is_some() || x["update"].get("RedirectMode").is_some()
+                })
+            }),
+        ),
+        ("branch", Box::new(|a| remove_actions(a, |x| x["update"].get("branch").is_some()))),
+        (
+            "repeated merchant reference",
+            Box::new(|a| remove_action(a, "$.components.schemas['SubmitOrderRequestBody','StkBody'].properties.id")),
+        ),
+        (
+            "call_back_url shape",
+            Box::new(|a| {
+                remove_action(a, "$.components.schemas.GetTransactionStatusResponse.properties.call_back_url")
+            }),
+        ),
+        (
+            "amount charged",
+            Box::new(|a| remove_action(a, "$.components.schemas.GetTransactionStatusResponse.properties.amount")),
+        ),
+        (
+            "currency charged",
+            Box::new(|a| remove_action(a, "$.components.schemas.GetTransactionStatusResponse.properties.currency")),
+        ),
+        (
+            "error may be absent",
+            Box::new(|a| {
+                action(a, "$.components.schemas", "PesapalError")["update"]["PesapalError"]["description"] =
+                    json!("Pesapal's error object.")
+            }),
         ),
         (
             "RefundRequest shapes and required keys",
@@ -396,15 +482,6 @@ fn reverting_any_wire_correction_fails_conformance() {
         }
     }
     assert!(undetected.is_empty(), "reverting these corrections goes unnoticed: {undetected:?}");
-}
-
-#[derive(Debug)]
-struct FixedToken;
-
-impl Authenticator for FixedToken {
-    fn authorization(&self) -> AuthFuture<'_> {
-        Box::pin(async { Ok(HeaderValue::from_static("Bearer token")) })
-    }
 }
 
 /// What the generated client made of an answer: `Ok(true)` decoded as the success type,
@@ -475,7 +552,6 @@ async fn decode(client: &Client, spec: &Value, body: &CorpusBody) -> Result<bool
 
 #[tokio::test]
 async fn the_generated_client_decodes_every_corpus_body_without_fallback() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let spec = committed_spec();
     let mut failures = Vec::new();
     for body in corpus(&corpus_dir()) {
@@ -487,7 +563,7 @@ async fn the_generated_client_decodes_every_corpus_body_without_fallback() {
                 then.status(body.http_status).header("content-type", "application/json").body(text);
             })
             .await;
-        let client = Client::new(&server.base_url(), Arc::new(FixedToken));
+        let client = support::client(&server.base_url(), Ok("Bearer token"));
         let success = (200..300).contains(&body.http_status);
         match decode(&client, &spec, &body).await {
             Ok(decoded_as_success) if decoded_as_success == success => {}
