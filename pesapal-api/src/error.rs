@@ -83,9 +83,10 @@ pub enum Sent {
     NotSent,
     /// The request may have been received and processed: the outcome is unknown. What is safe
     /// next depends on the operation (each method's docs, and the crate docs' "When the answer
-    /// is lost"): a lost SubmitOrderRequest moved no money (nobody received its `redirect_url`:
-    /// submit again with a new merchant reference); never resend an STK push (wait for the IPN);
-    /// a refund may be resent (`Pesapal::refund_with_resend`); CancelOrder may be resent.
+    /// is lost"): `Pesapal::submit_order` has already resent the order once with the same
+    /// merchant reference (doing it again later is as safe); never resend an STK push (wait for
+    /// the IPN); a refund may be resent (`Pesapal::refund_with_resend`); CancelOrder may be
+    /// resent.
     MaybeSent,
 }
 

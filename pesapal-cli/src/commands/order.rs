@@ -14,7 +14,7 @@ pub async fn submit(ctx: &Context, args: &SubmitArgs) -> Result<(), CliError> {
         CliError::payment(
             e,
             format!(
-                "check whether order {:?} exists (its tracking id is in the merchant dashboard; then `pesapal status TRACKING_ID`)",
+                "check whether order {:?} exists in the merchant dashboard (it was resent once already; the same command with the same --reference is safe to run again: Pesapal answers with the order it has)",
                 args.reference
             ),
         )

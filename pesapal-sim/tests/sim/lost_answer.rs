@@ -68,27 +68,27 @@ async fn get_ipn_list_is_retried() {
 }
 
 #[tokio::test]
-async fn submit_order_is_not_resent_and_a_new_reference_is_safe() {
+#[ignore = "waits for the simulator to answer a repeated merchant reference with the existing order (issue 24)"]
+async fn submit_order_is_resent_once_with_the_same_reference_and_returns_the_order() {
     let shop = shop(IpnMethod::Get).await;
     shop.sim.set_faults(lose_next(1));
     let order = shop.order("LOST-SUBMIT").build().unwrap();
-    let error = shop.pesapal.submit_order(&order).await.unwrap_err();
-    assert!(error.is_outcome_unknown(), "{error:?}");
-    assert!(!error.is_retryable(), "a payment request is never resent by itself");
+    // The client resends the order once with the same merchant reference; Pesapal answers a
+    // repeated reference with the order it has.
+    let submitted = shop.pesapal.submit_order(&order).await.expect("the resend's answer");
+    assert_eq!(shop.sim.fault_stats().answers_lost, 1);
     let orders = shop.sim.orders();
     assert_eq!(orders.len(), 1, "Pesapal created the order, once");
-    let lost = &orders[0];
-    assert_eq!((lost.status, lost.payment.is_some()), (OrderStatus::Pending, false), "no money moved");
+    assert_eq!(submitted.order_tracking_id, orders[0].order_tracking_id, "the resend returns that order");
+    assert_eq!((orders[0].status, orders[0].payment.is_some()), (OrderStatus::Pending, false), "no money moved");
 
-    // Nobody received the lost order's redirect URL, so nobody can pay it: submitting again
-    // (with a new merchant reference) is the safe next step.
+    // Both answers lost: the outcome stays unknown, and still one order.
+    shop.sim.set_faults(lose_next(2));
     let again = shop.order("LOST-SUBMIT-2").build().unwrap();
-    let submitted = shop.pesapal.submit_order(&again).await.expect("the resubmission");
-    shop.sim.pay(submitted.order_tracking_id, PaymentMethod::Card).unwrap();
-    assert!(shop.pesapal.transaction_status(submitted.order_tracking_id).await.unwrap().payment_status.is_paid());
-    let lost_status = shop.pesapal.transaction_status(lost.order_tracking_id).await.unwrap_err();
-    assert!(lost_status.is_pending(), "the lost order stays unpaid: {lost_status:?}");
-    assert_eq!(shop.sim.orders().iter().filter(|o| o.payment.is_some()).count(), 1, "one payment in all");
+    let error = shop.pesapal.submit_order(&again).await.unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert!(!error.is_retryable(), "the client resent it once already");
+    assert_eq!(shop.sim.orders().iter().filter(|o| o.merchant_reference == "LOST-SUBMIT-2").count(), 1);
 }
 
 #[tokio::test]
