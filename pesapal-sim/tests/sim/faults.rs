@@ -21,7 +21,7 @@ async fn a_5xx_answer_to_a_payment_request_is_not_retried() {
     shop.sim.set_faults(Faults { fail_next: 1, ..Faults::default() });
     let order = shop.order("F-5XX-SUBMIT").build().unwrap();
     let error = shop.pesapal.submit_order(&order).await.unwrap_err();
-    assert_eq!(error.rejection().map(|r| r.http_status), Some(503), "{error:?}");
+    assert_eq!(error.rejection().map(|r| r.http_status()), Some(503), "{error:?}");
     assert!(shop.sim.orders().is_empty(), "nothing was created");
     assert_eq!(shop.sim.fault_stats().errors, 1);
 }
@@ -32,7 +32,7 @@ async fn an_error_rate_of_one_exhausts_the_retries() {
     let id = shop.submit("F-RATE").await;
     shop.sim.set_faults(Faults { error_rate: 1.0, error_status: 502, ..Faults::default() });
     let error = shop.pesapal.transaction_status(id).await.unwrap_err();
-    assert_eq!(error.rejection().map(|r| r.http_status), Some(502), "{error:?}");
+    assert_eq!(error.rejection().map(|r| r.http_status()), Some(502), "{error:?}");
     assert_eq!(shop.sim.fault_stats().errors, 4, "the first call and three retries");
 }
 
@@ -47,13 +47,20 @@ async fn a_dropped_connection_is_retried_for_idempotent_calls() {
 }
 
 #[tokio::test]
-async fn a_dropped_payment_request_has_an_unknown_outcome() {
+async fn a_dropped_payment_request_has_an_unknown_outcome_resent_once_with_the_same_reference() {
     let shop = shop(IpnMethod::Get).await;
-    shop.sim.set_faults(Faults { drop_next: 1, ..Faults::default() });
+    // Dropped twice (the request and the client's one resend): the outcome stays unknown.
+    shop.sim.set_faults(Faults { drop_next: 2, ..Faults::default() });
     let order = shop.order("F-DROP-SUBMIT").build().unwrap();
     let error = shop.pesapal.submit_order(&order).await.unwrap_err();
     assert!(error.is_outcome_unknown(), "the request was read, no answer came: {error:?}");
-    assert_eq!(shop.sim.fault_stats().dropped, 1);
+    assert_eq!(shop.sim.fault_stats().dropped, 2);
+    assert!(shop.sim.orders().is_empty(), "neither was processed");
+    // Dropped once: the resend (same reference) makes the one order.
+    shop.sim.set_faults(Faults { drop_next: 1, ..Faults::default() });
+    let submitted = shop.pesapal.submit_order(&order).await.expect("the resend's answer");
+    assert_eq!(shop.sim.orders().len(), 1);
+    assert_eq!(shop.sim.orders()[0].order_tracking_id, submitted.order_tracking_id);
 }
 
 #[tokio::test]
