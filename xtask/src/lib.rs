@@ -8,9 +8,11 @@
 //! 4. [`report`] compares the result with the committed spec for the maintainer.
 //!
 //! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
+//! [`dist`] is `cargo xtask dist`: the simulator's artifacts (wheel, npm packages, archive, image).
 
 pub mod bench;
 pub mod convert;
+pub mod dist;
 pub mod generate;
 pub mod html;
 pub mod overlay;

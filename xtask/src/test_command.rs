@@ -24,11 +24,18 @@ pub enum Part {
     Xlang,
     /// Schemathesis against pesapal-sim.
     Schemathesis,
+    /// The Python wheel in a fresh virtualenv: pytest with its fixture (`packaging/python/tests`).
+    Python,
+    /// The npm tarballs in a scratch project: tsc and a `node:test` checkout (`packaging/npm/test`).
+    Npm,
+    /// The container image run with podman (installed as root when missing), a checkout from the host.
+    Container,
 }
 
 impl Part {
     /// Every part, in the order they run.
-    pub const ALL: [Part; 4] = [Part::Workspace, Part::Lint, Part::Xlang, Part::Schemathesis];
+    pub const ALL: [Part; 7] =
+        [Part::Workspace, Part::Lint, Part::Xlang, Part::Schemathesis, Part::Python, Part::Npm, Part::Container];
 }
 
 /// Where things are.
@@ -54,12 +61,12 @@ impl Layout {
     }
 }
 
-fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     println!("\n==> {what}");
 }
 
 /// Runs `command`, failing with its name when it does not succeed.
-fn run(command: &mut Command) -> Result<()> {
+pub(crate) fn run(command: &mut Command) -> Result<()> {
     let shown = format!("{command:?}");
     let status = command.status().with_context(|| format!("cannot start {shown}"))?;
     ensure!(status.success(), "{shown} failed ({status})");
@@ -67,16 +74,16 @@ fn run(command: &mut Command) -> Result<()> {
 }
 
 /// True when `program` is on PATH.
-fn found(program: &str) -> bool {
+pub(crate) fn found(program: &str) -> bool {
     Command::new("sh").arg("-c").arg(format!("command -v {program} >/dev/null")).status().is_ok_and(|s| s.success())
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Installs Debian packages as root, or says exactly what to install.
-fn apt_install(packages: &[&str], why: &str) -> Result<()> {
+pub(crate) fn apt_install(packages: &[&str], why: &str) -> Result<()> {
     let line = format!("apt-get install -y {}", packages.join(" "));
     if !is_root() {
         bail!("{why} needs {}: install them with `sudo {line}` and run `cargo xtask test` again", packages.join(", "));
@@ -97,7 +104,7 @@ fn ensure_browser() -> Result<()> {
 }
 
 /// True when `stamp` holds exactly the text of `pins`: the install made from these pins is current.
-fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
+pub(crate) fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
     let mut expected = String::new();
     for pin in pins {
         expected += &std::fs::read_to_string(pin).with_context(|| format!("cannot read {}", pin.display()))?;
@@ -105,7 +112,7 @@ fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
     Ok(std::fs::read_to_string(stamp).is_ok_and(|text| text == expected))
 }
 
-fn write_stamp(stamp: &Path, pins: &[&Path]) -> Result<()> {
+pub(crate) fn write_stamp(stamp: &Path, pins: &[&Path]) -> Result<()> {
     let mut text = String::new();
     for pin in pins {
         text += &std::fs::read_to_string(pin)?;
@@ -158,7 +165,7 @@ fn ensure_npm(layout: &Layout) -> Result<()> {
     write_stamp(&stamp, &[&manifest, &lock])
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
@@ -247,9 +254,11 @@ pub fn run_parts(root: &Path, parts: &[Part]) -> Result<()> {
             run(&mut script("schemathesis.sh", &sim))?;
         }
     }
-    println!(
-        "\nall tests passed: {}",
-        parts.iter().map(|p| format!("{p:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
-    );
+    let not_run = crate::dist::test_parts(root, parts)?;
+    let ran = parts.iter().filter(|p| !not_run.iter().any(|(n, _)| n == *p));
+    println!("\nall tests passed: {}", ran.map(|p| format!("{p:?}").to_lowercase()).collect::<Vec<_>>().join(", "));
+    for (part, why) in &not_run {
+        println!("NOT RUN (not passed): {}: {why}", format!("{part:?}").to_lowercase());
+    }
     Ok(())
 }
