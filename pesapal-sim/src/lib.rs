@@ -1,21 +1,9 @@
-//! A stateful, offline **Pesapal API 3.0** for tests, demos and CI: every operation of the
-//! spec, the hosted payment page, IPN delivery with retries, a virtual clock for recurring
-//! charges, a control API and fault injection.
+#![doc = include_str!("../README.md")]
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let sim = pesapal_sim::Simulator::start().await?;
-//! println!("point your client at {}", sim.base_url());
-//! println!("key {} / secret {}", sim.consumer_key(), sim.consumer_secret());
-//! // … RequestToken, RegisterIPN, SubmitOrderRequest …, then act as the customer:
-//! // sim.pay(order_tracking_id, pesapal_sim::PaymentMethod::Mpesa)?;
-//! # Ok(())
-//! # }
-//! ```
+//! # Reference
 //!
-//! Or as a server any client can use: `cargo run -p pesapal-sim -- --port 8080`.
-//!
-//! Or as a recorder in front of a real Pesapal, to grow the conformance corpus from the wire:
+//! From a clone of the repository, the server is `cargo run -p pesapal-sim -- --port 8080`.
+//! The binary is also a recorder in front of a real Pesapal, to grow the conformance corpus from the wire:
 //! `cargo run -p pesapal-sim -- record --upstream https://cybqa.pesapal.com/pesapalv3 --out
 //! tests/corpus` (see [`recorder`]).
 //!
