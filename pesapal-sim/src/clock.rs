@@ -7,9 +7,16 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     offset: Mutex<Duration>,
+    /// Where the offset starts, and where a reset returns it.
+    start: Duration,
 }
 
 impl Clock {
+    /// A clock `start` ahead of real time.
+    pub fn starting_at(start: Duration) -> Clock {
+        Clock { offset: Mutex::new(start), start }
+    }
+
     /// The simulator's "now".
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.offset()
@@ -28,8 +35,8 @@ impl Clock {
         self.now()
     }
 
-    /// Back to real time.
+    /// Back to where it started.
     pub fn reset(&self) {
-        *self.offset.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Duration::zero();
+        *self.offset.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = self.start;
     }
 }

@@ -3,6 +3,7 @@
 //! refunds, tokens, faults and IPN controls in force, and the clock with an "advance" control.
 //! Its buttons call the JSON control API (which stays the interface for programs) and reload.
 
+use crate::base_url::BaseUrl;
 use crate::machine::Transition;
 use crate::sim::Sim;
 use crate::state::{Order, OrderKind};
@@ -15,8 +16,8 @@ use std::sync::Arc;
 /// Where the inspector lives.
 pub(crate) const PATH: &str = "/_sim/";
 
-pub(crate) async fn page(State(sim): State<Arc<Sim>>) -> Html<String> {
-    Html(render(&sim))
+pub(crate) async fn page(State(sim): State<Arc<Sim>>, BaseUrl(base): BaseUrl) -> Html<String> {
+    Html(render(&sim, &base))
 }
 
 /// The actions an order's state allows, as the control API names them.
@@ -51,7 +52,7 @@ fn json(value: &impl serde::Serialize) -> String {
     text(&serde_json::to_string_pretty(value).unwrap_or_default()).into_owned()
 }
 
-fn render(sim: &Sim) -> String {
+fn render(sim: &Sim, base: &str) -> String {
     let (orders, refunds, ipns, issued, revoked) = {
         let state = sim.state();
         (state.orders(), state.refunds.clone(), state.ipns().to_vec(), state.tokens_issued, state.tokens_revoked)
@@ -80,7 +81,7 @@ async function control(path, body) {{
 <input id="advance-seconds" type="number" value="86400" min="0"> seconds
 <button id="advance" onclick="control('/clock/advance', {{seconds: Number(document.getElementById('advance-seconds').value)}})">Advance</button></p>
 "#,
-        base = text(&sim.public_url),
+        base = text(base),
         now = sim.clock.now().to_rfc3339(),
         offset = sim.clock.offset().num_seconds(),
     );

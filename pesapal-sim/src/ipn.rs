@@ -4,6 +4,7 @@
 //! deliveries, so that merchants can test what real notification delivery does to them.
 
 use crate::config::SimConfig;
+use crate::ipn_http::IpnHttp;
 use crate::state::{IpnMethod, Notice};
 use crate::wire;
 use chrono::{DateTime, Utc};
@@ -84,7 +85,7 @@ pub struct Attempt {
 /// simulator; knows nothing of its state.
 #[derive(Debug)]
 pub(crate) struct IpnDelivery {
-    http: reqwest::Client,
+    http: IpnHttp,
     max_attempts: u32,
     backoff: Duration,
     timeout: Duration,
@@ -96,13 +97,15 @@ pub(crate) struct IpnDelivery {
     shutdown: watch::Receiver<bool>,
     /// The controls for every order, and those set for one order.
     controls: Mutex<(IpnControls, HashMap<Uuid, IpnControls>)>,
+    /// The controls for every order at the start and after a reset ([`SimConfig::ipn_controls`]).
+    initial_controls: IpnControls,
     /// Notifications held back by `out_of_order`, per order.
     held: Mutex<HashMap<Uuid, Vec<(u64, Notice)>>>,
 }
 
 impl IpnDelivery {
     /// Calls with `http`, up to `config.ipn_max_attempts` times, until `shutdown`.
-    pub fn new(config: &SimConfig, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Arc<IpnDelivery> {
+    pub fn new(config: &SimConfig, http: IpnHttp, shutdown: watch::Receiver<bool>) -> Arc<IpnDelivery> {
         Arc::new(IpnDelivery {
             http,
             max_attempts: config.ipn_max_attempts.max(1),
@@ -112,7 +115,8 @@ impl IpnDelivery {
             next_id: AtomicU64::new(1),
             changed: watch::Sender::new(0),
             shutdown,
-            controls: Mutex::default(),
+            controls: Mutex::new((config.ipn_controls.clone(), HashMap::new())),
+            initial_controls: config.ipn_controls.clone(),
             held: Mutex::default(),
         })
     }
@@ -159,9 +163,9 @@ impl IpnDelivery {
     }
 
     /// Forgets every delivery, control and held notification (tasks still running go on,
-    /// unrecorded).
+    /// unrecorded); the controls for every order go back to the initial ones.
     pub fn clear(&self) {
-        *lock(&self.controls) = Default::default();
+        *lock(&self.controls) = (self.initial_controls.clone(), HashMap::new());
         lock(&self.held).clear();
         self.log().clear();
         self.changed.send_modify(|n| *n += 1);
@@ -282,12 +286,12 @@ impl IpnDelivery {
             };
         // The spec's IPN call: the notification's parameters in the query (GET) or as a JSON body (POST).
         let request = match notice.ipn.method {
-            IpnMethod::Get => self.http.get(&notice.ipn.url).query(&notification),
-            IpnMethod::Post => self.http.post(&notice.ipn.url).json(&notification),
+            IpnMethod::Get => self.http.client().get(&notice.ipn.url).query(&notification),
+            IpnMethod::Post => self.http.client().post(&notice.ipn.url).json(&notification),
         };
         let response = match request.timeout(self.timeout).send().await {
             Ok(response) => response,
-            Err(e) => return failed(format!("no answer: {e}")),
+            Err(e) => return failed(self.http.failure(&notice.ipn.url, &e)),
         };
         let status = response.status().as_u16();
         let body = match response.text().await {

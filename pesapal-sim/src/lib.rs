@@ -147,12 +147,14 @@
 //! Control errors answer `{"error":code,"message":…}` with HTTP 404 (unknown order), 400 (bad
 //! input) or 409 (a transition the order's state does not allow).
 
+mod base_url;
 mod clock;
 mod config;
 mod error;
 mod faults;
 mod inspector;
 mod ipn;
+mod ipn_http;
 mod machine;
 pub mod outcomes;
 mod page;
@@ -212,23 +214,6 @@ pub struct WaitTimeout {
     pub wanted: usize,
 }
 
-/// The HTTP client that makes IPN calls, built once per process and shared by every simulator
-/// in it: building one (TLS roots included) took most of `Simulator::start()`'s time
-/// (docs/PERFORMANCE.md), which test suites would otherwise pay once per test.
-fn ipn_client() -> Result<reqwest::Client, StartError> {
-    static CLIENT: std::sync::OnceLock<Result<reqwest::Client, String>> = std::sync::OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(StartError::HttpClient)
-}
-
 impl Simulator {
     /// Starts a simulator on a free loopback port with fresh credentials.
     pub async fn start() -> Result<Simulator, StartError> {
@@ -250,7 +235,7 @@ impl Simulator {
             },
             |url| url.trim_end_matches('/').to_owned(),
         );
-        let http = ipn_client()?;
+        let http = ipn_http::IpnHttp::shared()?;
         let (stop, stopped) = watch::channel(false);
         let sim = Arc::new(Sim::new(config, public_url, http, stopped.clone()));
         let app = routes::app(sim.clone());
@@ -280,7 +265,7 @@ impl Simulator {
 
     /// The hosted payment page of an order (its `redirect_url`).
     pub fn payment_page_url(&self, order_tracking_id: Uuid) -> String {
-        page::redirect_url(&self.sim, order_tracking_id)
+        page::redirect_url(&self.sim.public_url, &self.sim, order_tracking_id)
     }
 
     /// The customer pays (pending or failed → completed, with a new confirmation code).
@@ -401,7 +386,8 @@ impl Simulator {
         self.sim.state().tokens_revoked
     }
 
-    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, faults, clock.
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries; faults, IPN controls and
+    /// clock go back to [`SimConfig`]'s.
     pub fn reset(&self) {
         self.sim.reset();
     }

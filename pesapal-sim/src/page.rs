@@ -23,9 +23,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// An order's payment page (its `redirect_url`): the tracking id in the query, as on Pesapal.
-pub(crate) fn redirect_url(sim: &Sim, id: Uuid) -> String {
-    format!("{}{}?{ORDER_TRACKING_ID}={id}", sim.public_url, sim.config.environment.payment_page_path())
+/// An order's payment page (its `redirect_url`) under `base` ([`crate::base_url`]): the
+/// tracking id in the query, as on Pesapal.
+pub(crate) fn redirect_url(base: &str, sim: &Sim, id: Uuid) -> String {
+    format!("{base}{}?{ORDER_TRACKING_ID}={id}", sim.config.environment.payment_page_path())
 }
 
 /// The page, where the imitated environment has it ([`crate::Environment::payment_page_path`]).

@@ -6,6 +6,7 @@ use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::faults::{FaultStats, Faults};
 use crate::ipn::{Delivery, IpnDelivery};
+use crate::ipn_http::IpnHttp;
 use crate::outcomes::{self, Outcome};
 use crate::state::{Notice, Order, PaymentMethod, State, mask_phone};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,11 +44,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Sim {
-    pub fn new(config: SimConfig, public_url: String, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Sim {
+    pub fn new(config: SimConfig, public_url: String, http: IpnHttp, shutdown: watch::Receiver<bool>) -> Sim {
         let ipn = IpnDelivery::new(&config, http, shutdown);
         let faults = Mutex::new((config.faults.clone(), FaultStats::default()));
         let state = Mutex::new(State::seeded(config.seed));
-        Sim { config, public_url, clock: Clock::default(), state, faults, ipn }
+        let clock =
+            Clock::starting_at(chrono::Duration::from_std(config.clock_offset).unwrap_or(chrono::Duration::MAX));
+        Sim { config, public_url, clock, state, faults, ipn }
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -158,8 +161,8 @@ impl Sim {
         self.state().order(id).cloned()
     }
 
-    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, clock; the faults go back
-    /// to [`SimConfig::faults`], and ids start again from [`SimConfig::seed`].
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries; the faults, IPN controls
+    /// and clock go back to [`SimConfig`]'s, and ids start again from [`SimConfig::seed`].
     pub fn reset(&self) {
         *self.state() = State::seeded(self.config.seed);
         *self.faults() = (self.config.faults.clone(), FaultStats::default());

@@ -1,6 +1,7 @@
 //! The Pesapal API 3.0 operations. Request bodies are decoded into the generated
 //! `pesapal_gen::types`; answers are built in [`crate::wire`].
 
+use crate::base_url::BaseUrl;
 use crate::config::{AnswerObserver, ObservedAnswer};
 use crate::error::SimError;
 use crate::faults::{ConnectionKiller, Decision};
@@ -365,15 +366,20 @@ impl From<types::SubmitOrderRequestBody> for OrderFields {
     }
 }
 
-async fn submit_order(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
+async fn submit_order(
+    State(sim): State<Arc<Sim>>,
+    base: BaseUrl,
+    _: Bearer,
+    body: Body,
+) -> Result<Response, OrderRefused> {
     let body = read(body).await?;
     require_billing_address(&body)?;
     let mut request: types::SubmitOrderRequestBody = decode(&body)?;
     let kind = subscription(request.account_number.take(), request.subscription_details.take())?;
-    create_order(&sim, request.into(), kind)
+    create_order(&sim, &base, request.into(), kind)
 }
 
-async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
+async fn stk(State(sim): State<Arc<Sim>>, base: BaseUrl, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
     let body = read(body).await?;
     require_billing_address(&body)?;
     let request: types::StkBody = decode(&body)?;
@@ -385,12 +391,17 @@ async fn stk(State(sim): State<Arc<Sim>>, _: Bearer, body: Body) -> Result<Respo
     // checked) by the order body's generated type, as SubmitOrderRequest reads them.
     let order: types::SubmitOrderRequestBody = decode(&body)?;
     let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
-    create_order(&sim, order.into(), kind)
+    create_order(&sim, &base, order.into(), kind)
 }
 
 /// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
-/// and payment page (the STK answer has the same fields).
-fn create_order(sim: &Arc<Sim>, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
+/// and payment page under `base` (the STK answer has the same fields).
+fn create_order(
+    sim: &Arc<Sim>,
+    base: &BaseUrl,
+    fields: OrderFields,
+    kind: OrderKind,
+) -> Result<Response, OrderRefused> {
     let fields = fields.check()?;
     let now = sim.clock.now();
     let mut state = sim.state();
@@ -400,7 +411,7 @@ fn create_order(sim: &Arc<Sim>, fields: OrderFields, kind: OrderKind) -> Result<
     if let OrderKind::Stk { msisdn } = &order.kind {
         sim.prompt_phone(id, msisdn);
     }
-    Ok(wire::order_submitted(&order, &page::redirect_url(sim, order.order_tracking_id)))
+    Ok(wire::order_submitted(&order, &page::redirect_url(&base.0, sim, order.order_tracking_id)))
 }
 
 /// Reads a GUID from a query string: the parameter named (in any case) one of `names`.

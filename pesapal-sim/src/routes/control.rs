@@ -1,6 +1,7 @@
 //! The control API under `/_sim` (documented in the crate root): act as the customer or the
 //! provider, move the clock, inspect IPN deliveries, configure faults, reset.
 
+use crate::base_url::BaseUrl;
 use crate::error::SimError;
 use crate::faults::Faults;
 use crate::ipn::IpnControls;
@@ -67,9 +68,9 @@ fn optional_body<T: for<'de> Deserialize<'de> + Default>(body: &[u8]) -> Result<
     serde_json::from_slice(body).map_err(|e| SimError::InvalidRequest(e.to_string()))
 }
 
-async fn info(State(sim): State<Arc<Sim>>) -> Response {
+async fn info(State(sim): State<Arc<Sim>>, BaseUrl(base_url): BaseUrl) -> Response {
     Json(json!({
-        "base_url": sim.public_url,
+        "base_url": base_url,
         "consumer_key": sim.config.consumer_key,
         "now": sim.clock.now(),
         "clock_offset_seconds": sim.clock.offset().num_seconds(),
