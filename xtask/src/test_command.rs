@@ -255,8 +255,13 @@ pub fn run_parts(root: &Path, parts: &[Part]) -> Result<()> {
         }
     }
     let not_run = crate::dist::test_parts(root, parts)?;
-    let ran = parts.iter().filter(|p| !not_run.iter().any(|(n, _)| n == *p));
-    println!("\nall tests passed: {}", ran.map(|p| format!("{p:?}").to_lowercase()).collect::<Vec<_>>().join(", "));
+    let ran: Vec<_> = parts.iter().filter(|p| !not_run.iter().any(|(n, _)| n == *p)).collect();
+    if !ran.is_empty() {
+        println!(
+            "\nall tests passed: {}",
+            ran.iter().map(|p| format!("{p:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
+        );
+    }
     for (part, why) in &not_run {
         println!("NOT RUN (not passed): {}: {why}", format!("{part:?}").to_lowercase());
     }

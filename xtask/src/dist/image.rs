@@ -119,6 +119,12 @@ pub fn test(dist: &Dist) -> Result<Tested> {
         Ok(engine) => engine,
         Err(why) => return Ok(Tested::NotRun(why)),
     };
+    let info = Command::new(&engine).arg("info").output().with_context(|| format!("cannot start {engine}"))?;
+    if !info.status.success() {
+        let why =
+            String::from_utf8_lossy(&info.stderr).lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").to_owned();
+        return Ok(Tested::NotRun(format!("`{engine} info` fails: {}", why.trim())));
+    }
     let binary = dist.release_binary()?;
     let built = build(dist, &binary)?;
     let flags = run_flags(&engine);
