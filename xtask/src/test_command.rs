@@ -18,7 +18,7 @@ use std::process::Command;
 pub enum Part {
     /// `cargo test --workspace --all-features`, browser test included.
     Workspace,
-    /// Spectral and Redocly on spec/pesapal.openapi.json.
+    /// Spectral and Redocly on spec/pesapal.openapi.json and spec/pesapal-sim-control.openapi.json.
     Lint,
     /// Python and TypeScript clients generated from the spec, type-checked, run against pesapal-sim.
     Xlang,
@@ -169,19 +169,29 @@ pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Spectral and Redocly: 0 errors and 0 warnings.
+/// The OpenAPI documents linted: Pesapal's API and the simulator's control API.
+const LINTED: [&str; 2] = ["pesapal.openapi.json", "pesapal-sim-control.openapi.json"];
+
+/// Spectral and Redocly on every document of [`LINTED`]: 0 errors and 0 warnings.
 fn lint(layout: &Layout) -> Result<()> {
-    let spec = layout.root.join("spec").join("pesapal.openapi.json");
-    step("spec lint: Spectral (.spectral.yaml)");
+    for name in LINTED {
+        lint_one(layout, &layout.root.join("spec").join(name))?;
+    }
+    Ok(())
+}
+
+fn lint_one(layout: &Layout, spec: &Path) -> Result<()> {
+    let name = spec.file_name().unwrap_or_default().to_string_lossy();
+    step(&format!("spec lint: Spectral (.spectral.yaml) on {name}"));
     run(Command::new(layout.npm_bin("spectral"))
         .args(["lint", "--fail-severity", "warn", "--ruleset"])
         .arg(layout.root.join(".spectral.yaml"))
-        .arg(&spec))?;
-    step("spec lint: Redocly (redocly.yaml)");
+        .arg(spec))?;
+    step(&format!("spec lint: Redocly (redocly.yaml) on {name}"));
     let output = Command::new(layout.npm_bin("redocly"))
         .args(["lint", "--format", "json", "--config"])
         .arg(layout.root.join("redocly.yaml"))
-        .arg(&spec)
+        .arg(spec)
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
         .output()
@@ -192,7 +202,7 @@ fn lint(layout: &Layout) -> Result<()> {
     let (errors, warnings) = (count("errors"), count("warnings"));
     if errors != Some(0) || warnings != Some(0) {
         let problems = serde_json::to_string_pretty(&report["problems"]).unwrap_or_default();
-        bail!("Redocly: {errors:?} error(s), {warnings:?} warning(s):\n{problems}");
+        bail!("Redocly on {name}: {errors:?} error(s), {warnings:?} warning(s):\n{problems}");
     }
     println!("Redocly: 0 errors, 0 warnings");
     Ok(())

@@ -13,7 +13,7 @@ pub(crate) fn app(sim: Arc<Sim>) -> Router {
     Router::new()
         .merge(api::router(sim.clone()))
         .route(inspector::PATH, axum::routing::get(inspector::page))
-        .nest("/_sim", control::router())
+        .merge(control::router())
         .merge(page::router(&sim))
         .with_state(sim)
 }
