@@ -116,13 +116,16 @@
 //! # Control API
 //!
 //! Under `/_sim`, a prefix Pesapal does not use; the methods of [`Simulator`] do the same
-//! in-process.
+//! in-process. Its OpenAPI 3.0 description is served at `GET /_sim/openapi.json` (and committed
+//! as `spec/pesapal-sim-control.openapi.json`): the control routes are built from it, so any
+//! language can generate a client for them.
 //!
 //! | Method and path | Effect |
 //! |---|---|
 //! | `GET /_sim` | base URL, consumer key, clock |
 //! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them |
 //! | `GET /_sim/` | the inspector page (HTML) |
+//! | `GET /_sim/openapi.json` | this API's OpenAPI description |
 //! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}`; or a test value `{"phone":…}` / `{"card":…}` |
 //! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
 //! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |

@@ -8,6 +8,32 @@ const { binaryPath } = require("./lib/binary.cjs");
 
 const STARTUP_KEYS = ["PESAPAL_BASE_URL", "PESAPAL_CONSUMER_KEY", "PESAPAL_CONSUMER_SECRET"];
 
+/**
+ * Every operation of the control API's OpenAPI description (`GET /_sim/openapi.json`, committed as
+ * spec/pesapal-sim-control.openapi.json), and the simulator's method that calls it.
+ */
+const OPERATIONS = Object.freeze({
+  getSimulator: "info",
+  getOpenApi: "openapi",
+  listOrders: "orders",
+  getOrder: "order",
+  payOrder: "pay",
+  failOrder: "fail",
+  reverseOrder: "reverse",
+  approveOrder: "approve",
+  declineOrder: "decline",
+  setOrderIpnControls: "setIpnControls",
+  getClock: "clock",
+  advanceClock: "advanceClock",
+  listIpnDeliveries: "ipnDeliveries",
+  getIpnControls: "ipnControls",
+  setIpnControls: "setIpnControls",
+  listRefunds: "refunds",
+  getFaults: "faults",
+  setFaults: "setFaults",
+  reset: "reset",
+});
+
 /** The control API refused a request: `status` (HTTP), `code` and `message` as it answered. */
 class SimulatorControlError extends Error {
   constructor(status, code, message) {
@@ -114,6 +140,7 @@ async function startSimulator(options = {}) {
     output: () => output.join("\n"),
     control,
     info: () => control("GET", ""),
+    openapi: () => control("GET", "/openapi.json"),
     orders: () => control("GET", "/orders"),
     order: (id) => control("GET", `/orders/${id}`),
     pay: (id, { card, phone, method } = {}) => control("POST", `/orders/${id}/pay`, defined({ card, phone, method })),
@@ -152,4 +179,4 @@ async function startSimulator(options = {}) {
   };
 }
 
-module.exports = { startSimulator, SimulatorControlError, binaryPath };
+module.exports = { startSimulator, SimulatorControlError, binaryPath, OPERATIONS };

@@ -71,6 +71,8 @@ export interface Simulator {
   /** Any control API call: `path` under `/_sim`. */
   control(method: string, path: string, body?: Json): Promise<Json>;
   info(): Promise<Json>;
+  /** The control API's OpenAPI 3.0 description, with this simulator as its server. */
+  openapi(): Promise<Json>;
   orders(): Promise<Json[]>;
   order(orderTrackingId: string): Promise<Json>;
   /** The customer pays; returns the order. */
@@ -112,6 +114,9 @@ export declare class SimulatorControlError extends Error {
   readonly code: string;
   readonly detail: string;
 }
+
+/** Every operation of the control API's OpenAPI description, and the simulator's method that calls it. */
+export declare const OPERATIONS: Readonly<Record<string, keyof Simulator>>;
 
 /** The path of the `pesapal-sim` binary this package runs. */
 export declare function binaryPath(): string;

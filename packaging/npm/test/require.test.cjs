@@ -2,7 +2,7 @@
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
-const { startSimulator, binaryPath } = require("pesapal-sim");
+const { startSimulator, binaryPath, OPERATIONS } = require("pesapal-sim");
 
 test("require('pesapal-sim') starts a simulator from the platform package's binary", async () => {
   assert.match(binaryPath(), /node_modules\/@pesapal-sim\/[a-z0-9-]+\/pesapal-sim$/);
@@ -11,6 +11,14 @@ test("require('pesapal-sim') starts a simulator from the platform package's bina
     const info = await sim.info();
     assert.equal(info.base_url, sim.baseUrl);
     assert.equal(info.consumer_key, sim.consumerKey);
+    // The helpers follow the control API's OpenAPI description: one per operation.
+    const description = await sim.openapi();
+    assert.equal(description.servers[0].url, sim.baseUrl);
+    const described = Object.values(description.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    assert.deepEqual([...described].sort(), Object.keys(OPERATIONS).sort());
+    for (const method of Object.values(OPERATIONS)) {
+      assert.equal(typeof sim[method], "function", method);
+    }
   } finally {
     await sim.stop();
   }

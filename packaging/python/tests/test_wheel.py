@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 from merchant import Merchant, call, request_token, submit_order, transaction_status
 
-from pesapal_sim import ControlError, Simulator
+from pesapal_sim import OPERATIONS, ControlError, Simulator
 
 
 @pytest.fixture
@@ -111,3 +111,12 @@ def test_a_seed_makes_ids_reproducible() -> None:
     with Simulator(seed=7) as one, Simulator(seed=7) as two:
         assert one.base_url != two.base_url
         assert first_ipn_id(one) == first_ipn_id(two)
+
+
+def test_every_control_operation_has_a_helper(pesapal_sim: Simulator) -> None:
+    description = pesapal_sim.openapi()
+    assert description["servers"][0]["url"] == pesapal_sim.base_url
+    described = {op["operationId"] for item in description["paths"].values() for op in item.values()}
+    assert described == set(OPERATIONS), described ^ set(OPERATIONS)
+    for operation, method in OPERATIONS.items():
+        assert callable(getattr(pesapal_sim, method, None)), f"{operation}: Simulator.{method}"

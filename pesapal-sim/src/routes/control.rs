@@ -29,30 +29,6 @@ pub(crate) const DESCRIPTION: &str = include_str!("../../control.openapi.json");
 static DOCUMENT: LazyLock<Value> =
     LazyLock::new(|| serde_json::from_str(DESCRIPTION).expect("control.openapi.json is JSON (checked by its tests)"));
 
-/// Every operation the description may name, each answered by the handler of the same name
-/// in [`route`].
-pub(crate) const OPERATIONS: [&str; 19] = [
-    "getSimulator",
-    "getOpenApi",
-    "listOrders",
-    "getOrder",
-    "payOrder",
-    "failOrder",
-    "reverseOrder",
-    "approveOrder",
-    "declineOrder",
-    "setOrderIpnControls",
-    "getClock",
-    "advanceClock",
-    "listIpnDeliveries",
-    "getIpnControls",
-    "setIpnControls",
-    "listRefunds",
-    "getFaults",
-    "setFaults",
-    "reset",
-];
-
 /// The handler of `operation_id` for the methods of `filter`.
 fn route(operation_id: &str, filter: MethodFilter) -> Option<MethodRouter<Arc<Sim>>> {
     Some(match operation_id {
@@ -265,6 +241,29 @@ async fn reset(State(sim): State<Arc<Sim>>) -> Response {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    /// Every operation a handler answers (in [`route`]).
+    const OPERATIONS: [&str; 19] = [
+        "getSimulator",
+        "getOpenApi",
+        "listOrders",
+        "getOrder",
+        "payOrder",
+        "failOrder",
+        "reverseOrder",
+        "approveOrder",
+        "declineOrder",
+        "setOrderIpnControls",
+        "getClock",
+        "advanceClock",
+        "listIpnDeliveries",
+        "getIpnControls",
+        "setIpnControls",
+        "listRefunds",
+        "getFaults",
+        "setFaults",
+        "reset",
+    ];
 
     #[test]
     fn every_described_operation_has_a_handler_and_every_handler_is_described() {

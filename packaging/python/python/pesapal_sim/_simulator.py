@@ -22,6 +22,30 @@ JSON = Any
 
 _STARTUP_KEYS = ("PESAPAL_BASE_URL", "PESAPAL_CONSUMER_KEY", "PESAPAL_CONSUMER_SECRET")
 
+#: Every operation of the control API's OpenAPI description (``GET /_sim/openapi.json``, committed
+#: as spec/pesapal-sim-control.openapi.json), and the `Simulator` method that calls it.
+OPERATIONS: Dict[str, str] = {
+    "getSimulator": "info",
+    "getOpenApi": "openapi",
+    "listOrders": "orders",
+    "getOrder": "order",
+    "payOrder": "pay",
+    "failOrder": "fail",
+    "reverseOrder": "reverse",
+    "approveOrder": "approve",
+    "declineOrder": "decline",
+    "setOrderIpnControls": "set_ipn_controls",
+    "getClock": "clock",
+    "advanceClock": "advance_clock",
+    "listIpnDeliveries": "ipn_deliveries",
+    "getIpnControls": "ipn_controls",
+    "setIpnControls": "set_ipn_controls",
+    "listRefunds": "refunds",
+    "getFaults": "faults",
+    "setFaults": "set_faults",
+    "reset": "reset",
+}
+
 
 class StartError(RuntimeError):
     """The binary did not start, or did not say where it listens in time."""
@@ -188,6 +212,10 @@ class Simulator:
     def info(self) -> JSON:
         """``GET /_sim``: base URL, consumer key, clock."""
         return self.control("GET", "")
+
+    def openapi(self) -> JSON:
+        """The control API's OpenAPI 3.0 description, with this simulator as its server."""
+        return self.control("GET", "/openapi.json")
 
     def orders(self) -> List[JSON]:
         """Every order as the simulator keeps it, oldest first."""
