@@ -216,6 +216,7 @@ async fn main() -> std::process::ExitCode {
         return record(upstream, out, SocketAddr::new(host, port), environment).await;
     }
     let config = args.serve.config();
+    let stop = stop_signals();
     let sim = match Simulator::start_with(config).await {
         Ok(sim) => sim,
         Err(error) => {
@@ -228,8 +229,39 @@ async fn main() -> std::process::ExitCode {
     println!("PESAPAL_CONSUMER_KEY={}", sim.consumer_key());
     println!("PESAPAL_CONSUMER_SECRET={}", sim.consumer_secret());
     println!("control API: {}/_sim (Ctrl-C to stop)", sim.base_url());
-    sim.run_until_ctrl_c().await;
+    stop.await;
+    sim.shutdown().await;
     std::process::ExitCode::SUCCESS
+}
+
+/// Listens, from now on, for Ctrl-C (SIGINT) and SIGTERM (`docker stop`, the end of a CI
+/// service); the future resolves on either. As a container's PID 1 the binary gets no default
+/// action for SIGTERM, so it must handle it, and it listens before it says it is listening.
+#[cfg(unix)]
+fn stop_signals() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (interrupt, terminate) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+    async move {
+        match (interrupt, terminate) {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signals() -> impl Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[cfg(test)]
