@@ -2,7 +2,8 @@
 # Cross-language proof (run by `cargo xtask test`): generates a Python client (openapi-python-client)
 # and a TypeScript client (openapi-typescript + openapi-fetch) from spec/pesapal.openapi.json into a
 # scratch directory, type-checks each with its flow (`mypy --strict`, `tsc --strict`) and runs the
-# flows against a fresh pesapal-sim.
+# flows against a fresh pesapal-sim, each flow writing down every answer it got; then strict.sh
+# validates the corpus and those answers with strict pydantic and zod models.
 # Usage: xlang/flows.sh CACHE SIM_BINARY   (CACHE holds venv/ and npm/node_modules/, installed from the pins in xlang/)
 set -euo pipefail
 cache=$(realpath "$1"); sim_bin=$(realpath "$2")
@@ -30,6 +31,7 @@ echo "==> xlang: tsc --strict (generated types and flow)"
 . "$here/sim.sh"
 start_sim "$sim_bin" "$scratch/sim.log"
 echo "==> xlang: Python checkout against $PESAPAL_BASE_URL"
-(cd "$scratch/py" && PYTHONPATH=client "$cache/venv/bin/python" flow.py)
+(cd "$scratch/py" && PESAPAL_ANSWERS="$scratch/py/answers.jsonl" PYTHONPATH=client "$cache/venv/bin/python" flow.py)
 echo "==> xlang: TypeScript checkout against $PESAPAL_BASE_URL"
-(cd "$scratch/ts" && node out/flow.js)
+(cd "$scratch/ts" && PESAPAL_ANSWERS="$scratch/ts/answers.jsonl" node out/flow.js)
+bash "$here/strict.sh" "$cache" "$scratch/py/answers.jsonl" "$scratch/ts/answers.jsonl"

@@ -108,7 +108,7 @@ pub use error::{
 pub use notifications::{Acknowledgement, Notification, NotificationError, NotificationType};
 pub use outcomes::{REFUND_ALREADY_RECEIVED, RefundOutcome};
 pub use requests::{
-    BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RefundRequest,
+    BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RedirectMode, RefundRequest,
     RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
 };
 pub use responses::{

@@ -303,6 +303,25 @@ impl Subscription {
     }
 }
 
+/// Where Pesapal loads `callback_url` after the payment when its page runs in an iframe
+/// (`redirect_mode` on the wire; Pesapal's default is [`RedirectMode::TopWindow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RedirectMode {
+    /// The topmost window (`TOP_WINDOW`).
+    TopWindow,
+    /// The iframe's immediate parent (`PARENT_WINDOW`).
+    ParentWindow,
+}
+
+impl From<RedirectMode> for types::RedirectMode {
+    fn from(mode: RedirectMode) -> types::RedirectMode {
+        match mode {
+            RedirectMode::TopWindow => types::RedirectMode::TopWindow,
+            RedirectMode::ParentWindow => types::RedirectMode::ParentWindow,
+        }
+    }
+}
+
 /// A payment order for SubmitOrderRequest, one-off or recurring, validated: it holds the
 /// request body the spec declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -323,6 +342,8 @@ pub struct OrderRequestBuilder {
     billing_address: Option<BillingAddressBuilder>,
     account_number: Option<String>,
     subscription: Option<Subscription>,
+    redirect_mode: Option<RedirectMode>,
+    branch: Option<String>,
 }
 
 impl OrderRequest {
@@ -408,6 +429,19 @@ impl OrderRequestBuilder {
         self
     }
 
+    /// Where the callback URL is loaded when the payment page runs in an iframe (Pesapal's
+    /// default, when not set: [`RedirectMode::TopWindow`]).
+    pub fn redirect_mode(mut self, value: RedirectMode) -> Self {
+        self.redirect_mode = Some(value);
+        self
+    }
+
+    /// The store or branch of your business the payment is credited to.
+    pub fn branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = Some(value.into());
+        self
+    }
+
     /// Makes the order recurring: `account_number` identifies the customer's account or invoice
     /// (it comes back as the [`crate::Notification::merchant_reference`] of `RECURRING`
     /// notifications); `subscription` fixes the schedule, otherwise the customer chooses it on the
@@ -447,6 +481,7 @@ impl OrderRequestBuilder {
             }
         };
         let account_number = self.account_number.map(|v| require(errors, "account_number", Some(v)));
+        let branch = self.branch.map(|v| require(errors, "branch", Some(v)));
         let subscription_details = self
             .subscription
             .map(|subscription| errors.prefixed("subscription_details", |errors| subscription.validate(errors)));
@@ -461,6 +496,8 @@ impl OrderRequestBuilder {
             billing_address: billing_address?,
             account_number: optional(account_number)?,
             subscription_details: optional(subscription_details)?,
+            redirect_mode: self.redirect_mode.map(types::RedirectMode::from),
+            branch: optional(branch)?,
         })
     }
 
@@ -485,6 +522,8 @@ struct OrderFields<Id, Description> {
     billing_address: types::BillingAddress,
     account_number: Option<String>,
     subscription_details: Option<types::SubmitOrderRequestBodySubscriptionDetails>,
+    redirect_mode: Option<types::RedirectMode>,
+    branch: Option<String>,
 }
 
 /// SubmitOrderRequest's body.
@@ -502,7 +541,9 @@ fn order_body(
         .notification_id(order.notification_id)
         .billing_address(order.billing_address)
         .account_number(order.account_number)
-        .subscription_details(order.subscription_details);
+        .subscription_details(order.subscription_details)
+        .redirect_mode(order.redirect_mode)
+        .branch(order.branch);
     assembled(errors, body)
 }
 
@@ -700,6 +741,8 @@ fn stk_body(
         .cancellation_url(order.cancellation_url)
         .notification_id(order.notification_id)
         .billing_address(order.billing_address)
+        .redirect_mode(order.redirect_mode)
+        .branch(order.branch)
         .msisdn(msisdn)
         .payment_method(payment_method);
     assembled(errors, body)

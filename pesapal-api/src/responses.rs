@@ -330,7 +330,7 @@ macro_rules! check {
 
 pub(crate) fn issued_token(operation: Operation, answer: Answer<types::AccessToken>) -> Result<IssuedToken, Error> {
     let value = &answer.value;
-    if let Some(rejection) = answer.rejection(value.status.as_ref(), value.error.as_ref(), value.message.as_deref()) {
+    if let Some(rejection) = answer.rejection(Some(&value.status), value.error.as_ref(), value.message.as_deref()) {
         return Err(Error::Authentication(Box::new(rejection)));
     }
     let token = text(value.token.clone()).ok_or_else(|| answer.undecodable(operation, "no `token` in the answer"))?;
@@ -404,7 +404,7 @@ pub(crate) fn order_submission(
     if order_tracking_id.is_nil() {
         // A failed submit answers with an all-zero tracking id, sometimes with `"status": "200"`.
         let mut rejection = answer.bare_rejection();
-        rejection.status = value.status.as_ref().map(ToString::to_string);
+        rejection.status = Some(value.status.to_string());
         rejection.message =
             text(value.message.clone()).or_else(|| Some("the order was not created (all-zero tracking id)".into()));
         return Err(rejected(operation, rejection));

@@ -12,7 +12,7 @@ mod common;
 
 use common::{IPN_ID, KEY, SECRET, TOKEN, TRACKING_ID, fast_retries, token_answer};
 use pesapal_api::{
-    BillingAddress, Credentials, Error, Frequency, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal,
+    BillingAddress, Credentials, Error, Frequency, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal, RedirectMode,
     RefundRequest, StkPushRequest, Subscription,
 };
 use rust_decimal::Decimal;
@@ -67,6 +67,8 @@ fn full_order() -> OrderRequestBuilder {
         .callback_url("https://shop.example.com/callback")
         .cancellation_url("https://shop.example.com/cancel")
         .notification_id(IPN_ID.parse().unwrap())
+        .redirect_mode(RedirectMode::ParentWindow)
+        .branch("Westlands")
         .billing_address(
             BillingAddress::builder()
                 .email_address("jane@example.com")

@@ -9,23 +9,22 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`AccessToken`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccessToken {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PesapalError>,
         ///When the token expires (UTC). Use it rather than the documented 5 minutes: sandbox tokens live an hour.
         #[serde(
             rename = "expiryDate",
-            skip_serializing_if = "::std::option::Option::is_none"
+            deserialize_with = "::std::option::Option::deserialize"
         )]
         pub expiry_date: ::std::option::Option<::std::string::String>,
         ///A brief description about the response received.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
+        pub status: CallStatus,
         ///The access token string as issued by the server. The access token issued will have permission to invoke all Pesapa API operations. A secret: never log it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub token: ::std::option::Option<::std::string::String>,
     }
     impl AccessToken {
@@ -332,7 +331,8 @@ pub mod types {
         ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_date: ::std::option::Option<::std::string::String>,
-        pub error: PesapalError,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<PesapalError>,
         ///Pesapal's internal number of the IPN registration (undocumented; recorded).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -425,7 +425,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///Pesapal's error object. On success every field is null. `error_type` may carry trailing spaces; when `message` is empty or null, `code` is the explanation.
+    ///Pesapal's error object. On success every field is null, or `error` is `null`, or absent. `error_type` may carry trailing spaces; when `message` is empty or null, `code` is the explanation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PesapalError(pub ::std::option::Option<PesapalErrorInner>);
@@ -447,13 +447,13 @@ pub mod types {
             Self(value)
         }
     }
-    ///Pesapal's error object. On success every field is null. `error_type` may carry trailing spaces; when `message` is empty or null, `code` is the explanation.
+    ///Pesapal's error object. On success every field is null, or `error` is `null`, or absent. `error_type` may carry trailing spaces; when `message` is empty or null, `code` is the explanation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PesapalErrorInner {
         ///The order's callback URL, where relevant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_back_url: ::std::option::Option<::std::string::String>,
-        ///Machine-readable code, e.g. `invalid_api_credentials_provided` (bad keys or token), `invalid_api_request_parameters` (malformed request), `invalid_url` (RegisterIPN: unusable URL), `payment_details_not_found` (GetTransactionStatus: still pending).
+        ///Machine-readable code, e.g. `invalid_api_credentials_provided` (bad keys or token), `invalid_api_request_parameters` (malformed request, or an unknown `notification_id`: "Invalid IPN URL ID provided.Check format and try again"), `invalid_url` (RegisterIPN: unusable URL), `missing_mandatory_billing_address` (SubmitOrderRequest: "Please provide billing details information on your API request."), `payment_details_not_found` (GetTransactionStatus: still pending).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Error category, e.g. `api_error`; may carry trailing spaces.
@@ -505,6 +505,61 @@ pub mod types {
     impl ::std::convert::From<i64> for PostalCode {
         fn from(value: i64) -> Self {
             Self::Integer(value)
+        }
+    }
+    ///Where Pesapal loads `callback_url` when the payment page runs in an iframe: `TOP_WINDOW` the topmost window (the default), `PARENT_WINDOW` the iframe's immediate parent.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RedirectMode {
+        #[serde(rename = "TOP_WINDOW")]
+        TopWindow,
+        #[serde(rename = "PARENT_WINDOW")]
+        ParentWindow,
+    }
+    impl ::std::fmt::Display for RedirectMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TopWindow => f.write_str("TOP_WINDOW"),
+                Self::ParentWindow => f.write_str("PARENT_WINDOW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RedirectMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TOP_WINDOW" => Ok(Self::TopWindow),
+                "PARENT_WINDOW" => Ok(Self::ParentWindow),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RedirectMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RedirectMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The answer to a refund request. Success: `status` `"200"` and `message`, with **no `error` key**. Refusal: `status` `"500"` with `message` (e.g. `Refund request has been received already` when this payment was already refunded, or `Invalid amount provided. Please check your transaction details`), and sometimes the error object instead of `message`. Decide on `status`, never on the presence of `error`.
@@ -628,6 +683,9 @@ pub mod types {
         ///An amount of money as a decimal string with at most two decimal places, e.g. `"100.00"`.
         pub amount: ::rust_decimal::Decimal,
         pub billing_address: BillingAddress,
+        ///The store or branch of your business the payment is credited to (optional).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub branch: ::std::option::Option<::std::string::String>,
         ///A valid URL which Pesapal will redirect your clients to processing the payment.
         pub callback_url: ::std::string::String,
         ///A valid URL which Pesapal will redirect your clients to incase they click on cancel request while on the Payment link. If provided, a cancellation link will appear next to the PROCEED button.
@@ -637,7 +695,7 @@ pub mod types {
         pub currency: ::std::string::String,
         ///Represents the description of your order. `Maximum - 100 characters`
         pub description: StkBodyDescription,
-        ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`
+        ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`. Submitted again, a reference already used returns the existing order (the same `order_tracking_id`): the new amount and currency are ignored.
         pub id: StkBodyId,
         ///The customer's mobile number that receives the payment prompt, e.g. `0723241024`.
         pub msisdn: ::std::string::String,
@@ -645,6 +703,9 @@ pub mod types {
         pub notification_id: ::uuid::Uuid,
         ///The mobile-money channel, e.g. `MpesaKE` (the Postman sample's value).
         pub payment_method: ::std::string::String,
+        ///Where the callback URL is loaded after the payment: `TOP_WINDOW` (Pesapal's default, when absent) or `PARENT_WINDOW`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub redirect_mode: ::std::option::Option<RedirectMode>,
     }
     impl StkBody {
         pub fn builder() -> builder::StkBody {
@@ -705,7 +766,7 @@ pub mod types {
                 })
         }
     }
-    ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`
+    ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`. Submitted again, a reference already used returns the existing order (the same `order_tracking_id`): the new amount and currency are ignored.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct StkBodyId(::std::string::String);
@@ -768,6 +829,9 @@ pub mod types {
         ///An amount of money as a decimal string with at most two decimal places, e.g. `"100.00"`.
         pub amount: ::rust_decimal::Decimal,
         pub billing_address: BillingAddress,
+        ///The store or branch of your business the payment is credited to (optional).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub branch: ::std::option::Option<::std::string::String>,
         ///A valid URL which Pesapal will redirect your clients to processing the payment.
         pub callback_url: ::std::string::String,
         ///A valid URL which Pesapal will redirect your clients to incase they click on cancel request while on the Payment link. If provided, a cancellation link will appear next to the PROCEED button.
@@ -777,10 +841,13 @@ pub mod types {
         pub currency: ::std::string::String,
         ///Represents the description of your order. `Maximum - 100 characters`
         pub description: SubmitOrderRequestBodyDescription,
-        ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`
+        ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`. Submitted again, a reference already used returns the existing order (the same `order_tracking_id`): the new amount and currency are ignored.
         pub id: SubmitOrderRequestBodyId,
         ///This represents an IPN URL which Pesapal will send notifications to after payments have been processed. You are required to register all IPN URLs after which a corresponding notification\_id will be generated. Please refer to the IPN URL registration endpoint.
         pub notification_id: ::uuid::Uuid,
+        ///Where the callback URL is loaded after the payment: `TOP_WINDOW` (Pesapal's default, when absent) or `PARENT_WINDOW`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub redirect_mode: ::std::option::Option<RedirectMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subscription_details: ::std::option::Option<
             SubmitOrderRequestBodySubscriptionDetails,
@@ -847,7 +914,7 @@ pub mod types {
                 })
         }
     }
-    ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`
+    ///This refers to your unique merchant reference generated by your system. `Maximum - 50 characters`. Submitted again, a reference already used returns the existing order (the same `order_tracking_id`): the new amount and currency are ignored.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct SubmitOrderRequestBodyId(::std::string::String);
@@ -982,7 +1049,7 @@ pub mod types {
         }
     }
     ///`SubmittedOrder`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubmittedOrder {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<PesapalError>,
@@ -998,24 +1065,23 @@ pub mod types {
         ///URL of the hosted payment page: redirect the customer to it or load it in an iframe. Use it as sent: its path differs per environment (sandbox `https://cybqa.pesapal.com/pesapaliframe/PesapalIframe3/Index?OrderTrackingId=…`, live `https://pay.pesapal.com/iframe/PesapalIframe3/Index?OrderTrackingId=…`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CallStatus>,
+        pub status: CallStatus,
     }
     impl SubmittedOrder {
         pub fn builder() -> builder::SubmittedOrder {
             Default::default()
         }
     }
-    ///`TransactionStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    ///A payment's status. No key is in every answer: key sets differ between years (`account_number` since 2025, `payer_info` in some), and a refusal may carry only `error` and `status`. Decide on `status` and `status_code`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionStatus {
         ///The account number of a recurring order (`SubmitOrderRequest`'s `account_number`); `null` otherwise (undocumented; recorded).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_number: ::std::option::Option<::std::string::String>,
-        ///An amount of money with at most two decimal places, e.g. `100.00`.
+        ///The amount charged, which can differ from the order's: a card payment may be charged in another currency (a TZS order paid by MasterCard read `0.4` USD). Refunds are checked against it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::rust_decimal::Decimal>,
-        ///A valid URL which Pesapal will redirect the client to after payment is made.
+        ///The order's `callback_url` with `?OrderTrackingId=…&OrderMerchantReference=…` appended (in that order, without `OrderNotificationType`): where Pesapal sends the customer's browser after the payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_back_url: ::std::option::Option<::std::string::String>,
         ///The processor's confirmation code, e.g. 22 digits for cards, 10 characters for M-Pesa (`SBM2VWCQ5G`); empty while pending. RefundRequest takes it.
@@ -1024,13 +1090,14 @@ pub mod types {
         ///A timestamp: ISO 8601 with `Z` (UTC), or without an offset (East Africa Time, UTC+3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_date: ::std::option::Option<::std::string::String>,
-        ///Currency the payment was made in. **ISO Currency Codes**.
+        ///Currency the payment was made in (ISO 4217), which can differ from the order's: a card payment may be charged in USD.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         ///Description of the payment status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        pub error: PesapalError,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<PesapalError>,
         ///Your application's unique ID as received in the **SubmitOrderRequest** call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_reference: ::std::option::Option<::std::string::String>,
@@ -1126,10 +1193,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
             token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1139,10 +1203,10 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
-                    expiry_date: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
+                    expiry_date: Err("no value supplied for expiry_date".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    token: Err("no value supplied for token".to_string()),
                 }
             }
         }
@@ -1185,7 +1249,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T: ::std::convert::TryInto<super::CallStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1836,7 +1900,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
+            error: ::std::result::Result<
+                ::std::option::Option<super::PesapalError>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             ipn_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1872,7 +1939,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_date: Ok(Default::default()),
-                    error: Err("no value supplied for error".to_string()),
+                    error: Ok(Default::default()),
                     id: Ok(Default::default()),
                     ipn_id: Ok(Default::default()),
                     ipn_notification_type_description: Ok(Default::default()),
@@ -1900,7 +1967,7 @@ pub mod types {
             }
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PesapalError>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -2594,6 +2661,10 @@ pub mod types {
                 super::BillingAddress,
                 ::std::string::String,
             >,
+            branch: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             callback_url: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -2617,6 +2688,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            redirect_mode: ::std::result::Result<
+                ::std::option::Option<super::RedirectMode>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for StkBody {
             fn default() -> Self {
@@ -2625,6 +2700,7 @@ pub mod types {
                     billing_address: Err(
                         "no value supplied for billing_address".to_string(),
                     ),
+                    branch: Ok(Default::default()),
                     callback_url: Err("no value supplied for callback_url".to_string()),
                     cancellation_url: Ok(Default::default()),
                     currency: Err("no value supplied for currency".to_string()),
@@ -2637,6 +2713,7 @@ pub mod types {
                     payment_method: Err(
                         "no value supplied for payment_method".to_string(),
                     ),
+                    redirect_mode: Ok(Default::default()),
                 }
             }
         }
@@ -2664,6 +2741,18 @@ pub mod types {
                         format!(
                             "error converting supplied value for billing_address: {e}"
                         )
+                    });
+                self
+            }
+            pub fn branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for branch: {e}")
                     });
                 self
             }
@@ -2767,6 +2856,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn redirect_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RedirectMode>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_mode: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<StkBody> for super::StkBody {
             type Error = super::error::ConversionError;
@@ -2776,6 +2877,7 @@ pub mod types {
                 Ok(Self {
                     amount: value.amount?,
                     billing_address: value.billing_address?,
+                    branch: value.branch?,
                     callback_url: value.callback_url?,
                     cancellation_url: value.cancellation_url?,
                     currency: value.currency?,
@@ -2784,6 +2886,7 @@ pub mod types {
                     msisdn: value.msisdn?,
                     notification_id: value.notification_id?,
                     payment_method: value.payment_method?,
+                    redirect_mode: value.redirect_mode?,
                 })
             }
         }
@@ -2792,6 +2895,7 @@ pub mod types {
                 Self {
                     amount: Ok(value.amount),
                     billing_address: Ok(value.billing_address),
+                    branch: Ok(value.branch),
                     callback_url: Ok(value.callback_url),
                     cancellation_url: Ok(value.cancellation_url),
                     currency: Ok(value.currency),
@@ -2800,6 +2904,7 @@ pub mod types {
                     msisdn: Ok(value.msisdn),
                     notification_id: Ok(value.notification_id),
                     payment_method: Ok(value.payment_method),
+                    redirect_mode: Ok(value.redirect_mode),
                 }
             }
         }
@@ -2815,6 +2920,10 @@ pub mod types {
             >,
             billing_address: ::std::result::Result<
                 super::BillingAddress,
+                ::std::string::String,
+            >,
+            branch: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             callback_url: ::std::result::Result<
@@ -2838,6 +2947,10 @@ pub mod types {
                 ::std::string::String,
             >,
             notification_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            redirect_mode: ::std::result::Result<
+                ::std::option::Option<super::RedirectMode>,
+                ::std::string::String,
+            >,
             subscription_details: ::std::result::Result<
                 ::std::option::Option<super::SubmitOrderRequestBodySubscriptionDetails>,
                 ::std::string::String,
@@ -2851,6 +2964,7 @@ pub mod types {
                     billing_address: Err(
                         "no value supplied for billing_address".to_string(),
                     ),
+                    branch: Ok(Default::default()),
                     callback_url: Err("no value supplied for callback_url".to_string()),
                     cancellation_url: Ok(Default::default()),
                     currency: Err("no value supplied for currency".to_string()),
@@ -2859,6 +2973,7 @@ pub mod types {
                     notification_id: Err(
                         "no value supplied for notification_id".to_string(),
                     ),
+                    redirect_mode: Ok(Default::default()),
                     subscription_details: Ok(Default::default()),
                 }
             }
@@ -2901,6 +3016,18 @@ pub mod types {
                         format!(
                             "error converting supplied value for billing_address: {e}"
                         )
+                    });
+                self
+            }
+            pub fn branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for branch: {e}")
                     });
                 self
             }
@@ -2978,6 +3105,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn redirect_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RedirectMode>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_mode: {e}")
+                    });
+                self
+            }
             pub fn subscription_details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3007,12 +3146,14 @@ pub mod types {
                     account_number: value.account_number?,
                     amount: value.amount?,
                     billing_address: value.billing_address?,
+                    branch: value.branch?,
                     callback_url: value.callback_url?,
                     cancellation_url: value.cancellation_url?,
                     currency: value.currency?,
                     description: value.description?,
                     id: value.id?,
                     notification_id: value.notification_id?,
+                    redirect_mode: value.redirect_mode?,
                     subscription_details: value.subscription_details?,
                 })
             }
@@ -3024,12 +3165,14 @@ pub mod types {
                     account_number: Ok(value.account_number),
                     amount: Ok(value.amount),
                     billing_address: Ok(value.billing_address),
+                    branch: Ok(value.branch),
                     callback_url: Ok(value.callback_url),
                     cancellation_url: Ok(value.cancellation_url),
                     currency: Ok(value.currency),
                     description: Ok(value.description),
                     id: Ok(value.id),
                     notification_id: Ok(value.notification_id),
+                    redirect_mode: Ok(value.redirect_mode),
                     subscription_details: Ok(value.subscription_details),
                 }
             }
@@ -3140,10 +3283,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CallStatus>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::CallStatus, ::std::string::String>,
         }
         impl ::std::default::Default for SubmittedOrder {
             fn default() -> Self {
@@ -3153,7 +3293,7 @@ pub mod types {
                     message: Ok(Default::default()),
                     order_tracking_id: Ok(Default::default()),
                     redirect_url: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                 }
             }
         }
@@ -3224,7 +3364,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallStatus>>,
+                T: ::std::convert::TryInto<super::CallStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -3292,7 +3432,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            error: ::std::result::Result<super::PesapalError, ::std::string::String>,
+            error: ::std::result::Result<
+                ::std::option::Option<super::PesapalError>,
+                ::std::string::String,
+            >,
             merchant_reference: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3350,7 +3493,7 @@ pub mod types {
                     created_date: Ok(Default::default()),
                     currency: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    error: Err("no value supplied for error".to_string()),
+                    error: Ok(Default::default()),
                     merchant_reference: Ok(Default::default()),
                     message: Ok(Default::default()),
                     order_tracking_id: Ok(Default::default()),
@@ -3458,7 +3601,7 @@ pub mod types {
             }
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PesapalError>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PesapalError>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -3936,7 +4079,7 @@ In case an error occurs during any API call, Pesapal will respond with a json st
 
 ```
 
-Version: 3.0.2*/
+Version: 3.0.3*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3978,7 +4121,7 @@ impl Client {
 }
 impl ClientInfo<crate::SharedAuthenticator> for Client {
     fn api_version() -> &'static str {
-        "3.0.2"
+        "3.0.3"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -1,7 +1,7 @@
 //! How a simulator is set up.
 
-use crate::faults::Faults;
-use crate::ipn::IpnControls;
+use crate::http::faults::Faults;
+use crate::ipn::controls::IpnControls;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -36,8 +36,8 @@ pub struct SimConfig {
     /// faults aside); tests use it to check the answers against the spec. Default: none.
     pub answer_observer: Option<AnswerObserver>,
     /// The Pesapal environment imitated where the two differ: the payment page's path
-    /// (default [`Environment::Sandbox`]).
-    pub environment: Environment,
+    /// (default [`SimEnvironment::Sandbox`]).
+    pub environment: SimEnvironment,
     /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
     /// and `PUT /_sim/faults` replace them, a reset restores them.
     pub faults: Faults,
@@ -54,10 +54,12 @@ pub struct SimConfig {
     pub seed: Option<u64>,
 }
 
-/// Which Pesapal the simulator imitates where sandbox and live differ (docs/WIRE.md).
+/// Which Pesapal the simulator imitates where sandbox and live differ (docs/WIRE.md). Named
+/// apart from `pesapal_api::Environment` (which Pesapal a client calls), so that both crates
+/// can be glob-imported side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
-pub enum Environment {
+pub enum SimEnvironment {
     /// `cybqa.pesapal.com`: the payment page at `/pesapaliframe/PesapalIframe3/Index`.
     #[default]
     Sandbox,
@@ -65,34 +67,34 @@ pub enum Environment {
     Live,
 }
 
-impl Environment {
+impl SimEnvironment {
     /// The path of the hosted payment page (an order's `redirect_url`, before its query).
     pub fn payment_page_path(self) -> &'static str {
         match self {
-            Environment::Sandbox => "/pesapaliframe/PesapalIframe3/Index",
-            Environment::Live => "/iframe/PesapalIframe3/Index",
+            SimEnvironment::Sandbox => "/pesapaliframe/PesapalIframe3/Index",
+            SimEnvironment::Live => "/iframe/PesapalIframe3/Index",
         }
     }
 }
 
-impl fmt::Display for Environment {
+impl fmt::Display for SimEnvironment {
     /// `sandbox` or `live`, as [`std::str::FromStr`] reads it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Environment::Sandbox => "sandbox",
-            Environment::Live => "live",
+            SimEnvironment::Sandbox => "sandbox",
+            SimEnvironment::Live => "live",
         })
     }
 }
 
-impl std::str::FromStr for Environment {
+impl std::str::FromStr for SimEnvironment {
     type Err = String;
 
     /// `sandbox` or `live` (any case).
     fn from_str(name: &str) -> Result<Self, String> {
         match name.to_ascii_lowercase().as_str() {
-            "sandbox" => Ok(Environment::Sandbox),
-            "live" => Ok(Environment::Live),
+            "sandbox" => Ok(SimEnvironment::Sandbox),
+            "live" => Ok(SimEnvironment::Live),
             other => Err(format!("{other:?} is not an environment: sandbox or live")),
         }
     }
@@ -126,7 +128,7 @@ impl Default for SimConfig {
             ipn_timeout: Duration::from_secs(5),
             public_url: None,
             answer_observer: None,
-            environment: Environment::Sandbox,
+            environment: SimEnvironment::Sandbox,
             faults: Faults::default(),
             ipn_controls: IpnControls::default(),
             clock_offset: Duration::ZERO,

@@ -1,6 +1,6 @@
 //! Why the simulator refuses a request, and the Pesapal error code each refusal answers with.
 
-use crate::machine::{OrderStatus, Transition};
+use crate::model::machine::{OrderStatus, Transition};
 use pesapal_gen::facts::ErrorCode;
 use uuid::Uuid;
 
@@ -113,7 +113,7 @@ impl SimError {
     }
 
     /// The `error.error_type`: `invalid_request_error` for a malformed request (as the sandbox
-    /// answers one, `../shared/evidence/sandbox-2025-11-09_refund_invalid_params.json`),
+    /// answers one, `evidence/sandbox-2025-11-09_refund_invalid_params.json`),
     /// `api_error` otherwise.
     pub fn error_type(&self) -> &'static str {
         match self {

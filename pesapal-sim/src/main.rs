@@ -2,7 +2,8 @@
 //! record` records a real Pesapal's answers into the conformance corpus instead.
 
 use clap::{Parser, Subcommand};
-use pesapal_sim::{Environment, Faults, IpnControls, Recorder, RecorderConfig, SimConfig, Simulator};
+use pesapal_sim::recorder::{Recorder, RecorderConfig};
+use pesapal_sim::{Faults, IpnControls, SimConfig, SimEnvironment, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -56,7 +57,7 @@ struct Serve {
     /// The Pesapal imitated where sandbox and live differ (the payment page's path): sandbox or
     /// live.
     #[arg(long, env = "PESAPAL_SIM_ENVIRONMENT", default_value_t = DEFAULTS.environment)]
-    environment: Environment,
+    environment: SimEnvironment,
     /// Start the virtual clock this many seconds ahead of real time (a reset returns it there).
     #[arg(long, env = "PESAPAL_SIM_CLOCK_OFFSET_SECONDS", default_value_t = DEFAULTS.clock_offset.as_secs())]
     clock_offset_seconds: u64,
@@ -319,7 +320,7 @@ mod tests {
         .expect("every flag parses");
         let config = args.serve.config();
         assert_eq!(config.seed, Some(7));
-        assert_eq!(config.environment, Environment::Live);
+        assert_eq!(config.environment, SimEnvironment::Live);
         assert_eq!(config.clock_offset, Duration::from_secs(60));
         assert_eq!(config.ipn_controls, IpnControls { delay_ms: 5, duplicates: 2, drop: true, out_of_order: true });
         assert_eq!(

@@ -9,6 +9,7 @@
 //! test fails and says how to install them; set `PESAPAL_SKIP_BROWSER_TEST=1` to skip it
 //! deliberately on a machine without a browser.
 
+#[path = "sim/common/mod.rs"]
 mod common;
 
 #[path = "../examples/checkout/shop.rs"]
@@ -176,7 +177,7 @@ async fn flows(client: &Client, shop_url: &str, sim: &Simulator) {
     click(client, "#buy").await;
     assert_eq!(text_of(client, "#merchant-reference").await, "SHOP-1002");
     click(client, "#pay-card").await;
-    fill(client, "#card-number", pesapal_sim::outcomes::CARD_DECLINES).await;
+    fill(client, "#card-number", pesapal_sim::test_values::CARD_DECLINES).await;
     screenshot(client, "06-card-details").await;
     click(client, "#card-pay").await;
     assert_eq!(text_of(client, "#status").await, "payment failed");
@@ -184,7 +185,7 @@ async fn flows(client: &Client, shop_url: &str, sim: &Simulator) {
     click(client, "#pay").await;
     assert!(text_of(client, "#state").await.contains("failed"));
     click(client, "#pay-card").await;
-    assert_eq!(value_of(client, "#card-number").await, pesapal_sim::outcomes::CARD_SUCCEEDS);
+    assert_eq!(value_of(client, "#card-number").await, pesapal_sim::test_values::CARD_SUCCEEDS);
     click(client, "#card-pay").await;
     assert_eq!(text_of(client, "#status").await, "paid");
     assert_eq!(text_of(client, "#reference").await, "SHOP-1002");

@@ -11,8 +11,10 @@
 //!   an answer that the schema does not declare is a failure (the generated types would drop it);
 //! - an answer schema that a recording of the real API validates against declares `required`
 //!   every key that all its corpus bodies carry (recordings and the bodies written by us alike:
-//!   a key some body lacks stays optional, or decoding that answer would break).
+//!   a key some body lacks stays optional, or decoding that answer would break), except the keys of
+//!   [`NEVER_REQUIRED`], which no answer schema may declare `required`.
 
+use crate::refs::resolve_named;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -100,16 +102,29 @@ pub struct CorpusBody {
     pub body: Value,
 }
 
-/// The environments a recording of the real API names after its HTTP status:
-/// `<status>-sandbox-<date>-<what>.json`, `<status>-live-<date>-<what>.json`.
-pub const RECORDED_ENVIRONMENTS: &[&str] = &["sandbox", "live"];
+/// Answer keys that are never `required`, whatever the bodies of one answer carry, with the reason.
+pub const NEVER_REQUIRED: &[(&str, &str)] = &[(
+    "error",
+    "the error object is absent from answers of several operations (refund and cancel successes and refusals, \
+     RegisterIPN of 2024-07, IPN list items), so strict models must accept null, an all-null object and absence \
+     alike; clients decide on `status`",
+)];
+
+/// Where a body recorded from Pesapal's real API comes from, the word after the HTTP status in its
+/// file name (`<status>-<source>-<date>-<what>.json`): `sandbox` or `live` (recorded from that
+/// environment, e.g. by `pesapal-sim record`), `pesapal-sdk` (an answer printed in Pesapal's own
+/// SDK), `quoted` (an answer quoted verbatim by an integrator). Their provenance is in
+/// `evidence/README.md`.
+pub const RECORDED_SOURCES: &[&str] = &["sandbox", "live", "pesapal-sdk", "quoted"];
 
 impl CorpusBody {
     /// Whether the body was recorded from the real API (its name says so: see
-    /// [`RECORDED_ENVIRONMENTS`]), rather than written down by us or taken from the docs.
+    /// [`RECORDED_SOURCES`]), rather than written down by us or taken from the docs.
     pub fn is_recording(&self) -> bool {
         let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        name.split('-').nth(1).is_some_and(|environment| RECORDED_ENVIRONMENTS.contains(&environment))
+        name.split_once('-').is_some_and(|(_, rest)| {
+            RECORDED_SOURCES.iter().any(|source| rest.strip_prefix(source).is_some_and(|r| r.starts_with('-')))
+        })
     }
 }
 
@@ -257,11 +272,13 @@ impl Conformance {
             .map(|response| &response["content"]["application/json"]["schema"])
     }
 
-    /// The keys a recorded answer always carries that its schema does not declare `required`.
+    /// The keys a recorded answer always carries that its schema does not declare `required`, and
+    /// the keys of [`NEVER_REQUIRED`] that an answer schema declares `required`.
     ///
     /// Every object of every body is assigned to the component schema it validates against
     /// (through `$ref`, `oneOf` branches and array items); for each schema that at least one
-    /// recording reaches, the keys present in all of its objects must be `required`.
+    /// recording reaches, the keys present in all of its objects must be `required`. (That every
+    /// `required` key is in every body is checked by validating the bodies.)
     pub fn required_key_errors(&self, bodies: &[CorpusBody]) -> Vec<String> {
         // Per schema: whether a recording reached it, and the objects that did.
         type Reached<'b> = (bool, Vec<&'b Map<String, Value>>);
@@ -277,7 +294,14 @@ impl Conformance {
                 }
             }
         }
+        let never = |key: &str| NEVER_REQUIRED.iter().any(|(never, _)| *never == key);
         let mut errors = Vec::new();
+        for (name, schema) in self.spec["components"]["schemas"].as_object().into_iter().flatten() {
+            let required = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str);
+            for key in required.filter(|key| never(key)) {
+                errors.push(format!("components.schemas.{name}: `{key}` is `required`, but it never may be"));
+            }
+        }
         for (name, (recorded, found)) in objects {
             let Some(first) = found.first().filter(|_| recorded) else { continue };
             let mut common: BTreeSet<&String> = first.keys().collect();
@@ -287,7 +311,7 @@ impl Conformance {
             let required = &self.spec["components"]["schemas"][&name]["required"];
             let required: BTreeSet<&str> =
                 required.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-            for key in common.into_iter().filter(|key| !required.contains(key.as_str())) {
+            for key in common.into_iter().filter(|key| !required.contains(key.as_str()) && !never(key)) {
                 errors.push(format!(
                     "components.schemas.{name}: `{key}` is in every corpus body of this recorded answer but not `required`"
                 ));
@@ -298,11 +322,7 @@ impl Conformance {
 
     /// The objects of `value` with the name of the component schema each validates against.
     fn objects_by_schema<'v>(&self, schema: &Value, value: &'v Value, out: &mut Vec<(String, &'v Map<String, Value>)>) {
-        let name = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
-        let resolved = match name {
-            Some(name) => &self.spec["components"]["schemas"][name],
-            None => schema,
-        };
+        let (name, resolved) = resolve_named(&self.spec, schema);
         if let Some(branches) = resolved.get("oneOf").and_then(Value::as_array) {
             if let Some(branch) = branches.iter().find(|b| self.validate(b, value).is_empty()) {
                 self.objects_by_schema(branch, value, out);
@@ -337,13 +357,6 @@ fn errors_of(validator: &jsonschema::Validator, document: &Value) -> Vec<String>
     validator.iter_errors(document).map(|e| format!("{}: {e}", e.instance_path())).collect()
 }
 
-/// The spec committed in the workspace (`spec/pesapal.openapi.json`).
-pub fn committed_spec() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/pesapal.openapi.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
-}
-
 /// Checks answers as a server sends them (the simulator's, through its answer observer) against
 /// the response each operation declares for the answer's HTTP status, strictly (undeclared
 /// fields fail), and keeps count. A validator is compiled once per operation and status.
@@ -357,7 +370,7 @@ pub struct AnswerChecker {
 impl AnswerChecker {
     /// A checker for the committed spec.
     pub fn for_committed_spec() -> AnswerChecker {
-        AnswerChecker::new(Conformance::new(&committed_spec()))
+        AnswerChecker::new(Conformance::new(&crate::committed_spec()))
     }
 
     /// A checker for the spec of `conformance`.

@@ -1,12 +1,17 @@
 """A checkout against pesapal-sim with the client openapi-python-client generates from
 spec/pesapal.openapi.json (package `pesapal_client`, generated beside this file by
 `cargo xtask test`). Reads PESAPAL_BASE_URL, PESAPAL_CONSUMER_KEY and PESAPAL_CONSUMER_SECRET as
-`pesapal-sim` prints them. Checked with `mypy --strict`; every step asserts the typed answer."""
+`pesapal-sim` prints them. Checked with `mypy --strict`; every step asserts the typed answer.
+Every answer of the API is also appended to PESAPAL_ANSWERS (when set) as a JSON line, for the
+strict models of xlang/strict.sh."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -40,9 +45,30 @@ def step(name: str) -> None:
     print(f"python: {name}", flush=True)
 
 
+def recorded(base: str) -> dict[str, Any]:
+    """The `httpx_args` of a generated client that appends every answer to PESAPAL_ANSWERS."""
+    answers = os.environ.get("PESAPAL_ANSWERS")
+    if not answers:
+        return {}
+    prefix = urlsplit(base).path.rstrip("/")
+
+    def record(response: httpx.Response) -> None:
+        response.read()
+        sent = {
+            "method": response.request.method,
+            "path": response.request.url.path.removeprefix(prefix),
+            "status": response.status_code,
+            "body": response.text,
+        }
+        with open(answers, "a", encoding="utf-8") as out:
+            out.write(json.dumps(sent) + "\n")
+
+    return {"event_hooks": {"response": [record]}}
+
+
 def main() -> None:
     base = os.environ["PESAPAL_BASE_URL"]
-    anonymous = Client(base_url=base)
+    anonymous = Client(base_url=base, httpx_args=recorded(base))
 
     step("token")
     token = request_token.sync(
@@ -53,7 +79,7 @@ def main() -> None:
         ),
     )
     assert token is not None and isinstance(token.token, str) and token.token, token
-    api = AuthenticatedClient(base_url=base, token=token.token)
+    api = AuthenticatedClient(base_url=base, token=token.token, httpx_args=recorded(base))
 
     step("register IPN")
     ipn = register_ipn.sync(
@@ -128,7 +154,7 @@ def main() -> None:
 
     step("401 typed as such")
     refused = register_ipn.sync_detailed(
-        client=AuthenticatedClient(base_url=base, token="not-a-token"),
+        client=AuthenticatedClient(base_url=base, token="not-a-token", httpx_args=recorded(base)),
         body=RegisterIPNBody(
             url="http://127.0.0.1:9/ipn",
             ipn_notification_type=RegisterIPNBodyIpnNotificationType.GET,

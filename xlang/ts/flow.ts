@@ -1,9 +1,12 @@
 // A checkout against pesapal-sim with openapi-fetch over the types openapi-typescript generates
 // from spec/pesapal.openapi.json (schema.d.ts, generated beside this file by `cargo xtask test`).
 // Reads PESAPAL_BASE_URL, PESAPAL_CONSUMER_KEY and PESAPAL_CONSUMER_SECRET as pesapal-sim prints
-// them. Compiled with `tsc --strict`; every step asserts the typed answer.
-import createClient from "openapi-fetch";
+// them. Compiled with `tsc --strict`; every step asserts the typed answer. Every answer of the API
+// is also appended to PESAPAL_ANSWERS (when set) as a JSON line, for the strict models of
+// xlang/strict.sh.
+import createClient, { type Middleware } from "openapi-fetch";
 import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import type { components, paths } from "./schema.js";
 
 type PesapalErrorResponse = components["schemas"]["PesapalErrorResponse"];
@@ -22,9 +25,20 @@ function step(name: string): void {
   console.log(`typescript: ${name}`);
 }
 
+/** Appends every answer (the spec's path, the HTTP status, the body as sent) to PESAPAL_ANSWERS. */
+const recorder: Middleware = {
+  async onResponse({ request, response, schemaPath }) {
+    const answers = process.env["PESAPAL_ANSWERS"];
+    if (!answers) return;
+    const sent = { method: request.method, path: schemaPath, status: response.status, body: await response.clone().text() };
+    appendFileSync(answers, JSON.stringify(sent) + "\n");
+  },
+};
+
 async function main(): Promise<void> {
   const baseUrl = env("PESAPAL_BASE_URL");
   const anonymous = createClient<paths>({ baseUrl });
+  anonymous.use(recorder);
 
   step("token");
   const token = await anonymous.POST("/api/Auth/RequestToken", {
@@ -33,6 +47,7 @@ async function main(): Promise<void> {
   check(typeof token.data?.token === "string", "token", token.data);
   const bearer = token.data.token;
   const api = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${bearer}` } });
+  api.use(recorder);
 
   step("register IPN");
   const ipn = await api.POST("/api/URLSetup/RegisterIPN", {
@@ -97,6 +112,7 @@ async function main(): Promise<void> {
 
   step("401 typed as such");
   const stranger = createClient<paths>({ baseUrl, headers: { Authorization: "Bearer not-a-token" } });
+  stranger.use(recorder);
   const refused = await stranger.POST("/api/URLSetup/RegisterIPN", {
     body: { url: "http://127.0.0.1:9/ipn", ipn_notification_type: "GET" },
   });

@@ -68,7 +68,7 @@ impl UnplacedTable {
                 .filter_map(|parameter| parameter["name"].as_str())
                 .collect();
             parameters.sort_unstable();
-            let body = resolve(spec, &operation["requestBody"]["content"]["application/json"]["schema"]);
+            let body = crate::refs::resolve(spec, &operation["requestBody"]["content"]["application/json"]["schema"]);
             let mut properties: Vec<&str> =
                 body["properties"].as_object().into_iter().flat_map(|p| p.keys().map(String::as_str)).collect();
             properties.sort_unstable();
@@ -90,14 +90,6 @@ fn callback_operations(spec: &Value) -> impl Iterator<Item = &Value> {
 /// The member values of a JSON object (none for anything else).
 fn members(value: &Value) -> impl Iterator<Item = &Value> {
     value.as_object().into_iter().flat_map(|object| object.values())
-}
-
-/// `schema`, or the component its `$ref` names.
-fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/")) {
-        Some(pointer) => spec.pointer(&format!("/{pointer}")).unwrap_or(&Value::Null),
-        None => schema,
-    }
 }
 
 /// One or more collection requests with the same method and path.

@@ -7,6 +7,8 @@
 //! 3. [`generate`] turns the corrected spec into the Rust source of `pesapal-gen` (progenitor).
 //! 4. [`report`] compares the result with the committed spec for the maintainer.
 //!
+//! [`refs`] follows references in a spec, for all of them.
+//!
 //! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
 //! [`dist`] is `cargo xtask dist`: the simulator's artifacts (wheel, npm packages, archive, image).
 
@@ -17,6 +19,7 @@ pub mod generate;
 pub mod html;
 pub mod overlay;
 pub mod postman;
+pub mod refs;
 pub mod report;
 pub mod schema;
 pub mod test_command;

@@ -1,6 +1,7 @@
 //! The API change report: what a maintainer reads after Pesapal edits its documentation.
 //! It compares two OpenAPI documents operation by operation and field by field.
 
+use crate::refs::resolve;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -169,23 +170,6 @@ fn prose(op: &Value, out: &mut Vec<String>) {
             out.push(text.to_owned());
         }
     }
-}
-
-/// Follows local `$ref`s and single-entry `allOf` wrappers.
-fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            match reference.strip_prefix('#').and_then(|p| spec.pointer(p)) {
-                Some(target) => schema = target,
-                None => return schema,
-            }
-        } else if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-            schema = only;
-        } else {
-            break;
-        }
-    }
-    schema
 }
 
 /// Summarises what a schema accepts, without its prose.

@@ -1,0 +1,54 @@
+//! RefundRequest, as Pesapal's refund page says: COMPLETED payments only; mobile money in full
+//! only, cards also in part (never zero after rounding to cents, never more than was paid); one
+//! request per payment.
+
+use super::instruments::PaymentMethod;
+use super::machine::OrderStatus;
+use super::money::cents;
+use super::order::Refund;
+use super::state::State;
+use crate::error::SimError;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+impl State {
+    /// Accepts a refund request for the payment with `confirmation_code`, or says why not.
+    pub(crate) fn refund(
+        &mut self,
+        confirmation_code: &str,
+        amount: Decimal,
+        username: String,
+        remarks: String,
+        now: DateTime<Utc>,
+    ) -> Result<Refund, SimError> {
+        let code = confirmation_code.trim();
+        let order = self
+            .orders_mut()
+            .find(|o| !code.is_empty() && o.payment.as_ref().is_some_and(|p| p.confirmation_code == code))
+            .ok_or_else(|| SimError::UnknownConfirmationCode(confirmation_code.to_owned()))?;
+        // One refund request per payment (Pesapal's refund page; recorded answer in
+        // evidence/sandbox-2025-11-09_refund_duplicate.json).
+        if order.refunded > Decimal::ZERO {
+            return Err(SimError::RefundAlreadyReceived);
+        }
+        if order.status != OrderStatus::Completed {
+            return Err(SimError::RefundNotCompleted);
+        }
+        let amount = cents(amount);
+        let in_full_only = order.payment.as_ref().is_some_and(|p| p.method == PaymentMethod::Mpesa);
+        if amount <= Decimal::ZERO || amount > order.amount || (in_full_only && amount != order.amount) {
+            return Err(SimError::RefundInvalidAmount);
+        }
+        order.refunded += amount;
+        let refund = Refund {
+            order_tracking_id: order.order_tracking_id,
+            confirmation_code: code.to_owned(),
+            amount,
+            username,
+            remarks,
+            at: now,
+        };
+        self.add_refund(refund.clone());
+        Ok(refund)
+    }
+}
