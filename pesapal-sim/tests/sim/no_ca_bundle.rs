@@ -11,8 +11,6 @@ use axum::routing::get;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A merchant that acknowledges every IPN; its IPN URL.
@@ -53,25 +51,14 @@ async fn paid_order(http: &Http, token: &str, ipn_url: &str) -> String {
 
 #[tokio::test]
 async fn without_ca_certificates_the_binary_starts_and_delivers_http_ipns() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pesapal-sim"))
-        .args(["--port", "0", "--consumer-key", "k", "--consumer-secret", "s", "--ipn-attempts", "1"])
-        .env("SSL_CERT_FILE", "/nonexistent/pesapal-sim-test/ca.pem")
-        .env("SSL_CERT_DIR", "/nonexistent/pesapal-sim-test")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary runs");
-    let stdout = child.stdout.take().unwrap();
-    let _server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix("PESAPAL_BASE_URL=").map(str::to_owned))
-        .expect("the binary starts and prints its base URL");
+    let no_certificates =
+        [("SSL_CERT_FILE", "/nonexistent/pesapal-sim-test/ca.pem"), ("SSL_CERT_DIR", "/nonexistent/pesapal-sim-test")];
+    let args = ["--consumer-key", "k", "--consumer-secret", "s", "--ipn-attempts", "1"];
+    let (_server, printed) = Server::start(&args, &no_certificates);
+    let base = printed.get("PESAPAL_BASE_URL").expect("the binary starts and prints its base URL");
 
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = Http::new(&base);
+    let http = Http::new(base);
     let token = http.token("k", "s").await;
     let http_ipn = merchant().await;
     let https_ipn = http_ipn.replacen("http://", "https://", 1);
@@ -95,5 +82,4 @@ async fn without_ca_certificates_the_binary_starts_and_delivers_http_ipns() {
     assert_eq!(https["acknowledged"], false, "{https:#}");
     let error = https["attempts"][0]["error"].as_str().unwrap_or_default();
     assert!(error.contains("cannot verify https:// IPN URLs because it found no CA certificates"), "{error}");
-    drop(lines);
 }
