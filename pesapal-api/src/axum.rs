@@ -1,5 +1,7 @@
 //! A ready IPN endpoint for [axum](https://docs.rs/axum) 0.8 (cargo feature `axum`).
 //!
+//! Uses `client`, `notifications` and `verification`; nothing in the crate uses it.
+//!
 //! [`ipn_router`] accepts Pesapal's GET and POST notifications on one path, verifies each with
 //! GetTransactionStatus, calls your handler with the [`VerifiedPayment`], and answers with the
 //! acknowledgement Pesapal expects: `"status":200` when your handler succeeded, `"status":500`

@@ -1,14 +1,15 @@
-//! Where the client connects and with which credentials.
+//! What can be configured: where the client connects ([`Environment`], a base URL), with which
+//! [`Credentials`], and how ([`ClientBuilder`]: timeouts, retries, the token margin, the bound on
+//! notification verifications). The settings are checked here; `client` builds the client from
+//! them ([`ClientBuilder::build`]).
 
-use crate::client::Pesapal;
 use crate::error::{Error, Result};
+use crate::guard::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT, Guard};
+use crate::http::Http;
 use crate::retry::RetryPolicy;
-use crate::token::Tokens;
-use crate::verification::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT, Verifications};
-use crate::wire::Wire;
+use crate::validation;
 use secrecy::SecretString;
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Pesapal's two environments.
@@ -72,12 +73,12 @@ impl fmt::Display for Environment {
     }
 }
 
-/// Your merchant consumer key and secret. The secret never appears in `Debug` output, errors or
+/// Your merchant consumer key and secret. The secret never appears in [`Debug`](std::fmt::Debug) output, errors or
 /// logs.
 #[derive(Clone)]
 pub struct Credentials {
-    pub(crate) consumer_key: String,
-    pub(crate) consumer_secret: SecretString,
+    consumer_key: String,
+    consumer_secret: SecretString,
 }
 
 impl Credentials {
@@ -90,6 +91,11 @@ impl Credentials {
     pub fn consumer_key(&self) -> &str {
         &self.consumer_key
     }
+
+    /// The consumer secret, for RequestToken's body.
+    pub(crate) fn consumer_secret(&self) -> &SecretString {
+        &self.consumer_secret
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -101,7 +107,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Configures a [`crate::Pesapal`] client; see [`crate::Pesapal::builder`].
+/// Configures a [`Pesapal`](crate::Pesapal) client; see [`Pesapal::builder`](crate::Pesapal::builder).
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     pub(crate) credentials: Option<Credentials>,
@@ -184,8 +190,8 @@ impl ClientBuilder {
     /// Uses your own `reqwest::Client` (connection pool, proxy, TLS, timeouts are then yours).
     ///
     /// With the default `rustls-ring` feature, reqwest is built without a rustls crypto
-    /// provider: install one before building your client, e.g.
-    /// `rustls::crypto::ring::default_provider().install_default()`.
+    /// provider: install one before building your client, e.g. with
+    /// [`install_tls_provider`](crate::install_tls_provider).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -204,7 +210,7 @@ impl ClientBuilder {
         self
     }
 
-    /// At most this many GetTransactionStatus calls made by [`crate::Pesapal::verify_notification`]
+    /// At most this many GetTransactionStatus calls made by [`Pesapal::verify_notification`](crate::Pesapal::verify_notification)
     /// (and so by the axum IPN endpoint) are in flight at once, across the client's clones
     /// (default [`DEFAULT_MAX_CONCURRENT_VERIFICATIONS`], 16; at least 1). Notifications are
     /// unsigned: this bounds what a flood of forged ones costs you and Pesapal. Concurrent
@@ -216,7 +222,7 @@ impl ClientBuilder {
 
     /// How long a verification beyond [`ClientBuilder::max_concurrent_verifications`] waits for
     /// a free slot, in arrival order, before it fails with
-    /// [`crate::VerificationError::Busy`] without calling Pesapal (default
+    /// [`VerificationError::Busy`](crate::VerificationError::Busy) without calling Pesapal (default
     /// [`DEFAULT_VERIFICATION_WAIT`], 10 s). The IPN endpoint then answers with the failure
     /// acknowledgement and Pesapal notifies again.
     pub fn verification_wait(mut self, wait: Duration) -> Self {
@@ -224,8 +230,13 @@ impl ClientBuilder {
         self
     }
 
-    /// The verification guard, checked.
-    pub(crate) fn verifications(&self) -> Result<Verifications> {
+    /// The credentials, required.
+    pub(crate) fn checked_credentials(&self) -> Result<Credentials> {
+        self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))
+    }
+
+    /// The guard of notification verifications, checked.
+    pub(crate) fn guard(&self) -> Result<Guard> {
         let max = self.max_concurrent_verifications;
         if max == 0 || max > tokio::sync::Semaphore::MAX_PERMITS {
             return Err(Error::Config(format!(
@@ -233,49 +244,36 @@ impl ClientBuilder {
                 tokio::sync::Semaphore::MAX_PERMITS
             )));
         }
-        Ok(Verifications::new(max, self.verification_wait))
+        Ok(Guard::new(max, self.verification_wait))
     }
 
-    /// The base URL to use, checked.
+    /// Where requests go: the base URL, checked, and the HTTP client.
+    pub(crate) fn http(&self) -> Result<Http> {
+        Ok(Http::new(self.resolved_base_url()?, self.reqwest_client()?))
+    }
+
+    /// The base URL to use, checked: an http(s) URL, https for live traffic.
     fn resolved_base_url(&self) -> Result<String> {
         let raw = self.base_url.as_deref().unwrap_or(self.environment.base_url());
-        let url = url::Url::parse(raw).map_err(|e| Error::Config(format!("base URL {raw:?} is not a URL: {e}")))?;
-        match (url.scheme(), self.environment) {
-            ("https", _) | ("http", Environment::Sandbox) => {}
-            ("http", Environment::Live) => {
-                return Err(Error::Config(format!("live traffic must use https, not {raw:?}")));
-            }
-            (scheme, _) => return Err(Error::Config(format!("base URL {raw:?}: unsupported scheme {scheme}"))),
+        let url = validation::http_url(raw).map_err(|problem| Error::Config(format!("base URL {raw:?} {problem}")))?;
+        if url.scheme() == "http" && self.environment == Environment::Live {
+            return Err(Error::Config(format!("live traffic must use https, not {raw:?}")));
         }
         Ok(raw.trim_end_matches('/').to_owned())
     }
 
-    fn http(&self) -> Result<reqwest::Client> {
+    fn reqwest_client(&self) -> Result<reqwest::Client> {
         if let Some(client) = &self.http {
             return Ok(client.clone());
         }
         #[cfg(feature = "rustls-ring")]
-        {
-            // reqwest's rustls backend needs a process-wide crypto provider; another part of the
-            // program may have installed one already, which is fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        crate::tls::install_tls_provider();
         reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.clone())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
-    }
-
-    /// Checks the configuration and builds the client. No request is sent.
-    pub fn build(self) -> Result<Pesapal> {
-        let credentials = self.credentials.clone().ok_or_else(|| Error::Config("credentials are required".into()))?;
-        let base_url = self.resolved_base_url()?;
-        let wire = Wire::new(base_url, self.http()?);
-        let tokens = Arc::new(Tokens::new(wire.clone(), credentials, self.retry, self.refresh_margin));
-        let verifications = Arc::new(self.verifications()?);
-        Ok(Pesapal { wire, tokens, retry: self.retry, verifications })
     }
 
     /// Reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`, `PESAPAL_ENVIRONMENT` (`sandbox`
@@ -303,5 +301,18 @@ impl ClientBuilder {
             builder = builder.base_url(url);
         }
         Ok(builder)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_is_at_least_one() {
+        let builder = ClientBuilder::default();
+        assert!(matches!(builder.clone().max_concurrent_verifications(0).guard(), Err(Error::Config(_))));
+        let one = builder.max_concurrent_verifications(1).guard().unwrap();
+        assert_eq!((one.max_in_flight(), one.available_permits()), (1, 1));
     }
 }

@@ -1,10 +1,10 @@
-//! One error type that says at which stage a call failed.
-
+//! One error type that says at which stage a call failed ([`Error`]), and the violations of
+//! invalid input ([`ValidationErrors`]).
 //!
-//! A leaf module: it uses no other module of this crate (the error envelope is read in `wire`).
+//! Uses only the leaf modules `operation` and `rejection`.
 
-use pesapal_gen::Operation;
-use pesapal_gen::facts::ErrorCode;
+use crate::operation::Operation;
+use crate::rejection::{ErrorCode, REFUND_ALREADY_RECEIVED, Rejection};
 use std::fmt;
 
 /// Everything that can go wrong with a Pesapal call, by the stage at which it went wrong.
@@ -18,6 +18,11 @@ use std::fmt;
 /// | [`Error::Decode`] | reading the answer | yes; the raw body is kept |
 /// | [`Error::Config`] | building the client | no |
 ///
+/// [`Display`](std::fmt::Display) names the stage (and the operation); the details are in the accessors
+/// ([`Error::operation`], [`Error::rejection`], [`Error::sent`], [`Error::http_status`],
+/// [`Error::raw_body`]) and, for a transport failure, in [`std::error::Error::source`]. The
+/// struct variants are `#[non_exhaustive]`: match them with `..`.
+///
 /// Secrets never appear in an error: not the consumer secret, not the bearer token.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
@@ -27,6 +32,7 @@ pub enum Error {
     InvalidInput(ValidationErrors),
     /// The HTTP exchange failed; [`std::error::Error::source`] says how.
     #[error("{operation}: transport failure, {sent}")]
+    #[non_exhaustive]
     Transport {
         /// The operation, e.g. `SubmitOrderRequest`.
         operation: Operation,
@@ -36,12 +42,13 @@ pub enum Error {
         #[source]
         source: Option<std::sync::Arc<reqwest::Error>>,
     },
-    /// Pesapal refused the consumer key and secret, or the token could not be obtained.
+    /// RequestToken refused the consumer key and secret: the credentials are wrong.
     #[error("authentication failed: {0}")]
     Authentication(Box<Rejection>),
     /// Pesapal answered with an error: an HTTP error status, or (often) HTTP 200 with
     /// `"status": "500"` and an `error` object.
     #[error("{operation}: rejected by Pesapal: {rejection}")]
+    #[non_exhaustive]
     Rejected {
         /// The operation, e.g. `GetTransactionStatus`.
         operation: Operation,
@@ -50,6 +57,7 @@ pub enum Error {
     },
     /// Pesapal's answer could not be understood; the raw body is kept for diagnosis.
     #[error("{operation}: undecodable response (HTTP {http_status}): {reason}")]
+    #[non_exhaustive]
     Decode {
         /// The operation.
         operation: Operation,
@@ -66,15 +74,19 @@ pub enum Error {
 }
 
 /// Whether a request that failed in transport may have reached Pesapal.
+///
+/// Not `#[non_exhaustive]`: a request either certainly did not leave or may have; there is no
+/// third case to handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {
     /// The request certainly did not leave (connection refused, DNS, TLS handshake, …).
     NotSent,
     /// The request may have been received and processed: the outcome is unknown. What is safe
-    /// next depends on the operation (each method's docs, and the README's "When the answer is
-    /// lost"): a lost SubmitOrderRequest moved no money (nobody received its `redirect_url`:
-    /// submit again with a new merchant reference); never resend an STK push (wait for the IPN);
-    /// a refund may be resent (`Pesapal::refund_with_resend`); CancelOrder may be resent.
+    /// next depends on the operation (each method's docs, and the crate docs' "When the answer
+    /// is lost"): `Pesapal::submit_order` has already resent the order once with the same
+    /// merchant reference (doing it again later is as safe); never resend an STK push (wait for
+    /// the IPN); a refund may be resent (`Pesapal::refund_with_resend`); CancelOrder may be
+    /// resent.
     MaybeSent,
 }
 
@@ -87,60 +99,29 @@ impl fmt::Display for Sent {
     }
 }
 
-/// What Pesapal said when it refused a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    /// HTTP status of the answer (often 200 even for errors).
-    pub http_status: u16,
-    /// The body's `status` field (`"500"`), if any.
-    pub status: Option<String>,
-    /// `error.error_type`, trimmed (Pesapal pads it with spaces).
-    pub error_type: Option<String>,
-    /// `error.code`, e.g. `invalid_api_credentials_provided`.
-    pub code: Option<String>,
-    /// `error.message`; when Pesapal leaves it empty or null, the code stands in for it.
-    pub message: Option<String>,
-    /// The body as received.
-    pub raw_body: String,
-}
-
-impl Rejection {
-    /// True when Pesapal refused the bearer token (HTTP 401 or `invalid_api_credentials_provided`).
-    pub(crate) fn refuses_token(&self) -> bool {
-        self.http_status == 401 || self.error_code() == Some(ErrorCode::InvalidApiCredentials)
-    }
-
-    /// `code` as one of Pesapal's known error codes; `None` when absent or unknown.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        self.code.as_deref().and_then(ErrorCode::from_code)
-    }
-}
-
-impl fmt::Display for Rejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.http_status)?;
-        if let Some(status) = &self.status {
-            write!(f, ", status {status}")?;
-        }
-        match (&self.error_type, &self.code) {
-            (Some(kind), Some(code)) => write!(f, ", {kind}/{code}")?,
-            (Some(one), None) | (None, Some(one)) => write!(f, ", {one}")?,
-            (None, None) => {}
-        }
-        if let Some(message) = self.message.as_ref().filter(|m| Some(*m) != self.code.as_ref()) {
-            write!(f, ": {message}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Pesapal's code for "no payment yet" on GetTransactionStatus ([`ErrorCode::PaymentDetailsNotFound`]).
-pub const PAYMENT_DETAILS_NOT_FOUND: &str = ErrorCode::PaymentDetailsNotFound.as_str();
-/// Pesapal's code for a bad consumer key/secret or an invalid bearer token
-/// ([`ErrorCode::InvalidApiCredentials`]).
-pub const INVALID_API_CREDENTIALS: &str = ErrorCode::InvalidApiCredentials.as_str();
-
 impl Error {
+    /// A refusal of `operation`, described by `rejection`.
+    pub(crate) fn rejected(operation: Operation, rejection: Rejection) -> Error {
+        Error::Rejected { operation, rejection: Box::new(rejection) }
+    }
+
+    /// A transport failure of `operation`.
+    pub(crate) fn transport(operation: Operation, sent: Sent, source: reqwest::Error) -> Error {
+        Error::Transport { operation, sent, source: Some(source.into()) }
+    }
+
+    /// An answer of `operation` that could not be understood.
+    pub(crate) fn decode(operation: Operation, http_status: u16, reason: impl Into<String>, raw_body: String) -> Error {
+        Error::Decode { operation, http_status, reason: reason.into(), raw_body }
+    }
+
+    /// Invalid input with one violation.
+    pub(crate) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Error {
+        let mut errors = ValidationErrors::default();
+        errors.push(field, problem);
+        Error::InvalidInput(errors)
+    }
+
     /// Whether the same request may be sent again, automatically, for an operation that is (or
     /// is not) idempotent: the one rule used by the retry loop and by [`Error::is_retryable`].
     ///
@@ -152,21 +133,18 @@ impl Error {
             Error::Transport { sent: Sent::NotSent, .. } => true,
             Error::Transport { sent: Sent::MaybeSent, .. } => idempotent,
             Error::Rejected { rejection, .. } => {
-                idempotent && (rejection.http_status == 429 || rejection.http_status >= 500)
+                idempotent && (rejection.http_status() == 429 || rejection.http_status() >= 500)
             }
             _ => false,
         }
     }
 
     /// True when sending the same call again is safe and may succeed: exactly the errors this
-    /// client retries by itself (see [`crate::RetryPolicy`]). A payment call whose outcome is
-    /// unknown ([`Error::is_outcome_unknown`]) is not: check
-    /// [`crate::Pesapal::transaction_status`] first.
+    /// client retries by itself (see [`RetryPolicy`](crate::RetryPolicy)). A payment call whose
+    /// outcome is unknown ([`Error::is_outcome_unknown`]) is not: check
+    /// [`Pesapal::transaction_status`](crate::Pesapal::transaction_status) first.
     pub fn is_retryable(&self) -> bool {
-        let idempotent = match self {
-            Error::Transport { operation, .. } | Error::Rejected { operation, .. } => operation.is_idempotent(),
-            _ => false,
-        };
+        let idempotent = self.operation().is_some_and(Operation::is_idempotent);
         self.is_retry_safe(idempotent)
     }
 
@@ -179,7 +157,17 @@ impl Error {
     /// True when the request may have reached Pesapal but no answer came back: see
     /// [`Sent::MaybeSent`] for the safe next step of each operation.
     pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self, Error::Transport { sent: Sent::MaybeSent, .. })
+        self.sent() == Some(Sent::MaybeSent)
+    }
+
+    /// True when Pesapal refused a RefundRequest because it already holds a refund request for
+    /// that payment ("Refund request has been received already", [`REFUND_ALREADY_RECEIVED`]).
+    /// Pesapal accepts one refund request per payment, so after an unknown outcome this answer
+    /// to a resend means that the first request arrived: do not treat it as a failure (see
+    /// [`Pesapal::refund_with_resend`](crate::Pesapal::refund_with_resend)).
+    pub fn is_refund_already_received(&self) -> bool {
+        matches!(self, Error::Rejected { operation: Operation::RefundRequest, rejection }
+            if rejection.says(REFUND_ALREADY_RECEIVED))
     }
 
     /// True when Pesapal refused the bearer token (HTTP 401 or `invalid_api_credentials_provided`).
@@ -205,6 +193,32 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Whether the request may have reached Pesapal, for [`Error::Transport`].
+    pub fn sent(&self) -> Option<Sent> {
+        match self {
+            Error::Transport { sent, .. } => Some(*sent),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of Pesapal's answer, when one came ([`Error::Rejected`],
+    /// [`Error::Authentication`], [`Error::Decode`]).
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Decode { http_status, .. } => Some(*http_status),
+            _ => self.rejection().map(Rejection::http_status),
+        }
+    }
+
+    /// The body of Pesapal's answer as received, when one came ([`Error::Rejected`],
+    /// [`Error::Authentication`], [`Error::Decode`]).
+    pub fn raw_body(&self) -> Option<&str> {
+        match self {
+            Error::Decode { raw_body, .. } => Some(raw_body),
+            _ => self.rejection().map(Rejection::raw_body),
+        }
+    }
 }
 
 impl From<ValidationErrors> for Error {
@@ -216,23 +230,75 @@ impl From<ValidationErrors> for Error {
 /// One broken rule of the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    /// The field, as named on the wire (`billing_address.country_code`).
-    pub field: String,
-    /// What is wrong with it.
-    pub problem: String,
+    field: String,
+    problem: String,
 }
 
-/// Every broken rule of an input, all reported at once.
+impl Violation {
+    /// A violation of `field` (as named on the wire), saying what is wrong with it.
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Violation {
+        Violation { field: field.into(), problem: problem.into() }
+    }
+
+    /// The field, as named on the wire (`billing_address.country_code`).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What is wrong with it.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+}
+
+impl fmt::Display for Violation {
+    /// `field: problem`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+/// Every broken rule of an input, all reported at once, in field order.
+///
+/// ```
+/// use pesapal_api::{ValidationErrors, Violation};
+///
+/// let mut errors = ValidationErrors::default();
+/// errors.push("amount", "is required");
+/// errors.extend([Violation::new("currency", "is required")]);
+/// assert_eq!(errors.fields(), ["amount", "currency"]);
+/// assert_eq!(errors.to_string(), "amount: is required; currency: is required");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.violations.iter().map(|v| format!("{}: {}", v.field, v.problem)).collect::<Vec<_>>().join("; "))]
+#[error("{}", self.violations.iter().map(Violation::to_string).collect::<Vec<_>>().join("; "))]
 pub struct ValidationErrors {
-    /// The violations, in field order.
-    pub violations: Vec<Violation>,
+    violations: Vec<Violation>,
 }
 
 impl ValidationErrors {
-    pub(crate) fn push(&mut self, field: impl Into<String>, problem: impl Into<String>) {
-        self.violations.push(Violation { field: field.into(), problem: problem.into() });
+    /// Adds a violation of `field`.
+    pub fn push(&mut self, field: impl Into<String>, problem: impl Into<String>) {
+        self.violations.push(Violation::new(field, problem));
+    }
+
+    /// The violations, in field order.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// True when there is no violation.
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// How many violations there are.
+    pub fn len(&self) -> usize {
+        self.violations.len()
+    }
+
+    /// The names of the offending fields.
+    pub fn fields(&self) -> Vec<&str> {
+        self.violations.iter().map(Violation::field).collect()
     }
 
     /// Runs `validate` on a nested object, naming its violations `prefix.field`.
@@ -245,21 +311,42 @@ impl ValidationErrors {
         value
     }
 
-    /// The names of the offending fields.
-    pub fn fields(&self) -> Vec<&str> {
-        self.violations.iter().map(|v| v.field.as_str()).collect()
-    }
-
-    pub(crate) fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Error> {
-        if self.violations.is_empty() { Ok(value()) } else { Err(Error::InvalidInput(self)) }
-    }
-
     /// `value` when there is no violation; every violation otherwise.
     pub(crate) fn into_value<T>(self, value: Option<T>) -> Result<T, Error> {
         match value {
             Some(value) if self.violations.is_empty() => Ok(value),
             _ => Err(Error::InvalidInput(self)),
         }
+    }
+}
+
+impl Extend<Violation> for ValidationErrors {
+    fn extend<I: IntoIterator<Item = Violation>>(&mut self, violations: I) {
+        self.violations.extend(violations);
+    }
+}
+
+impl FromIterator<Violation> for ValidationErrors {
+    fn from_iter<I: IntoIterator<Item = Violation>>(violations: I) -> ValidationErrors {
+        ValidationErrors { violations: violations.into_iter().collect() }
+    }
+}
+
+impl IntoIterator for ValidationErrors {
+    type Item = Violation;
+    type IntoIter = std::vec::IntoIter<Violation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a Violation;
+    type IntoIter = std::slice::Iter<'a, Violation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.iter()
     }
 }
 

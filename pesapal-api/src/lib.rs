@@ -1,129 +1,108 @@
-//! The Rust client for the [Pesapal API 3.0](https://developer.pesapal.com) payments gateway:
-//! cards, M-Pesa, Airtel Money and other mobile money across East Africa.
+#![doc = include_str!("../README.md")]
 //!
-//! It is built on [`pesapal_gen`], generated from a corrected OpenAPI spec, and adds what a
-//! payment integration needs:
+//! # Inside the crate (for maintainers)
 //!
-//! - **Tokens**: fetched on first use, cached, replaced ahead of `expiryDate` (never a hard-coded
-//!   lifetime), one refresh shared by concurrent callers, one replay after a refused token.
-//! - **Validation**: builders check every documented rule and report every violation at once;
-//!   nothing is sent on invalid input.
-//! - **One decoder**: every answer is decoded once, by the types generated from the corrected
-//!   spec, which describes what the real API sends (statuses as strings or numbers, `error` as
-//!   `null` or an all-null object, decimal amounts); this crate maps them to the types below and
-//!   reads the three date shapes. Errors keep the body and HTTP status exactly as they arrived.
-//! - **Errors by stage** ([`Error`]): invalid input, transport (not sent / maybe sent),
-//!   authentication, rejected by Pesapal (even with HTTP 200 and `"status": "500"`), undecodable.
-//! - **Safe retries**: only idempotent calls are retried after the request may have left; a
-//!   payment request is never sent twice by accident.
-//! - **Unknown outcomes, operation by operation**: when a payment call may have reached Pesapal
-//!   and no answer came ([`Error::is_outcome_unknown`]), each method's docs say what is safe next;
-//!   [`Pesapal::refund_with_resend`] resends a refund safely, and
-//!   [`Pesapal::wait_for_final_status`] polls until a payment is final when no IPN arrives.
-//! - **No secret leaks**: the consumer secret and the bearer token never appear in `Debug`
-//!   output, errors or logs.
+//! One call takes one path, downwards: a [`Pesapal`] method (`client`) hands a `Call`
+//! (`operations`: one per operation, carrying its [`Operation`], its request and the decoding of
+//! its answer) to `pipeline`, which retries it by the shared rule (`retry`), gets the bearer
+//! token (`tokens`) and makes one exchange (`call::attempt`, over `http`), whose answer's
+//! envelope `envelope` reads.
 //!
-//! # Example: configure → register IPN → submit order → status
+//! No two files import each other, directly or through a circle (`tests/api/layering.rs`
+//! checks it). From the top down, each file uses only files listed after it:
 //!
-//! ```no_run
-//! use pesapal_api::{BillingAddress, Credentials, Environment, IpnMethod, OrderRequest, Pesapal};
-//! use rust_decimal::Decimal;
+//! 1. `axum`: the axum adapter;
+//! 2. `client/verify.rs`, `client/wait.rs`, `client/resend.rs`: the methods built on calls
+//!    (verifying notifications, polling, resending after an unknown outcome);
+//! 3. `client/mod.rs`: [`Pesapal`], one method per operation, and [`ClientBuilder::build`];
+//! 4. `pipeline`: the one call path;
+//! 5. `tokens`: the bearer token's cache and refresh (RequestToken);
+//! 6. `operations`: one `Call` per operation;
+//! 7. `config`: what can be configured ([`ClientBuilder`], [`Credentials`], [`Environment`]);
+//! 8. `guard`: the bound on notification verifications;
+//! 9. `requests/`: the validated request builders (`stk`, `order`, `address`, `refund`);
+//! 10. `call`: the `Call` trait and one attempt;
+//! 11. `verification`, `waiting`: what verifying and polling end with;
+//! 12. `http`: one HTTP exchange, from the generated endpoint table;
+//! 13. `responses`: the answers as this crate presents them;
+//! 14. `validation`: the checks of single fields (the URL rule among them);
+//! 15. `retry`: [`RetryPolicy`] and the retry loop;
+//! 16. `envelope`: Pesapal's `status`/`error`/`message`, read into a [`Rejection`];
+//! 17. `error`: [`Error`] and [`ValidationErrors`] (the rule of what may be retried);
+//! 18. the leaves, which use no other file: `operation` ([`Operation`]), `rejection`
+//!     ([`Rejection`], [`ErrorCode`]), `money` (the amount rule and [`round_amount`]),
+//!     `notifications`, `sync` (poison-tolerant locks), `tls` (the TLS provider).
 //!
-//! # async fn run() -> Result<(), pesapal_api::Error> {
-//! let pesapal = Pesapal::builder()
-//!     .credentials(Credentials::new("consumer-key", "consumer-secret"))
-//!     .environment(Environment::Sandbox)
-//!     .build()?;
-//!
-//! // Once: register the URL Pesapal notifies, and keep its id.
-//! let ipn = pesapal.register_ipn("https://shop.example.com/pesapal/ipn", IpnMethod::Get).await?;
-//! let notification_id = ipn.notification_id().expect("Pesapal returns a GUID");
-//!
-//! // Per checkout: create the order and send the customer to pay.
-//! let order = OrderRequest::builder()
-//!     .merchant_reference("ORDER-1001")
-//!     .amount(Decimal::new(250000, 2)) // KES 2,500.00
-//!     .currency("KES")
-//!     .description("2 bags of coffee")
-//!     .callback_url("https://shop.example.com/pesapal/callback")
-//!     .notification_id(notification_id)
-//!     .billing_address(BillingAddress::builder().email_address("jane@example.com").phone_number("0723000000"))
-//!     .build()?;
-//! let submitted = pesapal.submit_order(&order).await?;
-//! println!("redirect the customer to {:?}", submitted.redirect_url);
-//!
-//! // When the IPN or the callback arrives: ask Pesapal, never trust the notification.
-//! match pesapal.transaction_status(submitted.order_tracking_id).await {
-//!     Ok(status) if status.payment_status.is_paid() => println!("paid: {:?}", status.confirmation_code),
-//!     Ok(status) => println!("not paid (yet): {:?}", status.payment_status),
-//!     Err(e) if e.is_pending() => println!("no payment yet"),
-//!     Err(e) => return Err(e),
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Configuration from the environment
-//!
-//! [`Pesapal::from_env`] reads `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`,
-//! `PESAPAL_ENVIRONMENT` (`sandbox` or `live`) and `PESAPAL_BASE_URL` (a proxy or simulator).
-//!
-//! # Cargo features
-//!
-//! - `rustls-ring` (default): HTTPS with rustls and the `ring` provider. Disable it to bring your
-//!   own `reqwest::Client` ([`ClientBuilder::http_client`]).
-//! - `axum`: a ready IPN endpoint, `axum::ipn_router`.
-//!
-//! # Notifications (IPN and callback)
-//!
-//! Pesapal's notifications are unsigned. [`Notification`] parses them (GET query, JSON or form
-//! POST body), [`Pesapal::verify_notification`] confirms them with GetTransactionStatus and
-//! checks the merchant reference, and [`Acknowledgement`] is the answer Pesapal expects.
-//! Verification costs at most one GetTransactionStatus call per tracking id at a time, and
-//! [`ClientBuilder::max_concurrent_verifications`] calls in all.
+//! Each rule is written once, in the file named above. Only `operation`, `rejection`,
+//! `responses` (payment statuses) and `notifications` map this crate's public types to the
+//! generated ones or to `pesapal_gen::facts`; no generated type appears in a public signature
+//! (but in the opt-in `generated` module).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+mod call;
 mod client;
 mod config;
+mod envelope;
 mod error;
+mod guard;
+mod http;
+mod money;
 mod notifications;
-mod outcomes;
+mod operation;
+mod operations;
+mod pipeline;
+mod rejection;
 mod requests;
 mod responses;
 mod retry;
-mod token;
-mod transport;
+mod sync;
+#[cfg(feature = "rustls-ring")]
+mod tls;
+mod tokens;
+mod validation;
 mod verification;
 mod waiting;
-mod wire;
 
 pub use client::Pesapal;
 pub use config::{
     ClientBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Environment,
 };
-pub use error::{
-    Error, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, Rejection, Result, Sent, ValidationErrors, Violation,
-};
+pub use error::{Error, Result, Sent, ValidationErrors, Violation};
+pub use guard::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT};
+pub use money::{AMOUNT_DECIMAL_PLACES, round_amount};
 pub use notifications::{Acknowledgement, Notification, NotificationError, NotificationType};
-pub use outcomes::{REFUND_ALREADY_RECEIVED, RefundOutcome};
-pub use requests::{
-    BillingAddress, BillingAddressBuilder, Frequency, OrderRequest, OrderRequestBuilder, RedirectMode, RefundRequest,
-    RefundRequestBuilder, StkPushRequest, StkPushRequestBuilder, Subscription,
+pub use operation::Operation;
+pub use rejection::{
+    ErrorCode, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, REFUND_ALREADY_RECEIVED, Rejection,
 };
+pub use requests::address::{BillingAddress, BillingAddressBuilder};
+pub use requests::order::{Frequency, OrderRequest, OrderRequestBuilder, RedirectMode, Subscription};
+pub use requests::refund::{RefundRequest, RefundRequestBuilder};
+pub use requests::stk::{StkPushRequest, StkPushRequestBuilder};
 pub use responses::{
-    CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, PayerInfo, PaymentStatus, RefundReceipt,
-    SubscriptionTransactionInfo, TransactionStatus,
+    CancellationReceipt, IpnMethod, IpnRegistration, OrderSubmission, PayerInfo, PaymentStatus, RefundOutcome,
+    RefundReceipt, SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use retry::RetryPolicy;
-pub use verification::{
-    DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT, VerificationError, VerifiedPayment,
-};
-
-/// Pesapal's operations (generated from the spec): what an [`Error`] names, and whether a call
-/// may be sent twice ([`Operation::is_idempotent`]).
-pub use pesapal_gen::Operation;
+#[cfg(feature = "rustls-ring")]
+pub use tls::install_tls_provider;
+pub use verification::{VerificationError, VerifiedPayment};
 pub use waiting::{PaymentProgress, WaitOptions, WaitOutcome};
 
-/// The generated low-level client, for what this crate does not cover.
+// The foreign types of this crate's public signatures, so that users need not match versions.
+pub use chrono::{DateTime, NaiveDate, Utc};
+pub use reqwest;
+pub use rust_decimal::Decimal;
+pub use uuid::Uuid;
+
+/// The generated low-level client (`pesapal-gen`), for what this crate does not cover.
+///
+/// **Outside semver**: it is regenerated from the spec, so its types change whenever the spec
+/// does (a renamed component renames a type), in any release of this crate. Opt in with the
+/// `generated` feature; nothing else of this crate exposes a generated type.
+#[cfg(feature = "generated")]
+#[cfg_attr(docsrs, doc(cfg(feature = "generated")))]
 pub use pesapal_gen as generated;

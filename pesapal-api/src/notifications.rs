@@ -3,9 +3,11 @@
 //! RegisterIPN and SubmitOrderRequest) and decoded and written by the generated types.
 //!
 //! Pesapal's notifications are **unsigned**: anyone can send one. Treat a notification only as a
-//! hint to ask [`crate::Pesapal::transaction_status`], which is what
-//! [`crate::Pesapal::verify_notification`] does (in `verification`), then answer Pesapal with
-//! [`Acknowledgement`].
+//! hint to ask [`Pesapal::transaction_status`](crate::Pesapal::transaction_status), which is what
+//! [`Pesapal::verify_notification`](crate::Pesapal::verify_notification) does, then answer
+//! Pesapal with [`Acknowledgement`].
+//!
+//! A leaf module but for the generated notification types.
 //!
 //! ```no_run
 //! use pesapal_api::{Acknowledgement, Notification, Pesapal};
@@ -27,8 +29,8 @@
 //! # }
 //! ```
 
-use crate::wire::notification_parameters::{ORDER_MERCHANT_REFERENCE, ORDER_NOTIFICATION_TYPE, ORDER_TRACKING_ID};
-use crate::wire::types;
+use pesapal_gen::notification_parameters::{ORDER_MERCHANT_REFERENCE, ORDER_NOTIFICATION_TYPE, ORDER_TRACKING_ID};
+use pesapal_gen::types;
 use serde_json::{Map, Value};
 use std::fmt;
 use uuid::Uuid;
@@ -66,13 +68,13 @@ impl NotificationType {
     /// The type a notification names (in any case); unknown names are kept, trimmed.
     fn parse(text: &str) -> NotificationType {
         match text.trim().to_ascii_uppercase().parse::<types::NotificationType>() {
-            Ok(known) => NotificationType::from(known),
+            Ok(known) => NotificationType::of(known),
             Err(_) => NotificationType::Unknown(text.trim().to_owned()),
         }
     }
 
     /// The documented type this is; `None` for [`NotificationType::Unknown`].
-    pub fn to_wire(&self) -> Option<types::NotificationType> {
+    fn to_wire(&self) -> Option<types::NotificationType> {
         match self {
             NotificationType::IpnChange => Some(types::NotificationType::Ipnchange),
             NotificationType::CallbackUrl => Some(types::NotificationType::Callbackurl),
@@ -82,8 +84,9 @@ impl NotificationType {
     }
 }
 
-impl From<types::NotificationType> for NotificationType {
-    fn from(known: types::NotificationType) -> NotificationType {
+impl NotificationType {
+    /// The type a documented one is: with [`NotificationType::to_wire`], the one mapping.
+    fn of(known: types::NotificationType) -> NotificationType {
         match known {
             types::NotificationType::Ipnchange => NotificationType::IpnChange,
             types::NotificationType::Callbackurl => NotificationType::CallbackUrl,
@@ -151,7 +154,7 @@ impl Notification {
     }
 
     /// Reads the three parameters (names matched case-insensitively, the first of each kept)
-    /// and decodes them with the generated [`types::IpnNotification`].
+    /// and decodes them with the generated `IpnNotification`.
     fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Notification, NotificationError> {
         let (mut tracking, mut reference, mut kind) = (None, None, None);
         for (key, value) in pairs {
@@ -185,13 +188,13 @@ impl Notification {
         Ok(Notification {
             order_tracking_id: wire.order_tracking_id,
             merchant_reference: wire.order_merchant_reference,
-            notification_type: wire.order_notification_type.map_or(kind, NotificationType::from),
+            notification_type: wire.order_notification_type.map_or(kind, NotificationType::of),
         })
     }
 }
 
 /// The JSON body Pesapal expects in answer to an IPN call, the spec's
-/// [`types::IpnAcknowledgement`]: the notification echoed, with `status` 200 (received and
+/// `IpnAcknowledgement`: the notification echoed, with `status` 200 (received and
 /// processed) or 500 (received, not processed: Pesapal notifies again). Written by serde, in
 /// the order the generated type declares its fields (alphabetical): JSON objects are unordered,
 /// and the body is the documentation's sample field for field. The browser callback gets no
@@ -223,11 +226,6 @@ impl Acknowledgement {
     /// 200 (received and processed) or 500 (received, not processed).
     pub fn status(&self) -> u16 {
         if *self.0.status == 200 { 200 } else { 500 }
-    }
-
-    /// The generated type this is.
-    pub fn as_wire(&self) -> &types::IpnAcknowledgement {
-        &self.0
     }
 
     /// The body as JSON text.

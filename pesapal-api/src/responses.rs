@@ -1,13 +1,11 @@
-//! What Pesapal answers, as this crate presents it, and the decoding from the generated types:
-//! every answer body is decoded once, by the type the spec declares for it, then mapped here.
-//! The irregular parts of the wire are read here too: an all-null `error` object, the three date
-//! shapes, `correlation_id` as a number or a string.
+//! What Pesapal answers, as this crate presents it. The generated answer types become these in
+//! `decode`; the facts about payment statuses come from `pesapal_gen::facts`.
 
 use crate::error::Error;
-use crate::wire::{Answer, Operation, facts, rejected, types};
+use crate::rejection::Rejection;
 use chrono::{DateTime, Utc};
+use pesapal_gen::facts;
 use rust_decimal::Decimal;
-use serde_json::Value;
 use uuid::Uuid;
 
 /// The HTTP method Pesapal uses to call an IPN URL.
@@ -45,9 +43,7 @@ impl std::str::FromStr for IpnMethod {
     fn from_str(name: &str) -> Result<IpnMethod, Error> {
         let name = name.trim();
         IpnMethod::ALL.into_iter().find(|method| method.as_str().eq_ignore_ascii_case(name)).ok_or_else(|| {
-            let mut errors = crate::error::ValidationErrors::default();
-            errors.push("ipn_notification_type", format!("unknown IPN method {name:?}: use GET or POST"));
-            Error::InvalidInput(errors)
+            Error::invalid("ipn_notification_type", format!("unknown IPN method {name:?}: use GET or POST"))
         })
     }
 }
@@ -80,10 +76,10 @@ impl IpnRegistration {
     /// When it was registered, in UTC: `created_date` read in any of the three shapes Pesapal
     /// sends (see [`TransactionStatus::created_at`]). `None` when absent or unreadable.
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_date.as_deref().and_then(timestamp)
+        self.created_date.as_deref().and_then(facts::parse_timestamp)
     }
 
-    /// The id as the GUID that [`crate::OrderRequestBuilder::notification_id`] takes.
+    /// The id as the GUID that [`OrderRequestBuilder::notification_id`](crate::OrderRequestBuilder::notification_id) takes.
     pub fn notification_id(&self) -> Option<Uuid> {
         self.ipn_id.parse().ok()
     }
@@ -133,19 +129,39 @@ impl PaymentStatus {
             None => description.and_then(facts::PaymentStatusCode::from_description),
         };
         match known {
-            Some(known) => PaymentStatus::from(known),
+            Some(known) => PaymentStatus::of(known),
             None => PaymentStatus::Unknown { code, description: description.map(str::to_owned) },
         }
     }
 
-    /// The documented status code this is; `None` for [`PaymentStatus::Unknown`].
-    pub fn code(&self) -> Option<facts::PaymentStatusCode> {
+    /// The status a documented code is: the one mapping between the two.
+    fn of(code: facts::PaymentStatusCode) -> PaymentStatus {
+        match code {
+            facts::PaymentStatusCode::Invalid => PaymentStatus::Pending,
+            facts::PaymentStatusCode::Completed => PaymentStatus::Completed,
+            facts::PaymentStatusCode::Failed => PaymentStatus::Failed,
+            facts::PaymentStatusCode::Reversed => PaymentStatus::Reversed,
+        }
+    }
+
+    /// The documented code this is; `None` for [`PaymentStatus::Unknown`].
+    fn fact(&self) -> Option<facts::PaymentStatusCode> {
+        facts::PaymentStatusCode::ALL.into_iter().find(|code| PaymentStatus::of(*code) == *self)
+    }
+
+    /// The `status_code` Pesapal sends for this status (`0` to `3`); for
+    /// [`PaymentStatus::Unknown`], the code as received.
+    ///
+    /// ```
+    /// use pesapal_api::PaymentStatus;
+    ///
+    /// assert_eq!(PaymentStatus::Completed.status_code(), Some(1));
+    /// assert_eq!(PaymentStatus::from_wire(Some(7), None).status_code(), Some(7));
+    /// ```
+    pub fn status_code(&self) -> Option<i64> {
         match self {
-            PaymentStatus::Pending => Some(facts::PaymentStatusCode::Invalid),
-            PaymentStatus::Completed => Some(facts::PaymentStatusCode::Completed),
-            PaymentStatus::Failed => Some(facts::PaymentStatusCode::Failed),
-            PaymentStatus::Reversed => Some(facts::PaymentStatusCode::Reversed),
-            PaymentStatus::Unknown { .. } => None,
+            PaymentStatus::Unknown { code, .. } => *code,
+            known => known.fact().map(facts::PaymentStatusCode::code),
         }
     }
 
@@ -164,18 +180,7 @@ impl PaymentStatus {
     /// assert!(!PaymentStatus::Failed.is_final());
     /// ```
     pub fn is_final(&self) -> bool {
-        self.code().is_some_and(facts::PaymentStatusCode::is_final)
-    }
-}
-
-impl From<facts::PaymentStatusCode> for PaymentStatus {
-    fn from(code: facts::PaymentStatusCode) -> PaymentStatus {
-        match code {
-            facts::PaymentStatusCode::Invalid => PaymentStatus::Pending,
-            facts::PaymentStatusCode::Completed => PaymentStatus::Completed,
-            facts::PaymentStatusCode::Failed => PaymentStatus::Failed,
-            facts::PaymentStatusCode::Reversed => PaymentStatus::Reversed,
-        }
+        self.fact().is_some_and(facts::PaymentStatusCode::is_final)
     }
 }
 
@@ -260,22 +265,7 @@ impl TransactionStatus {
     /// # Ok::<(), pesapal_api::Error>(())
     /// ```
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_date.as_deref().and_then(timestamp)
-    }
-
-    /// Decodes a GetTransactionStatus body exactly as [`crate::Pesapal::transaction_status`]
-    /// does, through the same generated type (useful for recorded responses and offline tests).
-    /// A body that reports an error is an [`Error::Rejected`].
-    pub fn from_json_slice(body: &[u8]) -> Result<TransactionStatus, Error> {
-        let op = Operation::GetTransactionStatus;
-        let raw = bytes::Bytes::copy_from_slice(body);
-        let value = serde_json::from_slice(body).map_err(|e| Error::Decode {
-            operation: op,
-            http_status: 200,
-            reason: e.to_string(),
-            raw_body: crate::wire::lossy(body),
-        })?;
-        transaction_status(op, Answer { value, http_status: 200, raw })
+        self.created_date.as_deref().and_then(facts::parse_timestamp)
     }
 }
 
@@ -295,198 +285,42 @@ pub struct CancellationReceipt {
     pub message: Option<String>,
 }
 
-/// A bearer token and its expiry, from RequestToken.
-pub(crate) struct IssuedToken {
-    pub token: secrecy::SecretString,
-    pub expires_at: DateTime<Utc>,
+/// How [`Pesapal::refund_with_resend`](crate::Pesapal::refund_with_resend) ended, other than
+/// with an error.
+///
+/// Not `#[non_exhaustive]`: Pesapal either takes the refund request or already holds one for the
+/// payment; any other answer is an [`Error`]. A `match` needs no wildcard arm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundOutcome {
+    /// Pesapal accepted the request (the one sent first, or the resend when the first one's
+    /// outcome was unknown).
+    Accepted {
+        /// Pesapal's answer.
+        receipt: RefundReceipt,
+        /// True when this answer is the resend's.
+        resent: bool,
+    },
+    /// Pesapal already holds a refund request for this payment. With `resent`, it is the one
+    /// whose answer was lost: the refund was requested once, as wanted. Without, a refund of
+    /// this payment had been requested before this call (by an earlier run, or an operator).
+    AlreadyReceived {
+        /// Pesapal's answer ("Refund request has been received already").
+        rejection: Box<Rejection>,
+        /// True when this answer is the resend's.
+        resent: bool,
+    },
 }
 
-// ---- Decoding: generated answer → the types above -------------------------------------------
-
-/// A timestamp in any of the three shapes Pesapal sends (see [`facts::parse_timestamp`]).
-fn timestamp(text: &str) -> Option<DateTime<Utc>> {
-    facts::parse_timestamp(text)
-}
-
-/// A text field: `null`, `""` and blanks are absent.
-fn text(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.trim().is_empty())
-}
-
-/// Fails with the rejection the answer carries in its `status`/`error`/`message`, if any.
-/// (`status` and `error` are required in some answers, optional in others: `Option::from` takes
-/// `&T` and `&Option<T>` alike.)
-macro_rules! check {
-    ($operation:expr, $answer:expr) => {
-        if let Some(rejection) = $answer.rejection(
-            Option::from(&$answer.value.status),
-            Option::from(&$answer.value.error),
-            $answer.value.message.as_deref(),
-        ) {
-            return Err(crate::wire::rejected($operation, rejection));
-        }
-    };
-}
-
-pub(crate) fn issued_token(operation: Operation, answer: Answer<types::AccessToken>) -> Result<IssuedToken, Error> {
-    let value = &answer.value;
-    if let Some(rejection) = answer.rejection(Some(&value.status), value.error.as_ref(), value.message.as_deref()) {
-        return Err(Error::Authentication(Box::new(rejection)));
-    }
-    let token = text(value.token.clone()).ok_or_else(|| answer.undecodable(operation, "no `token` in the answer"))?;
-    let expiry =
-        value.expiry_date.as_deref().ok_or_else(|| answer.undecodable(operation, "no `expiryDate` in the answer"))?;
-    let expires_at = timestamp(expiry)
-        .ok_or_else(|| answer.undecodable(operation, format!("`expiryDate` {expiry:?} is not a date")))?;
-    Ok(IssuedToken { token: token.into(), expires_at })
-}
-
-fn registration(
-    operation: Operation,
-    answer: &Answer<impl Sized>,
-    item: types::IpnRegistration,
-) -> Result<IpnRegistration, Error> {
-    let method =
-        item.ipn_notification_type_description.as_deref().and_then(|m| match m.trim().to_ascii_uppercase().as_str() {
-            "GET" => Some(IpnMethod::Get),
-            "POST" => Some(IpnMethod::Post),
-            _ => None,
-        });
-    let active = item
-        .ipn_status
-        .map(|s| s == 1)
-        .or_else(|| item.ipn_status_decription.as_deref().map(|d| d.trim().eq_ignore_ascii_case("active")));
-    Ok(IpnRegistration {
-        url: text(item.url).ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `url`"))?,
-        ipn_id: text(item.ipn_id)
-            .ok_or_else(|| answer.undecodable(operation, "an IPN registration has no `ipn_id`"))?,
-        created_date: text(item.created_date),
-        method,
-        active,
-    })
-}
-
-pub(crate) fn ipn_registration(
-    operation: Operation,
-    answer: Answer<types::IpnRegistration>,
-) -> Result<IpnRegistration, Error> {
-    check!(operation, answer);
-    let item = answer.value.clone();
-    registration(operation, &answer, item)
-}
-
-pub(crate) fn ipn_list(
-    operation: Operation,
-    mut answer: Answer<types::IpnList>,
-) -> Result<Vec<IpnRegistration>, Error> {
-    let empty = types::IpnList::Array(Vec::new());
-    match std::mem::replace(&mut answer.value, empty) {
-        types::IpnList::Array(items) => items.into_iter().map(|item| registration(operation, &answer, item)).collect(),
-        // The error envelope, answered with HTTP 200; an object that reports no error is not
-        // a list either.
-        types::IpnList::PesapalErrorResponse(envelope) => {
-            match answer.rejection(envelope.status.as_ref(), envelope.error.as_ref(), envelope.message.as_deref()) {
-                Some(rejection) => Err(rejected(operation, rejection)),
-                None => Err(answer.undecodable(operation, "expected a JSON array of IPN registrations")),
-            }
+impl RefundOutcome {
+    /// True when the request was sent twice (the first one's outcome was unknown).
+    pub fn resent(&self) -> bool {
+        match self {
+            RefundOutcome::Accepted { resent, .. } | RefundOutcome::AlreadyReceived { resent, .. } => *resent,
         }
     }
-}
 
-pub(crate) fn order_submission(
-    operation: Operation,
-    answer: Answer<types::SubmittedOrder>,
-) -> Result<OrderSubmission, Error> {
-    check!(operation, answer);
-    let value = &answer.value;
-    let order_tracking_id =
-        value.order_tracking_id.ok_or_else(|| answer.undecodable(operation, "no `order_tracking_id`"))?;
-    if order_tracking_id.is_nil() {
-        // A failed submit answers with an all-zero tracking id, sometimes with `"status": "200"`.
-        let mut rejection = answer.bare_rejection();
-        rejection.status = Some(value.status.to_string());
-        rejection.message =
-            text(value.message.clone()).or_else(|| Some("the order was not created (all-zero tracking id)".into()));
-        return Err(rejected(operation, rejection));
-    }
-    Ok(OrderSubmission {
-        order_tracking_id,
-        merchant_reference: text(value.merchant_reference.clone()),
-        redirect_url: text(value.redirect_url.clone()),
-    })
-}
-
-pub(crate) fn transaction_status(
-    operation: Operation,
-    answer: Answer<types::TransactionStatus>,
-) -> Result<TransactionStatus, Error> {
-    check!(operation, answer);
-    let value = answer.value;
-    let subscription = value.subscription_transaction_info.map(|info| SubscriptionTransactionInfo {
-        account_reference: text(info.account_reference),
-        amount: info.amount,
-        first_name: text(info.first_name),
-        last_name: text(info.last_name),
-        correlation_id: match info.correlation_id {
-            Some(Value::String(s)) => text(Some(s)),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        },
-    });
-    Ok(TransactionStatus {
-        order_tracking_id: value.order_tracking_id,
-        payment_status: PaymentStatus::from_wire(value.status_code, value.payment_status_description.as_deref()),
-        status_code: value.status_code,
-        payment_status_description: text(value.payment_status_description),
-        description: text(value.description),
-        amount: value.amount,
-        currency: text(value.currency),
-        confirmation_code: text(value.confirmation_code),
-        payment_method: text(value.payment_method),
-        payment_account: text(value.payment_account),
-        merchant_reference: text(value.merchant_reference),
-        account_number: text(value.account_number),
-        created_date: text(value.created_date),
-        call_back_url: text(value.call_back_url),
-        subscription,
-        payer_info: value
-            .payer_info
-            .map(|p| PayerInfo { first_name: text(p.first_name), last_name: text(p.last_name) }),
-    })
-}
-
-pub(crate) fn refund(operation: Operation, answer: Answer<types::RefundOutcome>) -> Result<RefundReceipt, Error> {
-    check!(operation, answer);
-    Ok(RefundReceipt { message: text(answer.value.message) })
-}
-
-pub(crate) fn cancellation(
-    operation: Operation,
-    answer: Answer<types::CancellationOutcome>,
-) -> Result<CancellationReceipt, Error> {
-    check!(operation, answer);
-    Ok(CancellationReceipt { message: text(answer.value.message) })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_all_null_error_object_is_no_error_and_a_padded_one_is_trimmed() {
-        let ok = TransactionStatus::from_json_slice(
-            br#"{"status_code": 1, "error": {"error_type": null, "code": null, "message": null}, "status": "200"}"#,
-        )
-        .unwrap();
-        assert!(ok.payment_status.is_paid());
-        let error = TransactionStatus::from_json_slice(
-            br#"{"error": {"error_type": "api_error  ", "code": "x", "message": ""}, "status": "500"}"#,
-        )
-        .unwrap_err();
-        let r = error.rejection().unwrap();
-        assert_eq!(
-            (r.error_type.as_deref(), r.code.as_deref(), r.message.as_deref()),
-            (Some("api_error"), Some("x"), Some("x"))
-        );
+    /// True when Pesapal answered that it already holds a refund request for the payment.
+    pub fn is_already_received(&self) -> bool {
+        matches!(self, RefundOutcome::AlreadyReceived { .. })
     }
 }

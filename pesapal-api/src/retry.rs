@@ -1,24 +1,32 @@
-//! Retries with jittered exponential backoff, for the calls that are safe to repeat.
+//! Retries with jittered exponential backoff ([`RetryPolicy`], [`with_retries`]), for the
+//! calls that are safe to repeat: which those are is [`Error`]'s one rule.
 
 use crate::error::Error;
-use crate::wire::Operation;
+use crate::operation::Operation;
 use std::future::Future;
 use std::time::Duration;
 
 /// How idempotent calls (RequestToken, GetTransactionStatus, GetIpnList) are retried after a
 /// connection error, HTTP 429 or 5xx. Payment calls are retried only when the request certainly
 /// did not leave.
+///
+/// ```
+/// use pesapal_api::RetryPolicy;
+/// use std::time::Duration;
+///
+/// let policy = RetryPolicy::default().with_max_retries(5).with_max_delay(Duration::from_secs(2));
+/// assert_eq!((policy.max_retries(), policy.base_delay()), (5, Duration::from_millis(200)));
+/// assert!(policy.delay(3) <= Duration::from_millis(800));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (0 disables retrying).
-    pub max_retries: u32,
-    /// Delay before the first retry, doubled for each further one.
-    pub base_delay: Duration,
-    /// Longest delay.
-    pub max_delay: Duration,
+    max_retries: u32,
+    base_delay: Duration,
+    max_delay: Duration,
 }
 
 impl Default for RetryPolicy {
+    /// 3 retries, 200 ms doubling up to 5 s, jittered.
     fn default() -> Self {
         RetryPolicy { max_retries: 3, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
     }
@@ -27,7 +35,40 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries.
     pub fn none() -> Self {
-        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+        RetryPolicy::default().with_max_retries(0)
+    }
+
+    /// Retries after the first attempt (0 disables retrying).
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The bound of the delay before the first retry, doubled for each further one.
+    pub fn with_base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// The bound of the longest delay.
+    pub fn with_max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The bound of the delay before the first retry.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The bound of the longest delay.
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
     }
 
     /// The delay before retry number `retry` (1-based): "full jitter", uniformly random between
@@ -39,8 +80,8 @@ impl RetryPolicy {
     }
 }
 
-/// Runs `attempt` until it succeeds, or fails with an error that [`Error::is_retry_safe`] does
-/// not allow to repeat for `operation`, or the policy's retries are spent.
+/// Runs `attempt` until it succeeds, or fails with an error that [`Error`]'s rule does not
+/// allow to repeat for `operation`, or the policy's retries are spent.
 pub(crate) async fn with_retries<R, Fut>(
     policy: &RetryPolicy,
     operation: Operation,
@@ -69,8 +110,10 @@ mod tests {
 
     #[test]
     fn delays_grow_exponentially_within_the_cap() {
-        let policy =
-            RetryPolicy { max_retries: 10, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1) };
+        let policy = RetryPolicy::default()
+            .with_max_retries(10)
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(1));
         for _ in 0..100 {
             assert!(policy.delay(1) <= Duration::from_millis(100));
             assert!(policy.delay(3) <= Duration::from_millis(400));

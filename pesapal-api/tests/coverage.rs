@@ -8,6 +8,7 @@
 //! it sends, the fields the builders set from the body that arrives, and whether an answer field
 //! is exposed from whether changing it changes what the method returns.
 
+#[allow(dead_code, reason = "this binary uses a few of the shared helpers")]
 mod common;
 
 use common::{IPN_ID, KEY, SECRET, TOKEN, TRACKING_ID, fast_retries, token_answer};
@@ -101,11 +102,11 @@ fn calls() -> Vec<Call> {
             method: "submit_order",
             run: |p| {
                 Box::pin(async move {
-                    let schedule = Subscription {
-                        start: "2025-01-01".parse().unwrap(),
-                        end: "2025-12-31".parse().unwrap(),
-                        frequency: Frequency::Monthly,
-                    };
+                    let schedule = Subscription::new(
+                        "2025-01-01".parse().unwrap(),
+                        "2025-12-31".parse().unwrap(),
+                        Frequency::Monthly,
+                    );
                     let order = full_order().recurring("ACC-42", Some(schedule)).build()?;
                     shown(p.submit_order(&order).await)
                 })
@@ -492,7 +493,9 @@ async fn every_operation_of_the_spec_has_a_pesapal_method() {
         .map(|op| {
             format!(
                 "{} has no `Pesapal` method. Meanwhile it is usable through `pesapal_api::generated` \
-                 (`pesapal_api::generated::Client::{}`). Add the method, then its call to `calls()` in {}.",
+                 (`pesapal_api::generated::Client::{}`), with the `generated` feature. Add its `Call` in \
+                 pesapal-api/src/operations.rs and its method in pesapal-api/src/client/mod.rs, then its call to \
+                 `calls()` in {}.",
                 op.label(),
                 op.generated_method(),
                 file!()
@@ -533,7 +536,7 @@ async fn every_request_field_can_be_set_through_the_builders() {
         for field in wanted.iter().filter(|field| !set.contains(*field)) {
             missing.push(format!(
                 "{}: `{field}` cannot be set through pesapal-api's builders (add a validated setter in \
-                 pesapal-api/src/requests.rs, and use it in `calls()` of {})",
+                 pesapal-api/src/requests/, and use it in `calls()` of {})",
                 op.label(),
                 file!()
             ));

@@ -1,6 +1,11 @@
 //! Every call gets a `pesapal` span; at the most verbose level, neither the consumer secret nor
 //! the bearer token is ever printed.
+//!
+//! A test binary of its own: it installs a subscriber for its thread, and tracing caches which
+//! callsites are enabled process-wide, so tests running beside it on other threads (with no
+//! subscriber) can switch its spans off.
 
+#[allow(dead_code, reason = "this binary uses a few of the shared helpers")]
 mod common;
 
 use common::*;

@@ -76,6 +76,16 @@ pub enum IpnCommand {
         #[arg(long, value_parser = sdk_enum(&IpnMethod::ALL), default_value = "get")]
         method: IpnMethod,
     },
+    /// Reuse the active registration of the URL and method, or register it when there is none;
+    /// prints the IPN id orders need. Safe to run at every start: Pesapal makes a new id on every
+    /// registration.
+    Ensure {
+        /// The http(s) URL.
+        url: String,
+        /// How Pesapal calls it: GET (parameters in the query string) or POST (in a JSON body).
+        #[arg(long, value_parser = sdk_enum(&IpnMethod::ALL), default_value = "get")]
+        method: IpnMethod,
+    },
     /// List the registered IPN URLs.
     List,
 }

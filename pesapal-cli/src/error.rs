@@ -62,9 +62,9 @@ impl CliError {
         };
         let violations = |errors: &ValidationErrors| {
             errors
-                .violations
+                .violations()
                 .iter()
-                .map(|v| ViolationOutput { field: v.field.clone(), problem: v.problem.clone() })
+                .map(|v| ViolationOutput { field: v.field().to_owned(), problem: v.problem().to_owned() })
                 .collect()
         };
         match self {
@@ -90,12 +90,12 @@ impl CliError {
                     },
                     E::Config(message) => base("config", message.clone(), EXIT_USAGE),
                     E::Authentication(rejection) => ErrorOutput {
-                        code: rejection.code.clone(),
+                        code: rejection.code().map(str::to_owned),
                         hint: Some("check PESAPAL_CONSUMER_KEY, PESAPAL_CONSUMER_SECRET and the environment".into()),
                         ..base("authentication", error.to_string(), EXIT_REJECTED)
                     },
                     E::Rejected { rejection, .. } => ErrorOutput {
-                        code: rejection.code.clone(),
+                        code: rejection.code().map(str::to_owned),
                         ..base("rejected", error.to_string(), EXIT_REJECTED)
                     },
                     E::Transport { sent, operation, .. } => {

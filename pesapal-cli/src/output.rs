@@ -17,9 +17,9 @@ pub struct Money {
 }
 
 impl Money {
-    /// `amount` in `currency`.
+    /// `amount` in `currency`, rounded by the SDK's rule ([`pesapal_api::round_amount`]).
     pub fn new(amount: Decimal, currency: Option<String>) -> Money {
-        Money { currency, value: format!("{:.2}", amount.round_dp(2)) }
+        Money { currency, value: format!("{:.2}", pesapal_api::round_amount(amount)) }
     }
 }
 
@@ -221,8 +221,7 @@ impl StatusOutput {
     pub fn from_progress(order_tracking_id: Uuid, progress: PaymentProgress) -> StatusOutput {
         match progress {
             PaymentProgress::Status(status) => StatusOutput::from_status(order_tracking_id, *status),
-            // `NoPaymentYet`, and whatever later versions add that carries no answer.
-            _ => StatusOutput::pending(order_tracking_id),
+            PaymentProgress::NoPaymentYet => StatusOutput::pending(order_tracking_id),
         }
     }
 
@@ -377,5 +376,13 @@ mod tests {
         assert_eq!(show(Decimal::new(1234567891, 1), Some("KES")), "KES 123,456,789.10");
         assert_eq!(show(Decimal::new(-2500, 0), None), "-2,500.00");
         assert_eq!(Money::new(Decimal::new(2500, 0), None).value, "2500.00");
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero_as_the_sdk_does() {
+        // Banker's rounding would give 0.12 and -0.12.
+        assert_eq!(Money::new(Decimal::new(125, 3), None).value, "0.13");
+        assert_eq!(Money::new(Decimal::new(-125, 3), None).value, "-0.13");
+        assert_eq!(Money::new(Decimal::new(135, 3), None).value, "0.14");
     }
 }

@@ -167,6 +167,21 @@ fn ipn_register_and_list() {
 }
 
 #[test]
+fn ipn_ensure_registers_once_and_then_reuses() {
+    let env = env();
+    let ensure = || {
+        let out = env.run(&["--json", "ipn", "ensure", IPN_URL]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        json(&out.stdout)["ipn_id"].as_str().unwrap().to_owned()
+    };
+    let first = ensure();
+    assert_eq!(ensure(), first, "the registration is reused");
+    let list = env.run(&["--json", "ipn", "list"]);
+    let ipns = json(&list.stdout)["ipns"].as_array().unwrap().clone();
+    assert_eq!(ipns.iter().filter(|ipn| ipn["url"] == IPN_URL).count(), 1, "one registration: {ipns:?}");
+}
+
+#[test]
 fn order_submit_human_and_json() {
     let env = env();
     let ipn = env.register_ipn();

@@ -1,8 +1,8 @@
 //! What the tests of the pesapal-rs crates share (not published): a [`pesapal_api::Pesapal`]
-//! client whose retries take milliseconds, for a loopback mock or the simulator, and the ids the
-//! fixtures use.
+//! client whose retries take milliseconds, for a loopback mock or the simulator, the ids the
+//! fixtures use, and a valid order.
 
-use pesapal_api::{Credentials, Pesapal, RetryPolicy};
+use pesapal_api::{BillingAddress, Credentials, Decimal, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy};
 use std::time::Duration;
 
 /// A tracking id (the one of the documentation's samples).
@@ -13,7 +13,10 @@ pub const IPN_ID: &str = "e32182ca-0983-4fa0-91bc-c3bb813ba750";
 /// Retries as the default policy makes them, but within milliseconds: `max_retries` retries,
 /// 1 ms doubled up to 5 ms.
 pub fn fast_retries(max_retries: u32) -> RetryPolicy {
-    RetryPolicy { max_retries, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(5) }
+    RetryPolicy::default()
+        .with_max_retries(max_retries)
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5))
 }
 
 /// A client for `base_url` (a mock server or the simulator) with these credentials and
@@ -30,4 +33,22 @@ pub fn client(base_url: &str, consumer_key: &str, consumer_secret: &str, max_ret
         .retry_policy(fast_retries(max_retries))
         .build()
         .expect("a test client builds")
+}
+
+/// A minimal valid order: `ORDER-1`, KES 10.00 for coffee, notified to [`IPN_ID`], billed to an
+/// email address. Override what a test needs (`.merchant_reference(…)`, `.notification_id(…)`).
+///
+/// ```
+/// let order = pesapal_test_support::order().merchant_reference("ORDER-2").build().unwrap();
+/// assert_eq!(order.merchant_reference(), "ORDER-2");
+/// ```
+pub fn order() -> OrderRequestBuilder {
+    OrderRequest::builder()
+        .merchant_reference("ORDER-1")
+        .amount(Decimal::new(1000, 2))
+        .currency("KES")
+        .description("Coffee")
+        .callback_url("https://shop.example.com/callback")
+        .notification_id(IPN_ID.parse().expect("a GUID"))
+        .billing_address(BillingAddress::builder().email_address("jane@example.com"))
 }

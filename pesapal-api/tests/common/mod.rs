@@ -1,9 +1,9 @@
-//! Shared fixtures: a client pointed at a loopback mock, canned answers, a request recorder.
-#![allow(dead_code, reason = "each test file uses a different subset")]
+//! What the tests share (`mod common;` in each test binary): a client pointed at a loopback mock, the token dance (a RequestToken
+//! answer, mocked), the request scaffold (a mocked answer that records what arrived), canned
+//! GetTransactionStatus answers, and the order fixture.
 
 use httpmock::prelude::*;
-use pesapal_api::{BillingAddress, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy};
-use rust_decimal::Decimal;
+use pesapal_api::{OrderRequestBuilder, Pesapal, RetryPolicy};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -21,10 +21,15 @@ pub fn client(server: &MockServer) -> Pesapal {
     pesapal_test_support::client(&server.base_url(), KEY, SECRET, 2)
 }
 
-/// A RequestToken answer valid for an hour, in the recorded shape (UTC, 7 fractional digits).
+/// A minimal valid order (see [`pesapal_test_support::order`]).
+pub fn valid_order() -> OrderRequestBuilder {
+    pesapal_test_support::order()
+}
+
+/// A RequestToken answer valid for `valid_for`, in the recorded shape (UTC, 7 fractional digits).
 pub fn token_answer(token: &str, valid_for: chrono::Duration) -> Value {
     let at = chrono::Utc::now() + valid_for;
-    let expiry = pesapal_api::generated::facts::TimestampShape::UtcSevenDigits.format(at);
+    let expiry = pesapal_gen::facts::TimestampShape::UtcSevenDigits.format(at);
     json!({"token": token, "expiryDate": expiry, "error": null, "status": "200", "message": "Request processed successfully"})
 }
 
@@ -40,6 +45,13 @@ pub async fn mock_token(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+/// A loopback Pesapal that hands out a one-hour token: the start of most tests.
+pub async fn server_with_token() -> MockServer {
+    let server = MockServer::start_async().await;
+    mock_token(&server).await;
+    server
+}
+
 /// Matches every request: assert zero calls on it to prove that nothing was sent.
 pub async fn mock_any_request(server: &MockServer) -> httpmock::Mock<'_> {
     server
@@ -48,6 +60,45 @@ pub async fn mock_any_request(server: &MockServer) -> httpmock::Mock<'_> {
             then.status(200);
         })
         .await
+}
+
+/// Mocks `method path`, answering `body` with HTTP `status`; returns the recorder of what
+/// arrived.
+pub async fn answer(server: &MockServer, method: httpmock::Method, path: &str, status: u16, body: Value) -> Recorder {
+    let recorder = Recorder::default();
+    let matcher = recorder.matcher();
+    server
+        .mock_async(|when, then| {
+            when.method(method).path(path).is_true(matcher);
+            then.status(status).header("content-type", "application/json").json_body(body);
+        })
+        .await;
+    recorder
+}
+
+/// Mocks GetTransactionStatus of [`TRACKING_ID`], answering `body` with HTTP 200.
+pub async fn status_says(server: &MockServer, body: Value) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/Transactions/GetTransactionStatus").query_param("orderTrackingId", TRACKING_ID);
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
+/// GetTransactionStatus: a completed M-Pesa payment of KES 10.00 with the order's `reference`,
+/// confirmation code `QX12ABC`.
+pub fn completed(reference: &str) -> Value {
+    json!({"payment_method": "MpesaKE", "amount": 10.00, "created_date": "2024-05-01T10:00:00.123",
+           "confirmation_code": "QX12ABC", "payment_status_description": "Completed", "status_code": 1,
+           "merchant_reference": reference, "currency": "KES", "error": null, "status": "200"})
+}
+
+/// GetTransactionStatus: no payment yet (`payment_details_not_found`, HTTP 200 with status 500).
+pub fn pending() -> Value {
+    json!({"payment_method": null, "amount": 0, "status_code": 0, "payment_status_description": "INVALID",
+           "error": {"error_type": "api_error", "code": "payment_details_not_found", "message": "Pending Payment"},
+           "status": "500"})
 }
 
 /// Requests seen by a mock, in order.
@@ -104,16 +155,4 @@ impl Recorder {
 /// The error object of a successful answer, as the real API sends it.
 pub fn null_error() -> Value {
     json!({"error_type": null, "code": null, "message": null, "call_back_url": null})
-}
-
-/// A minimal valid order.
-pub fn valid_order() -> OrderRequestBuilder {
-    OrderRequest::builder()
-        .merchant_reference("ORDER-1")
-        .amount(Decimal::new(1000, 2))
-        .currency("KES")
-        .description("Coffee")
-        .callback_url("https://shop.example.com/callback")
-        .notification_id(IPN_ID.parse().unwrap())
-        .billing_address(BillingAddress::builder().email_address("jane@example.com"))
 }

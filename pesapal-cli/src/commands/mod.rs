@@ -18,6 +18,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
     match command {
         Command::Token => token::run(ctx).await,
         Command::Ipn(IpnCommand::Register { url, method }) => ipn::register(ctx, &url, method).await,
+        Command::Ipn(IpnCommand::Ensure { url, method }) => ipn::ensure(ctx, &url, method).await,
         Command::Ipn(IpnCommand::List) => ipn::list(ctx).await,
         Command::Order(OrderCommand::Submit(args)) => order::submit(ctx, &args).await,
         Command::Status(args) => status::run(ctx, &args).await,

@@ -4,7 +4,7 @@ use crate::cli::SubmitArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::OrderOutput;
-use pesapal_api::{BillingAddress, OrderRequest, Subscription, ValidationErrors, Violation};
+use pesapal_api::{BillingAddress, OrderRequest, Subscription, ValidationErrors};
 
 /// Validates the order (nothing is sent unless it is valid), submits it and prints where to send
 /// the customer.
@@ -14,7 +14,7 @@ pub async fn submit(ctx: &Context, args: &SubmitArgs) -> Result<(), CliError> {
         CliError::payment(
             e,
             format!(
-                "check whether order {:?} exists (its tracking id is in the merchant dashboard; then `pesapal status TRACKING_ID`)",
+                "check whether order {:?} exists in the merchant dashboard (it was resent once already; the same command with the same --reference is safe to run again: Pesapal answers with the order it has)",
                 args.reference
             ),
         )
@@ -28,16 +28,13 @@ pub async fn submit(ctx: &Context, args: &SubmitArgs) -> Result<(), CliError> {
 
 /// Builds the order, listing every violation (the CLI's and the SDK's) at once.
 fn build_order(args: &SubmitArgs) -> Result<OrderRequest, CliError> {
-    let mut own = Vec::new();
+    let mut errors = ValidationErrors::default();
     let schedule = [args.start.is_some(), args.end.is_some(), args.frequency.is_some()];
     let subscription = match (args.start, args.end, args.frequency) {
-        (Some(start), Some(end), Some(frequency)) => Some(Subscription { start, end, frequency }),
+        (Some(start), Some(end), Some(frequency)) => Some(Subscription::new(start, end, frequency)),
         _ => {
             if schedule.contains(&true) {
-                own.push(Violation {
-                    field: "subscription_details".into(),
-                    problem: "--start, --end and --frequency go together".into(),
-                });
+                errors.push("subscription_details", "--start, --end and --frequency go together");
             }
             None
         }
@@ -66,12 +63,11 @@ fn build_order(args: &SubmitArgs) -> Result<OrderRequest, CliError> {
     if let Some(account) = &args.account_number {
         builder = builder.recurring(account.clone(), subscription);
     }
-    let mut errors = ValidationErrors { violations: own };
     match builder.build() {
-        Ok(order) if errors.violations.is_empty() => Ok(order),
+        Ok(order) if errors.is_empty() => Ok(order),
         Ok(_) => Err(CliError::Invalid(errors)),
         Err(pesapal_api::Error::InvalidInput(sdk)) => {
-            errors.violations.extend(sdk.violations);
+            errors.extend(sdk);
             Err(CliError::Invalid(errors))
         }
         Err(other) => Err(other.into()),

