@@ -100,8 +100,7 @@ async fn every_operation_is_described_and_every_answer_fits_its_description() {
     let stk = StkPushRequest::builder().order(shop.order("C-STK")).msisdn("254723000111").payment_method("MpesaKE");
     let stk = shop.pesapal.stk_push(&stk.build().unwrap()).await.unwrap().order_tracking_id;
     let today = shop.sim.now().date_naive();
-    let subscription =
-        Subscription { start: today, end: today + chrono::Duration::days(365), frequency: Frequency::Monthly };
+    let subscription = Subscription::new(today, today + chrono::Duration::days(365), Frequency::Monthly);
     let recurring = shop.order("C-SUB").recurring("ACC-7", Some(subscription)).build().unwrap();
     let recurring = shop.pesapal.submit_order(&recurring).await.unwrap().order_tracking_id;
 
