@@ -1,21 +1,9 @@
-//! A stateful, offline **Pesapal API 3.0** for tests, demos and CI: every operation of the
-//! spec, the hosted payment page, IPN delivery with retries, a virtual clock for recurring
-//! charges, a control API and fault injection.
+#![doc = include_str!("../README.md")]
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let sim = pesapal_sim::Simulator::start().await?;
-//! println!("point your client at {}", sim.base_url());
-//! println!("key {} / secret {}", sim.consumer_key(), sim.consumer_secret());
-//! // … RequestToken, RegisterIPN, SubmitOrderRequest …, then act as the customer:
-//! // sim.pay(order_tracking_id, pesapal_sim::PaymentMethod::Mpesa)?;
-//! # Ok(())
-//! # }
-//! ```
+//! # Reference
 //!
-//! Or as a server any client can use: `cargo run -p pesapal-sim -- --port 8080`.
-//!
-//! Or as a recorder in front of a real Pesapal, to grow the conformance corpus from the wire:
+//! From a clone of the repository, the server is `cargo run -p pesapal-sim -- --port 8080`.
+//! The binary is also a recorder in front of a real Pesapal, to grow the conformance corpus from the wire:
 //! `cargo run -p pesapal-sim -- record --upstream https://cybqa.pesapal.com/pesapalv3 --out
 //! tests/corpus` (see [`recorder`]).
 //!
@@ -193,13 +181,16 @@
 //! # Control API
 //!
 //! Under `/_sim`, a prefix Pesapal does not use; the methods of [`Simulator`] do the same
-//! in-process.
+//! in-process. Its OpenAPI 3.0 description is served at `GET /_sim/openapi.json` (and committed
+//! as `spec/pesapal-sim-control.openapi.json`): the control routes are built from it, so any
+//! language can generate a client for them.
 //!
 //! | Method and path | Effect |
 //! |---|---|
 //! | `GET /_sim` | base URL, consumer key, clock |
 //! | `GET /_sim/orders`, `GET /_sim/orders/{id}` | orders as the simulator keeps them ([`Order`], [`Payment`]) |
 //! | `GET /_sim/` | the inspector page (HTML) |
+//! | `GET /_sim/openapi.json` | this API's OpenAPI description |
 //! | `POST /_sim/orders/{id}/pay` | body `{"method":"mpesa"}` (default) or `{"method":"card"}` ([`PaymentMethod`]); or a test value `{"phone":…}` / `{"card":…}` |
 //! | `POST /_sim/orders/{id}/fail` | the payment attempt fails |
 //! | `POST /_sim/orders/{id}/reverse` | a completed payment is reversed |

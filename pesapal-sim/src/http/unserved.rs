@@ -3,15 +3,14 @@
 //! are Web API's), HTTP 404 `{"Message":"No HTTP resource was found that matches the request
 //! URI '<the URI as the client used it>'."}` and HTTP 405 `{"Message":"The requested resource
 //! does not support http method '<METHOD>'."}` (with `Allow`), as
-//! `application/json; charset=utf-8`. The URI is the simulator's public URL
-//! ([`crate::SimConfig::public_url`]) with the path and query as received.
+//! `application/json; charset=utf-8`. The URI is the address the client used ([`BaseUrl`]:
+//! the forwarding headers or `Host`, unless [`crate::SimConfig::public_url`] is set) with the
+//! path and query as received.
 
-use crate::engine::Engine;
-use axum::extract::State;
+use crate::http::base_url::BaseUrl;
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use std::sync::Arc;
 
 fn web_api(status: StatusCode, message: String) -> Response {
     let body = json!({ "Message": message }).to_string();
@@ -19,9 +18,9 @@ fn web_api(status: StatusCode, message: String) -> Response {
 }
 
 /// A path nobody serves: HTTP 404.
-pub(crate) async fn not_found(State(engine): State<Arc<Engine>>, uri: Uri) -> Response {
+pub(crate) async fn not_found(base: BaseUrl, uri: Uri) -> Response {
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    let message = format!("No HTTP resource was found that matches the request URI '{}{path}'.", engine.public_url());
+    let message = format!("No HTTP resource was found that matches the request URI '{}{path}'.", base.0);
     web_api(StatusCode::NOT_FOUND, message)
 }
 

@@ -183,6 +183,18 @@ async fn unserved_paths_and_methods_get_web_api_answers() {
     let uri = format!("{}{path}", merchant.sim.base_url());
     let message = format!("No HTTP resource was found that matches the request URI '{uri}'.");
     assert_eq!(response.json::<Value>().await.unwrap(), json!({ "Message": message }));
+    // The URI is the one the client used, behind a proxy too.
+    let response = merchant
+        .http
+        .client
+        .get(merchant.http.url(path))
+        .header("x-forwarded-host", "pay.example.com")
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let message = format!("No HTTP resource was found that matches the request URI 'https://pay.example.com{path}'.");
+    assert_eq!(response.json::<Value>().await.unwrap(), json!({ "Message": message }));
 
     let register = merchant.http.url("/api/URLSetup/RegisterIPN");
     let response = merchant.http.client.get(&register).bearer_auth(&merchant.token).send().await.unwrap();

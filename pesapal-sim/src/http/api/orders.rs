@@ -5,6 +5,7 @@ use super::bearer::Bearer;
 use crate::engine::Engine;
 use crate::error::SimError;
 use crate::http::answers::{self, Refused, shape};
+use crate::http::base_url::BaseUrl;
 use crate::http::request::{bounded, decode, read, require_http_url};
 use crate::model::machine::OrderStatus;
 use crate::model::money::cents;
@@ -148,16 +149,18 @@ fn kind(
 
 pub(super) async fn submit_order(
     State(engine): State<Arc<Engine>>,
+    base: BaseUrl,
     _: Bearer,
     body: Body,
 ) -> Result<Response, Refused<shape::Order>> {
     let mut request: types::SubmitOrderRequestBody = decode(&read_order(body).await?)?;
     let kind = kind(request.account_number.take(), request.subscription_details.take())?;
-    submit(&engine, request.into(), kind)
+    submit(&engine, &base, request.into(), kind)
 }
 
 pub(super) async fn stk(
     State(engine): State<Arc<Engine>>,
+    base: BaseUrl,
     _: Bearer,
     body: Body,
 ) -> Result<Response, Refused<shape::Order>> {
@@ -171,13 +174,18 @@ pub(super) async fn stk(
     // checked) by the order body's generated type, as SubmitOrderRequest reads them.
     let order: types::SubmitOrderRequestBody = decode(&body)?;
     let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
-    submit(&engine, order.into(), kind)
+    submit(&engine, &base, order.into(), kind)
 }
 
 /// SubmitOrderRequest and the STK push: check the order, store it (or find the order submitted
-/// before with the same merchant reference), answer with its tracking id and payment page (the
-/// STK answer has the same fields). A new STK order prompts the phone.
-fn submit(engine: &Arc<Engine>, fields: OrderFields, kind: OrderKind) -> Result<Response, Refused<shape::Order>> {
+/// before with the same merchant reference), answer with its tracking id and payment page under
+/// `base` (the STK answer has the same fields). A new STK order prompts the phone.
+fn submit(
+    engine: &Arc<Engine>,
+    base: &BaseUrl,
+    fields: OrderFields,
+    kind: OrderKind,
+) -> Result<Response, Refused<shape::Order>> {
     let fields = fields.check()?;
     let now = engine.now();
     let submitted = {
@@ -189,5 +197,5 @@ fn submit(engine: &Arc<Engine>, fields: OrderFields, kind: OrderKind) -> Result<
     if let (Submitted::New(_), OrderKind::Stk { msisdn }) = (&submitted, &order.kind) {
         engine.prompt_phone(order.order_tracking_id, msisdn);
     }
-    Ok(answers::order_submitted(order, &engine.payment_page_url(order.order_tracking_id)))
+    Ok(answers::order_submitted(order, &engine.payment_page_url(&base.0, order.order_tracking_id)))
 }
