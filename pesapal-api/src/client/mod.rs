@@ -8,6 +8,7 @@
 //! registration reused). None of those
 //! files is imported here: each only adds methods.
 
+mod confirm;
 mod ensure;
 mod resend;
 mod verify;

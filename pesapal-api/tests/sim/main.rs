@@ -1,7 +1,9 @@
 //! pesapal-api against the simulator (`pesapal-sim`), over loopback HTTP: what only a stateful
 //! Pesapal can show (token revocations under load, …).
 
+mod endpoints;
 mod ipns;
+mod reconcile;
 mod replays;
 
 use pesapal_api::Pesapal;
