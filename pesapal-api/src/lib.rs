@@ -97,7 +97,7 @@ pub use operation::Operation;
 pub use rejection::{
     ErrorCode, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, REFUND_ALREADY_RECEIVED, Rejection,
 };
-pub use requests::address::{BillingAddress, BillingAddressBuilder};
+pub use requests::address::{BillingAddress, BillingAddressBuilder, OptionalText};
 pub use requests::order::{Frequency, OrderRequest, OrderRequestBuilder, RedirectMode, Subscription};
 pub use requests::refund::{RefundRequest, RefundRequestBuilder};
 pub use requests::stk::{StkPushRequest, StkPushRequestBuilder};

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 impl Pesapal {
     /// One GetTransactionStatus, with "no payment yet" as [`PaymentProgress::NoPaymentYet`]
-    /// rather than an error.
+    /// rather than an error; [`Pesapal::confirm`] judges the same answer against your order.
     pub async fn payment_progress(&self, order_tracking_id: Uuid) -> Result<PaymentProgress> {
         match self.transaction_status(order_tracking_id).await {
             Ok(status) => Ok(PaymentProgress::Status(Box::new(status))),
