@@ -105,10 +105,12 @@ impl fmt::Display for Rejection {
     }
 }
 
-/// The error codes Pesapal's answers carry in `error.code` that this crate knows. The codes
-/// themselves, as written on the wire, are kept once, in `pesapal_gen::facts`.
+/// The error codes Pesapal's answers carry in `error.code` that this crate knows: only codes
+/// seen from Pesapal (recorded, or noted from the API by the project's founders). The codes
+/// themselves, as written on the wire, and where each was seen, are kept once, in
+/// `pesapal_gen::facts`.
 ///
-/// `#[non_exhaustive]`: Pesapal sends codes it does not document; a newly known one becomes a
+/// `#[non_exhaustive]`: Pesapal sends codes it does not document; a newly seen one becomes a
 /// new variant.
 ///
 /// ```
@@ -120,50 +122,42 @@ impl fmt::Display for Rejection {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `invalid_api_credentials_provided`: a bad consumer key/secret or an invalid bearer token.
+    /// `invalid_api_credentials_provided`: a refused bearer token (HTTP 401) or consumer key.
     InvalidApiCredentials,
     /// `payment_details_not_found`: GetTransactionStatus has no payment yet (keep waiting).
     PaymentDetailsNotFound,
-    /// `invalid_api_request_parameters`: a malformed request.
+    /// `invalid_api_request_parameters`: a malformed request, or (SubmitOrderRequest) an unknown
+    /// `notification_id` ("Invalid IPN URL ID provided.Check format and try again").
     InvalidApiRequestParameters,
     /// `invalid_url`: RegisterIPN refused the URL.
     InvalidUrl,
-    /// `missing_mandatory_billing_address`: an order without email address and phone number.
+    /// `missing_mandatory_billing_address`: an order without a billing address, or without
+    /// email address and phone number.
     MissingMandatoryBillingAddress,
     /// `invalid_consumer_key_or_secret_provided`: RequestToken refused the key or secret.
     InvalidConsumerKeyOrSecret,
-    /// `invalid_ipn_id`: an order names an IPN registration that does not exist.
-    InvalidIpnId,
-    /// `invalid_order_tracking_id`: no order has this tracking id.
-    InvalidOrderTrackingId,
-    /// `order_cancellation_not_allowed`: the order can no longer be cancelled (it was paid).
-    OrderCancellationNotAllowed,
-    /// `order_already_cancelled`: a second cancellation.
-    OrderAlreadyCancelled,
-    /// `order_cancelled`: the order was cancelled.
-    OrderCancelled,
-    /// `invalid_confirmation_code`: a refund names an unknown confirmation code.
-    InvalidConfirmationCode,
-    /// `refund_amount_exceeds_paid_amount`: a refund for more than was paid.
-    RefundAmountExceedsPaidAmount,
+    /// `invalid_tracking_id`: GetTransactionStatus of a tracking id Pesapal does not know.
+    InvalidTrackingId,
+    /// `order_not_cancellable`: CancelOrder of an order that can no longer be cancelled (the
+    /// 2025 sandbox answers this with only `status` and `message`, no code).
+    OrderNotCancellable,
+    /// `refund_rejected`: RefundRequest refused (the 2025 sandbox answers refused refunds with
+    /// only `status` and `message`, no code).
+    RefundRejected,
 }
 
 impl ErrorCode {
     /// Every known code.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::InvalidApiCredentials,
         ErrorCode::PaymentDetailsNotFound,
         ErrorCode::InvalidApiRequestParameters,
         ErrorCode::InvalidUrl,
         ErrorCode::MissingMandatoryBillingAddress,
         ErrorCode::InvalidConsumerKeyOrSecret,
-        ErrorCode::InvalidIpnId,
-        ErrorCode::InvalidOrderTrackingId,
-        ErrorCode::OrderCancellationNotAllowed,
-        ErrorCode::OrderAlreadyCancelled,
-        ErrorCode::OrderCancelled,
-        ErrorCode::InvalidConfirmationCode,
-        ErrorCode::RefundAmountExceedsPaidAmount,
+        ErrorCode::InvalidTrackingId,
+        ErrorCode::OrderNotCancellable,
+        ErrorCode::RefundRejected,
     ];
 
     /// The fact this is: the one mapping between the two.
@@ -175,13 +169,9 @@ impl ErrorCode {
             ErrorCode::InvalidUrl => facts::ErrorCode::InvalidUrl,
             ErrorCode::MissingMandatoryBillingAddress => facts::ErrorCode::MissingMandatoryBillingAddress,
             ErrorCode::InvalidConsumerKeyOrSecret => facts::ErrorCode::InvalidConsumerKeyOrSecret,
-            ErrorCode::InvalidIpnId => facts::ErrorCode::InvalidIpnId,
-            ErrorCode::InvalidOrderTrackingId => facts::ErrorCode::InvalidOrderTrackingId,
-            ErrorCode::OrderCancellationNotAllowed => facts::ErrorCode::OrderCancellationNotAllowed,
-            ErrorCode::OrderAlreadyCancelled => facts::ErrorCode::OrderAlreadyCancelled,
-            ErrorCode::OrderCancelled => facts::ErrorCode::OrderCancelled,
-            ErrorCode::InvalidConfirmationCode => facts::ErrorCode::InvalidConfirmationCode,
-            ErrorCode::RefundAmountExceedsPaidAmount => facts::ErrorCode::RefundAmountExceedsPaidAmount,
+            ErrorCode::InvalidTrackingId => facts::ErrorCode::InvalidTrackingId,
+            ErrorCode::OrderNotCancellable => facts::ErrorCode::OrderNotCancellable,
+            ErrorCode::RefundRejected => facts::ErrorCode::RefundRejected,
         }
     }
 

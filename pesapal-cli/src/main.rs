@@ -1,5 +1,4 @@
-//! `pesapal`: the command-line tool for Pesapal API 3.0 merchants and operators, built on
-//! `pesapal-api`. Run `pesapal --help`.
+#![doc = include_str!("../README.md")]
 
 mod cli;
 mod commands;

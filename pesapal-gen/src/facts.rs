@@ -92,60 +92,67 @@ impl PaymentStatusCode {
     }
 }
 
-/// The error codes Pesapal's answers carry in `error.code`, trimmed.
-///
-/// Three are recorded from the sandbox (`shared/evidence`): [`ErrorCode::InvalidApiRequestParameters`],
-/// [`ErrorCode::PaymentDetailsNotFound`] and [`ErrorCode::InvalidUrl`];
-/// [`ErrorCode::InvalidApiCredentials`] is what the sandbox and third-party clients report for a
-/// refused key, secret or token. The others are the codes `pesapal-sim` models for refusals the
-/// documentation describes without naming a code.
+/// The error codes Pesapal's answers carry in `error.code`, trimmed: only codes seen from
+/// Pesapal, each with where it was seen. The recordings are in the repository's `evidence/`
+/// folder (provenance in its README); "notes" are the shapes the project's founders recorded
+/// from the API, kept as `tests/corpus/` files. A code Pesapal may send that is not here is
+/// still a rejection (the client keeps the text); `pesapal-sim`'s own codes, for refusals nobody
+/// has recorded, are not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `invalid_api_credentials_provided`: a bad consumer key/secret or an invalid bearer token.
+    /// `invalid_api_credentials_provided`: a refused bearer token (HTTP 401, often without
+    /// `status`) or consumer key. Notes: `tests/corpus/*/401-*.json` (`"message":"Token expired"`
+    /// in `tests/corpus/SubmitOrderRequest/401-expired-token.json`),
+    /// `tests/corpus/GetIpnList/200-error-envelope.json`.
     InvalidApiCredentials,
     /// `payment_details_not_found`: GetTransactionStatus has no payment yet (keep waiting).
+    /// Recorded: `evidence/sandbox-2025-11-09_status_pending.json`,
+    /// `evidence/sandbox-2024-03-18_status_pending.json`.
     PaymentDetailsNotFound,
-    /// `invalid_api_request_parameters`: a malformed request.
+    /// `invalid_api_request_parameters`: a malformed request, or (SubmitOrderRequest) an unknown
+    /// `notification_id`. Recorded: `evidence/sandbox-2025-11-09_refund_invalid_params.json`
+    /// ("Invalid API request."), `evidence/quoted_submitorder_unknown_notification_id.json`
+    /// ("Invalid IPN URL ID provided.Check format and try again").
     InvalidApiRequestParameters,
-    /// `invalid_url`: RegisterIPN refused the URL.
+    /// `invalid_url`: RegisterIPN refused the URL ("The specified url provided is invalid").
+    /// Recorded: `evidence/sandbox-2025-11-09_registeripn_invalid_url.json`.
     InvalidUrl,
-    /// `missing_mandatory_billing_address`: an order without email address and phone number.
+    /// `missing_mandatory_billing_address`: an order without a billing address ("Please provide
+    /// billing details information on your API request.",
+    /// `evidence/quoted_submitorder_missing_billing.json`), or one without email address and
+    /// phone number ("Either email address or phone number is required", notes:
+    /// `tests/corpus/SubmitOrderRequest/200-failed-all-zero-tracking-id.json`).
     MissingMandatoryBillingAddress,
-    /// `invalid_consumer_key_or_secret_provided`: RequestToken refused the key or secret.
+    /// `invalid_consumer_key_or_secret_provided`: RequestToken refused the key or secret. Notes:
+    /// `tests/corpus/RequestToken/200-invalid-consumer-keys.json`.
     InvalidConsumerKeyOrSecret,
-    /// `invalid_ipn_id`: an order names an IPN registration that does not exist.
-    InvalidIpnId,
-    /// `invalid_order_tracking_id`: no order has this tracking id.
-    InvalidOrderTrackingId,
-    /// `order_cancellation_not_allowed`: the order can no longer be cancelled (it was paid).
-    OrderCancellationNotAllowed,
-    /// `order_already_cancelled`: a second cancellation.
-    OrderAlreadyCancelled,
-    /// `order_cancelled`: the order was cancelled.
-    OrderCancelled,
-    /// `invalid_confirmation_code`: a refund names an unknown confirmation code.
-    InvalidConfirmationCode,
-    /// `refund_amount_exceeds_paid_amount`: a refund for more than was paid.
-    RefundAmountExceedsPaidAmount,
+    /// `invalid_tracking_id`: GetTransactionStatus of a tracking id Pesapal does not know
+    /// (`error_type` `validation_error`). Notes:
+    /// `tests/corpus/GetTransactionStatus/200-invalid-tracking-id.json`.
+    InvalidTrackingId,
+    /// `order_not_cancellable`: CancelOrder of an order that can no longer be cancelled. Notes:
+    /// `tests/corpus/CancelOrder/200-not-cancellable.json` (the 2025 sandbox answers the same
+    /// refusal with only `status` and `message`, `evidence/sandbox-2025-11-09_cancel_refused.json`).
+    OrderNotCancellable,
+    /// `refund_rejected`: RefundRequest refused. Notes: `tests/corpus/RefundRequest/200-rejected.json`
+    /// (the 2025 sandbox answers refused refunds with only `status` and `message`,
+    /// `evidence/sandbox-2025-11-09_refund_invalid_amount.json`).
+    RefundRejected,
 }
 
 impl ErrorCode {
     /// Every known code.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::InvalidApiCredentials,
         ErrorCode::PaymentDetailsNotFound,
         ErrorCode::InvalidApiRequestParameters,
         ErrorCode::InvalidUrl,
         ErrorCode::MissingMandatoryBillingAddress,
         ErrorCode::InvalidConsumerKeyOrSecret,
-        ErrorCode::InvalidIpnId,
-        ErrorCode::InvalidOrderTrackingId,
-        ErrorCode::OrderCancellationNotAllowed,
-        ErrorCode::OrderAlreadyCancelled,
-        ErrorCode::OrderCancelled,
-        ErrorCode::InvalidConfirmationCode,
-        ErrorCode::RefundAmountExceedsPaidAmount,
+        ErrorCode::InvalidTrackingId,
+        ErrorCode::OrderNotCancellable,
+        ErrorCode::RefundRejected,
     ];
 
     /// The code as on the wire.
@@ -157,13 +164,9 @@ impl ErrorCode {
             ErrorCode::InvalidUrl => "invalid_url",
             ErrorCode::MissingMandatoryBillingAddress => "missing_mandatory_billing_address",
             ErrorCode::InvalidConsumerKeyOrSecret => "invalid_consumer_key_or_secret_provided",
-            ErrorCode::InvalidIpnId => "invalid_ipn_id",
-            ErrorCode::InvalidOrderTrackingId => "invalid_order_tracking_id",
-            ErrorCode::OrderCancellationNotAllowed => "order_cancellation_not_allowed",
-            ErrorCode::OrderAlreadyCancelled => "order_already_cancelled",
-            ErrorCode::OrderCancelled => "order_cancelled",
-            ErrorCode::InvalidConfirmationCode => "invalid_confirmation_code",
-            ErrorCode::RefundAmountExceedsPaidAmount => "refund_amount_exceeds_paid_amount",
+            ErrorCode::InvalidTrackingId => "invalid_tracking_id",
+            ErrorCode::OrderNotCancellable => "order_not_cancellable",
+            ErrorCode::RefundRejected => "refund_rejected",
         }
     }
 
@@ -266,6 +269,35 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len());
         assert_eq!(ErrorCode::from_code("something_else"), None);
+    }
+
+    /// The `error.code` of every body recorded from Pesapal (`evidence/`) or kept in the
+    /// conformance corpus (`tests/corpus/`: the founders' notes and the documentation's samples).
+    fn codes_seen_from_pesapal() -> std::collections::BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut folders = vec![root.join("evidence"), root.join("tests/corpus")];
+        let mut codes = std::collections::BTreeSet::new();
+        while let Some(folder) = folders.pop() {
+            for path in std::fs::read_dir(&folder).unwrap().map(|entry| entry.unwrap().path()) {
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    let body: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                    let items = body.as_array().cloned().unwrap_or_else(|| vec![body]);
+                    codes.extend(items.iter().filter_map(|b| b.pointer("/error/code")?.as_str().map(str::to_owned)));
+                }
+            }
+        }
+        codes
+    }
+
+    #[test]
+    fn every_code_was_seen_from_pesapal() {
+        let seen = codes_seen_from_pesapal();
+        assert!(seen.contains("invalid_url"), "the recordings were read: {seen:?}");
+        for code in ErrorCode::ALL {
+            assert!(seen.contains(code.as_str()), "{code} is in no recording, note or sample: {seen:?}");
+        }
     }
 
     #[test]

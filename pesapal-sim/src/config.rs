@@ -1,6 +1,7 @@
 //! How a simulator is set up.
 
 use crate::http::faults::Faults;
+use crate::ipn::controls::IpnControls;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -26,8 +27,10 @@ pub struct SimConfig {
     pub ipn_backoff: Duration,
     /// Time allowed for one IPN call (default 5 s).
     pub ipn_timeout: Duration,
-    /// The base URL put in `redirect_url`s, when the listening address is not what browsers
-    /// reach (e.g. behind a proxy). Default: `http://host:port`.
+    /// The base of every URL the simulator hands out (`redirect_url`s, the control API's and
+    /// the inspector's base URL), whatever address the client used. Default: none: each URL
+    /// follows the address the client used (`X-Forwarded-Proto` and `X-Forwarded-Host` behind
+    /// a proxy, else `Host`), and [`crate::Simulator::base_url`] is the listening address.
     pub public_url: Option<String>,
     /// Called with every answer of the Pesapal API routes, as sent (answers replaced by injected
     /// faults aside); tests use it to check the answers against the spec. Default: none.
@@ -38,6 +41,13 @@ pub struct SimConfig {
     /// The faults in force from the start (default: none); [`crate::Simulator::set_faults`]
     /// and `PUT /_sim/faults` replace them, a reset restores them.
     pub faults: Faults,
+    /// How IPNs are delivered from the start, for every order (default: each notification
+    /// once, at once); [`crate::Simulator::set_ipn_controls`] and `PUT /_sim/ipn/controls`
+    /// replace them, a reset restores them.
+    pub ipn_controls: IpnControls,
+    /// How far the virtual clock starts ahead of real time (default 0); a reset returns it
+    /// there. [`crate::Simulator::advance_clock`] moves it further.
+    pub clock_offset: Duration,
     /// Seeds every tracking id, IPN id, confirmation code and token the simulator draws: two
     /// runs with the same seed and the same calls produce the same ids, so that what a client
     /// does against the simulator can be snapshotted. `None` (the default): random.
@@ -64,6 +74,16 @@ impl SimEnvironment {
             SimEnvironment::Sandbox => "/pesapaliframe/PesapalIframe3/Index",
             SimEnvironment::Live => "/iframe/PesapalIframe3/Index",
         }
+    }
+}
+
+impl fmt::Display for SimEnvironment {
+    /// `sandbox` or `live`, as [`std::str::FromStr`] reads it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SimEnvironment::Sandbox => "sandbox",
+            SimEnvironment::Live => "live",
+        })
     }
 }
 
@@ -110,6 +130,8 @@ impl Default for SimConfig {
             answer_observer: None,
             environment: SimEnvironment::Sandbox,
             faults: Faults::default(),
+            ipn_controls: IpnControls::default(),
+            clock_offset: Duration::ZERO,
             seed: None,
         }
     }
@@ -130,6 +152,8 @@ impl fmt::Debug for SimConfig {
             .field("answer_observer", &self.answer_observer.as_ref().map(|_| "installed"))
             .field("environment", &self.environment)
             .field("faults", &self.faults)
+            .field("ipn_controls", &self.ipn_controls)
+            .field("clock_offset", &self.clock_offset)
             .field("seed", &self.seed)
             .finish()
     }

@@ -5,7 +5,7 @@
 use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::http::faults::{Decision, FaultStats, Faults};
-use crate::ipn::{Delivery, IpnControls, IpnDelivery};
+use crate::ipn::{Delivery, IpnControls, IpnDelivery, IpnHttp};
 use crate::lock::lock;
 use crate::model::clock::Clock;
 use crate::model::instruments::{Instrument, Payer, PaymentMethod};
@@ -34,7 +34,9 @@ struct FaultState {
 #[derive(Debug)]
 pub(crate) struct Engine {
     config: SimConfig,
-    /// What `redirect_url`s start with.
+    /// The listening address, or [`SimConfig::public_url`]: what [`crate::Simulator::base_url`]
+    /// says, and the base of handed-out URLs when a request names none
+    /// ([`crate::http::base_url`]).
     public_url: String,
     clock: Clock,
     state: Mutex<State>,
@@ -44,16 +46,13 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
-    pub(crate) fn new(
-        config: SimConfig,
-        public_url: String,
-        http: reqwest::Client,
-        shutdown: watch::Receiver<bool>,
-    ) -> Engine {
+    pub(crate) fn new(config: SimConfig, public_url: String, http: IpnHttp, shutdown: watch::Receiver<bool>) -> Engine {
         let ipn = IpnDelivery::new(&config, http, shutdown);
         let faults = Mutex::new(FaultState { faults: config.faults.clone(), stats: FaultStats::default() });
         let state = Mutex::new(State::seeded(config.seed));
-        Engine { config, public_url, clock: Clock::default(), state, faults, ipn }
+        let clock =
+            Clock::starting_at(chrono::Duration::from_std(config.clock_offset).unwrap_or(chrono::Duration::MAX));
+        Engine { config, public_url, clock, state, faults, ipn }
     }
 
     /// The settings it was started with.
@@ -61,15 +60,15 @@ impl Engine {
         &self.config
     }
 
-    /// The base URL clients and browsers reach the simulator at.
+    /// The listening address, or [`SimConfig::public_url`].
     pub(crate) fn public_url(&self) -> &str {
         &self.public_url
     }
 
-    /// An order's payment page (its `redirect_url`): the tracking id in the query, as on
-    /// Pesapal, at the imitated environment's path.
-    pub(crate) fn payment_page_url(&self, id: Uuid) -> String {
-        format!("{}{}?{ORDER_TRACKING_ID}={id}", self.public_url, self.config.environment.payment_page_path())
+    /// An order's payment page (its `redirect_url`) under `base` ([`crate::http::base_url`]):
+    /// the tracking id in the query, as on Pesapal, at the imitated environment's path.
+    pub(crate) fn payment_page_url(&self, base: &str, id: Uuid) -> String {
+        format!("{base}{}?{ORDER_TRACKING_ID}={id}", self.config.environment.payment_page_path())
     }
 
     /// The simulator's "now" (the virtual clock).
@@ -109,7 +108,7 @@ impl Engine {
     pub(crate) fn use_token(&self, token: Option<&str>) -> Result<(), SimError> {
         let revoke_after = lock(&self.faults).faults.revoke_tokens_after;
         let now = self.now();
-        self.state().use_token(token, now, revoke_after).map_err(SimError::Unauthorized)
+        self.state().tokens_mut().use_token(token, now, revoke_after).map_err(SimError::Unauthorized)
     }
 
     fn notify(&self, notices: impl IntoIterator<Item = Notice>) {
@@ -228,8 +227,8 @@ impl Engine {
         self.state().order(id).cloned()
     }
 
-    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, clock; the faults go back
-    /// to [`SimConfig::faults`], and ids start again from [`SimConfig::seed`].
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries; the faults, IPN controls
+    /// and clock go back to [`SimConfig`]'s, and ids start again from [`SimConfig::seed`].
     pub(crate) fn reset(&self) {
         *self.state() = State::seeded(self.config.seed);
         *lock(&self.faults) = FaultState { faults: self.config.faults.clone(), stats: FaultStats::default() };

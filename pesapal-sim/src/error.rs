@@ -18,8 +18,9 @@ pub enum TokenRefusal {
     Revoked,
 }
 
-/// A refused API or control request. [`SimError::code`] is the `error.code` Pesapal-style
-/// answers carry.
+/// A refused API or control request. Its `Display` is the simulator's own explanation (the
+/// control API's `message`); the API answers it with the code and words Pesapal was seen using
+/// (the crate docs' "Refusals and error codes" table); [`SimError::code`] is its code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
@@ -29,9 +30,12 @@ pub enum SimError {
     /// The body is not JSON, lacks a field, or a field breaks a rule.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// An order names neither an email address nor a phone number.
-    #[error("a billing address needs an email address or a phone number")]
+    /// An order without `billing_address` (absent or null).
+    #[error("the order has no billing_address")]
     MissingBillingAddress,
+    /// An order whose billing address names neither an email address nor a phone number.
+    #[error("a billing address needs an email address or a phone number")]
+    BillingAddressWithoutContact,
     /// RequestToken with a wrong consumer key or secret.
     #[error("invalid consumer key or secret")]
     InvalidCredentials,
@@ -85,41 +89,31 @@ pub enum SimError {
 }
 
 impl SimError {
-    /// The `error.code` of the Pesapal-style answer: Pesapal's known codes
-    /// ([`ErrorCode`]); `invalid_state_transition` for a control action the order's state does
-    /// not allow (control API only).
+    /// The error code of the refusal: Pesapal's code where one was seen ([`ErrorCode`], with
+    /// its source), else one of the simulator's own, which only the control API and logs show
+    /// (`refund_already_received`, `order_cancelled`, `invalid_state_transition`). An API
+    /// answer carries the code only where Pesapal's does (RefundRequest and CancelOrder refusals
+    /// carry none); the crate docs' "Refusals" table lists each answer.
     pub fn code(&self) -> &'static str {
         let code = match self {
             SimError::Unauthorized(_) => ErrorCode::InvalidApiCredentials,
-            SimError::InvalidRequest(_) => ErrorCode::InvalidApiRequestParameters,
-            SimError::MissingBillingAddress => ErrorCode::MissingMandatoryBillingAddress,
+            SimError::InvalidRequest(_) | SimError::UnknownIpn(_) => ErrorCode::InvalidApiRequestParameters,
+            SimError::MissingBillingAddress | SimError::BillingAddressWithoutContact => {
+                ErrorCode::MissingMandatoryBillingAddress
+            }
             SimError::InvalidCredentials => ErrorCode::InvalidConsumerKeyOrSecret,
-            SimError::UnknownIpn(_) => ErrorCode::InvalidIpnId,
-            SimError::UnknownOrder(_) => ErrorCode::InvalidOrderTrackingId,
+            SimError::UnknownOrder(_) => ErrorCode::InvalidTrackingId,
             SimError::PaymentPending => ErrorCode::PaymentDetailsNotFound,
-            SimError::NotCancellable => ErrorCode::OrderCancellationNotAllowed,
             SimError::InvalidUrl => ErrorCode::InvalidUrl,
-            SimError::AlreadyCancelled => ErrorCode::OrderAlreadyCancelled,
-            SimError::OrderCancelled => ErrorCode::OrderCancelled,
-            SimError::UnknownConfirmationCode(_) => ErrorCode::InvalidConfirmationCode,
-            // Refund refusals are sent without an error object (status and message only), as
-            // Pesapal does: these codes appear only in the simulator's own logs.
-            SimError::RefundInvalidAmount => ErrorCode::RefundAmountExceedsPaidAmount,
-            SimError::RefundNotCompleted => return "refund_not_allowed",
+            SimError::NotCancellable | SimError::AlreadyCancelled => ErrorCode::OrderNotCancellable,
+            SimError::RefundInvalidAmount | SimError::RefundNotCompleted | SimError::UnknownConfirmationCode(_) => {
+                ErrorCode::RefundRejected
+            }
             SimError::RefundAlreadyReceived => return "refund_already_received",
+            SimError::OrderCancelled => return "order_cancelled",
             SimError::InvalidTransition { .. } => return "invalid_state_transition",
         };
         code.as_str()
-    }
-
-    /// The `error.error_type`: `invalid_request_error` for a malformed request (as the sandbox
-    /// answers one, `evidence/sandbox-2025-11-09_refund_invalid_params.json`),
-    /// `api_error` otherwise.
-    pub fn error_type(&self) -> &'static str {
-        match self {
-            SimError::InvalidRequest(_) => "invalid_request_error",
-            _ => "api_error",
-        }
     }
 }
 

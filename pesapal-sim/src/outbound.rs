@@ -8,5 +8,14 @@ pub(crate) fn client(
     configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
 ) -> Result<reqwest::Client, String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    configure(reqwest::Client::builder()).build().map_err(|e| e.to_string())
+    configure(reqwest::Client::builder()).build().map_err(|e| {
+        // reqwest says only "builder error": the causes say what went wrong.
+        let mut text = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(error) = cause {
+            text = format!("{text}: {error}");
+            cause = error.source();
+        }
+        text
+    })
 }

@@ -5,16 +5,16 @@ use crate::config::SimConfig;
 use crate::engine::Engine;
 use crate::error::{SimError, StartError};
 use crate::http::faults::{FaultStats, Faults};
-use crate::http::{api, control, server};
-use crate::ipn::{Delivery, IpnControls};
+use crate::http::{api, control, server, unserved};
+use crate::ipn::{Delivery, IpnControls, IpnHttp};
 use crate::model::instruments::{Instrument, PaymentMethod};
 use crate::model::ipn::Ipn;
 use crate::model::order::{Order, Refund};
-use crate::{outbound, pages};
+use crate::pages;
 use axum::Router;
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -48,26 +48,16 @@ pub struct WaitTimeout {
     pub wanted: usize,
 }
 
-/// The HTTP client that makes IPN calls, built once per process and shared by every simulator
-/// in it: building one (TLS roots included) took most of `Simulator::start()`'s time
-/// (docs/PERFORMANCE.md), which test suites would otherwise pay once per test.
-fn ipn_client() -> Result<reqwest::Client, StartError> {
-    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            outbound::client(|builder| builder.user_agent(concat!("pesapal-sim/", env!("CARGO_PKG_VERSION"))))
-        })
-        .clone()
-        .map_err(StartError::HttpClient)
-}
-
 /// Every route of a simulator: Pesapal's API, the control API under `/_sim`, the payment page
-/// and the inspector.
+/// and the inspector; anything else, and a method a route does not serve, answered as Pesapal's
+/// Web API answers it.
 fn app(engine: Arc<Engine>) -> Router {
     Router::new()
         .merge(api::router(engine.clone()))
-        .nest("/_sim", control::router())
+        .merge(control::router())
         .merge(pages::router(&engine))
+        .fallback(unserved::not_found)
+        .method_not_allowed_fallback(unserved::method_not_allowed)
         .with_state(engine)
 }
 
@@ -92,7 +82,7 @@ impl Simulator {
             },
             |url| url.trim_end_matches('/').to_owned(),
         );
-        let http = ipn_client()?;
+        let http = IpnHttp::shared()?;
         let (stop, stopped) = watch::channel(false);
         let engine = Arc::new(Engine::new(config, public_url, http, stopped.clone()));
         let app = app(engine.clone());
@@ -122,7 +112,7 @@ impl Simulator {
 
     /// The hosted payment page of an order (its `redirect_url`).
     pub fn payment_page_url(&self, order_tracking_id: Uuid) -> String {
-        self.engine.payment_page_url(order_tracking_id)
+        self.engine.payment_page_url(self.engine.public_url(), order_tracking_id)
     }
 
     /// The customer pays (pending or failed → completed, with a new confirmation code).
@@ -240,15 +230,16 @@ impl Simulator {
 
     /// Tokens issued so far.
     pub fn tokens_issued(&self) -> u64 {
-        self.engine.state().tokens_issued()
+        self.engine.state().tokens().issued()
     }
 
     /// Tokens revoked by [`Faults::revoke_tokens_after`] so far.
     pub fn tokens_revoked(&self) -> u64 {
-        self.engine.state().tokens_revoked()
+        self.engine.state().tokens().revoked()
     }
 
-    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries, faults, clock.
+    /// Forgets everything: tokens, IPNs, orders, refunds, deliveries; faults, IPN controls and
+    /// clock go back to [`SimConfig`]'s.
     pub fn reset(&self) {
         self.engine.reset();
     }

@@ -10,9 +10,11 @@
 //! [`refs`] follows references in a spec, for all of them.
 //!
 //! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
+//! [`dist`] is `cargo xtask dist`: the simulator's artifacts (wheel, npm packages, archive, image).
 
 pub mod bench;
 pub mod convert;
+pub mod dist;
 pub mod generate;
 pub mod html;
 pub mod overlay;

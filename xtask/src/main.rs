@@ -37,6 +37,20 @@ enum Command {
         #[arg(long, value_delimiter = ',', value_name = "PART")]
         only: Vec<xtask::test_command::Part>,
     },
+    /// Build the release binary of pesapal-sim and its artifacts into target/dist: the Python
+    /// wheel, the npm tarballs, the binary archive (and the container image with --image).
+    Dist {
+        /// Also build the container image (podman or docker; $PESAPAL_CONTAINER_ENGINE chooses).
+        #[arg(long)]
+        image: bool,
+        /// Also measure the time from Simulator() / startSimulator() to the first answered
+        /// request, and the artifacts' sizes (figures for docs/PERFORMANCE.md).
+        #[arg(long)]
+        bench: bool,
+        /// Startup rounds per runtime with --bench.
+        #[arg(long, default_value_t = xtask::dist::startup::ROUNDS)]
+        rounds: u32,
+    },
     /// Run the benchmarks (pesapal-bench) and print the table of ratios.
     Bench {
         /// Also time clean debug builds of a tiny pesapal-api binary and of a reqwest + serde one
@@ -72,6 +86,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Spec { check, report, root } => (check, report, root),
         Command::Test { only } => {
             xtask::test_command::run_parts(&workspace_root(), &only)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Dist { image, bench, rounds } => {
+            let dist = xtask::dist::Dist::new(&workspace_root())?;
+            let written = xtask::dist::build_all(&dist, image)?;
+            println!("\nwritten:");
+            for file in &written.files {
+                println!("  {} ({} bytes)", file.display(), xtask::dist::size(file)?);
+            }
+            if let Some(tag) = &written.image {
+                println!("  image {tag}");
+            }
+            if bench {
+                print!("\n{}", xtask::dist::startup::measure(&dist, rounds)?);
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Command::Bench { compile, compile_only, rounds } => {

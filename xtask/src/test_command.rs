@@ -18,18 +18,25 @@ use std::process::Command;
 pub enum Part {
     /// `cargo test --workspace --all-features`, browser test included.
     Workspace,
-    /// Spectral and Redocly on spec/pesapal.openapi.json.
+    /// Spectral and Redocly on spec/pesapal.openapi.json and spec/pesapal-sim-control.openapi.json.
     Lint,
     /// Python and TypeScript clients generated from the spec, type-checked, run against pesapal-sim;
     /// strict pydantic and zod models validate the corpus and every answer the flows got.
     Xlang,
     /// Schemathesis against pesapal-sim.
     Schemathesis,
+    /// The Python wheel in a fresh virtualenv: pytest with its fixture (`packaging/python/tests`).
+    Python,
+    /// The npm tarballs in a scratch project: tsc and a `node:test` checkout (`packaging/npm/test`).
+    Npm,
+    /// The container image run with podman (installed as root when missing), a checkout from the host.
+    Container,
 }
 
 impl Part {
     /// Every part, in the order they run.
-    pub const ALL: [Part; 4] = [Part::Workspace, Part::Lint, Part::Xlang, Part::Schemathesis];
+    pub const ALL: [Part; 7] =
+        [Part::Workspace, Part::Lint, Part::Xlang, Part::Schemathesis, Part::Python, Part::Npm, Part::Container];
 }
 
 /// Where things are.
@@ -55,12 +62,12 @@ impl Layout {
     }
 }
 
-fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     println!("\n==> {what}");
 }
 
 /// Runs `command`, failing with its name when it does not succeed.
-fn run(command: &mut Command) -> Result<()> {
+pub(crate) fn run(command: &mut Command) -> Result<()> {
     let shown = format!("{command:?}");
     let status = command.status().with_context(|| format!("cannot start {shown}"))?;
     ensure!(status.success(), "{shown} failed ({status})");
@@ -68,16 +75,16 @@ fn run(command: &mut Command) -> Result<()> {
 }
 
 /// True when `program` is on PATH.
-fn found(program: &str) -> bool {
+pub(crate) fn found(program: &str) -> bool {
     Command::new("sh").arg("-c").arg(format!("command -v {program} >/dev/null")).status().is_ok_and(|s| s.success())
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Installs Debian packages as root, or says exactly what to install.
-fn apt_install(packages: &[&str], why: &str) -> Result<()> {
+pub(crate) fn apt_install(packages: &[&str], why: &str) -> Result<()> {
     let line = format!("apt-get install -y {}", packages.join(" "));
     if !is_root() {
         bail!("{why} needs {}: install them with `sudo {line}` and run `cargo xtask test` again", packages.join(", "));
@@ -98,7 +105,7 @@ fn ensure_browser() -> Result<()> {
 }
 
 /// True when `stamp` holds exactly the text of `pins`: the install made from these pins is current.
-fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
+pub(crate) fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
     let mut expected = String::new();
     for pin in pins {
         expected += &std::fs::read_to_string(pin).with_context(|| format!("cannot read {}", pin.display()))?;
@@ -106,7 +113,7 @@ fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
     Ok(std::fs::read_to_string(stamp).is_ok_and(|text| text == expected))
 }
 
-fn write_stamp(stamp: &Path, pins: &[&Path]) -> Result<()> {
+pub(crate) fn write_stamp(stamp: &Path, pins: &[&Path]) -> Result<()> {
     let mut text = String::new();
     for pin in pins {
         text += &std::fs::read_to_string(pin)?;
@@ -159,23 +166,33 @@ fn ensure_npm(layout: &Layout) -> Result<()> {
     write_stamp(&stamp, &[&manifest, &lock])
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Spectral and Redocly: 0 errors and 0 warnings.
+/// The OpenAPI documents linted: Pesapal's API and the simulator's control API.
+const LINTED: [&str; 2] = ["pesapal.openapi.json", "pesapal-sim-control.openapi.json"];
+
+/// Spectral and Redocly on every document of [`LINTED`]: 0 errors and 0 warnings.
 fn lint(layout: &Layout) -> Result<()> {
-    let spec = layout.root.join("spec").join("pesapal.openapi.json");
-    step("spec lint: Spectral (.spectral.yaml)");
+    for name in LINTED {
+        lint_one(layout, &layout.root.join("spec").join(name))?;
+    }
+    Ok(())
+}
+
+fn lint_one(layout: &Layout, spec: &Path) -> Result<()> {
+    let name = spec.file_name().unwrap_or_default().to_string_lossy();
+    step(&format!("spec lint: Spectral (.spectral.yaml) on {name}"));
     run(Command::new(layout.npm_bin("spectral"))
         .args(["lint", "--fail-severity", "warn", "--ruleset"])
         .arg(layout.root.join(".spectral.yaml"))
-        .arg(&spec))?;
-    step("spec lint: Redocly (redocly.yaml)");
+        .arg(spec))?;
+    step(&format!("spec lint: Redocly (redocly.yaml) on {name}"));
     let output = Command::new(layout.npm_bin("redocly"))
         .args(["lint", "--format", "json", "--config"])
         .arg(layout.root.join("redocly.yaml"))
-        .arg(&spec)
+        .arg(spec)
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
         .output()
@@ -186,7 +203,7 @@ fn lint(layout: &Layout) -> Result<()> {
     let (errors, warnings) = (count("errors"), count("warnings"));
     if errors != Some(0) || warnings != Some(0) {
         let problems = serde_json::to_string_pretty(&report["problems"]).unwrap_or_default();
-        bail!("Redocly: {errors:?} error(s), {warnings:?} warning(s):\n{problems}");
+        bail!("Redocly on {name}: {errors:?} error(s), {warnings:?} warning(s):\n{problems}");
     }
     println!("Redocly: 0 errors, 0 warnings");
     Ok(())
@@ -242,9 +259,16 @@ pub fn run_parts(root: &Path, parts: &[Part]) -> Result<()> {
             run(&mut script("schemathesis.sh", &sim))?;
         }
     }
-    println!(
-        "\nall tests passed: {}",
-        parts.iter().map(|p| format!("{p:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
-    );
+    let not_run = crate::dist::test_parts(root, parts)?;
+    let ran: Vec<_> = parts.iter().filter(|p| !not_run.iter().any(|(n, _)| n == *p)).collect();
+    if !ran.is_empty() {
+        println!(
+            "\nall tests passed: {}",
+            ran.iter().map(|p| format!("{p:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    for (part, why) in &not_run {
+        println!("NOT RUN (not passed): {}: {why}", format!("{part:?}").to_lowercase());
+    }
     Ok(())
 }

@@ -1,8 +1,10 @@
-//! The control API under `/_sim` (documented in the crate root): act as the customer or the
-//! provider, move the clock, inspect IPN deliveries, configure faults, reset.
+//! The control API under `/_sim` (documented in the crate root and described by
+//! spec/pesapal-sim-control.openapi.json, from which its routes are built): act as the customer
+//! or the provider, move the clock, inspect IPN deliveries, configure faults, reset.
 
 use crate::engine::Engine;
 use crate::error::SimError;
+use crate::http::base_url::BaseUrl;
 use crate::http::faults::Faults;
 use crate::ipn::IpnControls;
 use crate::model::instruments::{Instrument, PaymentMethod};
@@ -11,32 +13,71 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use serde::Deserialize;
-use serde_json::json;
-use std::sync::Arc;
+use serde_json::{Value, json};
+use std::sync::{Arc, LazyLock};
 use uuid::Uuid;
 
+/// The control API's OpenAPI 3.0 description, committed as spec/pesapal-sim-control.openapi.json
+/// (linted with the Pesapal spec) and served at `GET /_sim/openapi.json`. The routes are built
+/// from it: a control route exists only where it is described.
+pub(crate) const DESCRIPTION: &str = include_str!("../../control.openapi.json");
+
+static DOCUMENT: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(DESCRIPTION).expect("control.openapi.json is JSON (checked by its tests)"));
+
+/// The handler of `operation_id` for the methods of `filter`.
+fn route(operation_id: &str, filter: MethodFilter) -> Option<MethodRouter<Arc<Engine>>> {
+    Some(match operation_id {
+        "getSimulator" => on(filter, info),
+        "getOpenApi" => on(filter, openapi),
+        "listOrders" => on(filter, orders),
+        "getOrder" => on(filter, order),
+        "payOrder" => on(filter, pay),
+        "failOrder" => on(filter, fail),
+        "reverseOrder" => on(filter, reverse),
+        "approveOrder" => on(filter, approve),
+        "declineOrder" => on(filter, decline),
+        "setOrderIpnControls" => on(filter, set_order_ipn_controls),
+        "getClock" => on(filter, clock),
+        "advanceClock" => on(filter, advance),
+        "listIpnDeliveries" => on(filter, deliveries),
+        "getIpnControls" => on(filter, ipn_controls),
+        "setIpnControls" => on(filter, set_ipn_controls),
+        "listRefunds" => on(filter, refunds),
+        "getFaults" => on(filter, faults),
+        "setFaults" => on(filter, set_faults),
+        "reset" => on(filter, reset),
+        _ => return None,
+    })
+}
+
+/// `(path, method, operationId)` of every operation the description declares.
+pub(crate) fn described() -> Vec<(String, Method, String)> {
+    let mut found = Vec::new();
+    for (path, item) in DOCUMENT["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+                .unwrap_or_else(|_| panic!("control.openapi.json: {method} {path} is not an HTTP method"));
+            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+            found.push((path.clone(), method, id));
+        }
+    }
+    found
+}
+
+/// The routes of the description (full paths, under `/_sim`).
 pub(crate) fn router() -> Router<Arc<Engine>> {
-    Router::new()
-        .route("/", get(info))
-        .route("/orders", get(orders))
-        .route("/orders/{id}", get(order))
-        .route("/orders/{id}/pay", post(pay))
-        .route("/orders/{id}/fail", post(fail))
-        .route("/orders/{id}/reverse", post(reverse))
-        .route("/orders/{id}/approve", post(approve))
-        .route("/orders/{id}/decline", post(decline))
-        .route("/clock", get(clock))
-        .route("/clock/advance", post(advance))
-        .route("/ipn/deliveries", get(deliveries))
-        .route("/ipn/controls", get(ipn_controls).put(set_ipn_controls))
-        .route("/orders/{id}/ipn", put(set_order_ipn_controls))
-        .route("/refunds", get(refunds))
-        .route("/faults", get(faults).put(set_faults))
-        .route("/reset", post(reset))
+    described().into_iter().fold(Router::new(), |router, (path, method, id)| {
+        let filter = MethodFilter::try_from(method.clone())
+            .unwrap_or_else(|_| panic!("control.openapi.json: no route for the method {method}"));
+        let handler = route(&id, filter).unwrap_or_else(|| panic!("control.openapi.json: no handler for {id:?}"));
+        router.route(&path, handler)
+    })
 }
 
 fn refused(error: SimError) -> Response {
@@ -67,14 +108,21 @@ fn optional_body<T: for<'de> Deserialize<'de> + Default>(body: &[u8]) -> Result<
     serde_json::from_slice(body).map_err(|e| SimError::InvalidRequest(e.to_string()))
 }
 
-async fn info(State(engine): State<Arc<Engine>>) -> Response {
+async fn info(State(engine): State<Arc<Engine>>, BaseUrl(base_url): BaseUrl) -> Response {
     Json(json!({
-        "base_url": engine.public_url(),
+        "base_url": base_url,
         "consumer_key": engine.config().consumer_key,
         "now": engine.now(),
         "clock_offset_seconds": engine.clock_offset().num_seconds(),
     }))
     .into_response()
+}
+
+/// The description, its server being the address the client used.
+async fn openapi(BaseUrl(base_url): BaseUrl) -> Response {
+    let mut document = DOCUMENT.clone();
+    document["servers"] = json!([{ "url": base_url, "description": "This simulator." }]);
+    Json(document).into_response()
 }
 
 async fn orders(State(engine): State<Arc<Engine>>) -> Response {
@@ -175,8 +223,8 @@ async fn faults(State(engine): State<Arc<Engine>>) -> Response {
     Json(json!({
         "faults": faults,
         "stats": stats,
-        "tokens_issued": state.tokens_issued(),
-        "tokens_revoked": state.tokens_revoked(),
+        "tokens_issued": state.tokens().issued(),
+        "tokens_revoked": state.tokens().revoked(),
     }))
     .into_response()
 }
@@ -188,4 +236,51 @@ async fn set_faults(State(engine): State<Arc<Engine>>, body: Bytes) -> Response 
 async fn reset(State(engine): State<Arc<Engine>>) -> Response {
     engine.reset();
     Json(json!({"reset": true})).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every operation a handler answers (in [`route`]).
+    const OPERATIONS: [&str; 19] = [
+        "getSimulator",
+        "getOpenApi",
+        "listOrders",
+        "getOrder",
+        "payOrder",
+        "failOrder",
+        "reverseOrder",
+        "approveOrder",
+        "declineOrder",
+        "setOrderIpnControls",
+        "getClock",
+        "advanceClock",
+        "listIpnDeliveries",
+        "getIpnControls",
+        "setIpnControls",
+        "listRefunds",
+        "getFaults",
+        "setFaults",
+        "reset",
+    ];
+
+    #[test]
+    fn every_described_operation_has_a_handler_and_every_handler_is_described() {
+        let described: BTreeSet<String> = described().into_iter().map(|(_, _, id)| id).collect();
+        let handled: BTreeSet<String> = OPERATIONS.iter().map(|id| (*id).to_owned()).collect();
+        assert_eq!(described, handled, "the description and the handlers differ");
+        for id in OPERATIONS {
+            assert!(route(id, MethodFilter::GET).is_some(), "{id} has no handler");
+        }
+        let _ = router();
+    }
+
+    #[test]
+    fn every_path_is_under_the_control_prefix() {
+        for (path, method, id) in described() {
+            assert!(path == "/_sim" || path.starts_with("/_sim/"), "{method} {path} ({id})");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! query for GET, as a JSON body for POST), and whether the answer is the acknowledgement
 //! Pesapal expects ([`pesapal_gen::types::IpnAcknowledgement`] with status 200).
 
+use super::client::IpnHttp;
 use crate::model::ipn::{IpnHttpMethod, Notice};
 use chrono::{DateTime, Utc};
 use pesapal_gen::types;
@@ -35,7 +36,7 @@ fn notification(notice: &Notice) -> Result<types::IpnNotification, types::error:
 }
 
 /// Calls the merchant's URL once about `notice` (attempt `number`), waiting at most `timeout`.
-pub(crate) async fn call(http: &reqwest::Client, timeout: Duration, notice: &Notice, number: u32) -> Attempt {
+pub(crate) async fn call(http: &IpnHttp, timeout: Duration, notice: &Notice, number: u32) -> Attempt {
     let at = Utc::now();
     let failed =
         |error: String| Attempt { number, at, http_status: None, body: None, error: Some(error), acknowledged: false };
@@ -45,12 +46,12 @@ pub(crate) async fn call(http: &reqwest::Client, timeout: Duration, notice: &Not
     };
     // The spec's IPN call: the notification's parameters in the query (GET) or as a JSON body (POST).
     let request = match notice.ipn.method {
-        IpnHttpMethod::Get => http.get(&notice.ipn.url).query(&notification),
-        IpnHttpMethod::Post => http.post(&notice.ipn.url).json(&notification),
+        IpnHttpMethod::Get => http.client().get(&notice.ipn.url).query(&notification),
+        IpnHttpMethod::Post => http.client().post(&notice.ipn.url).json(&notification),
     };
     let response = match request.timeout(timeout).send().await {
         Ok(response) => response,
-        Err(e) => return failed(format!("no answer: {e}")),
+        Err(e) => return failed(http.failure(&notice.ipn.url, &e)),
     };
     let status = response.status().as_u16();
     let body = match response.text().await {
@@ -107,7 +108,7 @@ mod tests {
             order_tracking_id: id,
             merchant_reference: "R-1".into(),
             notification_type: NotificationType::Ipnchange,
-            ipn: Ipn { id, url: "http://x".into(), method: IpnHttpMethod::Get, created_at: Utc::now() },
+            ipn: Ipn { id, number: 1, url: "http://x".into(), method: IpnHttpMethod::Get, created_at: Utc::now() },
         };
         let ack = |status: &str| {
             format!(

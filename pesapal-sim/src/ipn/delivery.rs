@@ -2,6 +2,7 @@
 //! the merchant acknowledges, every attempt recorded, as the [`IpnControls`] in force say.
 
 use super::call::{Attempt, call};
+use super::client::IpnHttp;
 use super::controls::IpnControls;
 use crate::config::SimConfig;
 use crate::http::server::stopped;
@@ -50,7 +51,7 @@ pub struct Delivery {
 /// simulator; knows nothing of its state.
 #[derive(Debug)]
 pub(crate) struct IpnDelivery {
-    http: reqwest::Client,
+    http: IpnHttp,
     max_attempts: u32,
     backoff: Duration,
     timeout: Duration,
@@ -62,13 +63,15 @@ pub(crate) struct IpnDelivery {
     shutdown: watch::Receiver<bool>,
     /// The controls for every order, and those set for one order.
     controls: Mutex<(IpnControls, HashMap<Uuid, IpnControls>)>,
+    /// The controls for every order at the start and after a reset ([`SimConfig::ipn_controls`]).
+    initial_controls: IpnControls,
     /// Notifications held back by `out_of_order`, per order.
     held: Mutex<HashMap<Uuid, Vec<(u64, Notice)>>>,
 }
 
 impl IpnDelivery {
     /// Calls with `http`, up to `config.ipn_max_attempts` times, until `shutdown`.
-    pub(crate) fn new(config: &SimConfig, http: reqwest::Client, shutdown: watch::Receiver<bool>) -> Arc<IpnDelivery> {
+    pub(crate) fn new(config: &SimConfig, http: IpnHttp, shutdown: watch::Receiver<bool>) -> Arc<IpnDelivery> {
         Arc::new(IpnDelivery {
             http,
             max_attempts: config.ipn_max_attempts.max(1),
@@ -78,7 +81,8 @@ impl IpnDelivery {
             next_id: AtomicU64::new(1),
             changed: watch::Sender::new(0),
             shutdown,
-            controls: Mutex::default(),
+            controls: Mutex::new((config.ipn_controls.clone(), HashMap::new())),
+            initial_controls: config.ipn_controls.clone(),
             held: Mutex::default(),
         })
     }
@@ -125,9 +129,9 @@ impl IpnDelivery {
     }
 
     /// Forgets every delivery, control and held notification (tasks still running go on,
-    /// unrecorded).
+    /// unrecorded); the controls for every order go back to the initial ones.
     pub(crate) fn clear(&self) {
-        *lock(&self.controls) = Default::default();
+        *lock(&self.controls) = (self.initial_controls.clone(), HashMap::new());
         lock(&self.held).clear();
         self.log().clear();
         self.changed.send_modify(|n| *n += 1);

@@ -6,10 +6,12 @@
 //! what real notification delivery does to them.
 
 mod call;
-mod controls;
+mod client;
+pub(crate) mod controls;
 mod delivery;
 
 pub use call::Attempt;
+pub(crate) use client::IpnHttp;
 pub use controls::IpnControls;
 pub use delivery::Delivery;
 pub(crate) use delivery::IpnDelivery;

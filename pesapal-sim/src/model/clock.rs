@@ -8,9 +8,16 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     offset: Mutex<Duration>,
+    /// Where the offset starts, and where a reset returns it.
+    start: Duration,
 }
 
 impl Clock {
+    /// A clock `start` ahead of real time.
+    pub(crate) fn starting_at(start: Duration) -> Clock {
+        Clock { offset: Mutex::new(start), start }
+    }
+
     /// The simulator's "now".
     pub(crate) fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.offset()
@@ -29,8 +36,8 @@ impl Clock {
         self.now()
     }
 
-    /// Back to real time.
+    /// Back to where it started.
     pub(crate) fn reset(&self) {
-        *lock(&self.offset) = Duration::zero();
+        *lock(&self.offset) = self.start;
     }
 }

@@ -20,6 +20,8 @@ pub enum IpnHttpMethod {
 pub struct Ipn {
     /// `ipn_id`.
     pub id: Uuid,
+    /// Pesapal's internal number of the registration (`id` in RegisterIPN's answer): 1, 2, …
+    pub number: u64,
     /// The merchant's URL.
     pub url: String,
     /// How it is called.

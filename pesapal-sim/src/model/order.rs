@@ -20,7 +20,13 @@ pub struct Payment {
     pub payment_method: String,
     /// Masked card number or phone number.
     pub account: String,
-    /// The provider's code; empty for an attempt still waiting for an answer.
+    /// The amount charged: the order's, or converted for a card charged in another currency
+    /// ([`crate::test_values::CARD_CHARGED_IN_USD`]).
+    pub amount: Decimal,
+    /// The currency charged (ISO 4217).
+    pub currency: String,
+    /// The provider's code: 10 characters (M-Pesa) or 22 digits (card) when paid, 8 digits when
+    /// the attempt failed, empty while it waits for an answer.
     pub confirmation_code: String,
     /// When (virtual clock).
     pub at: DateTime<Utc>,
@@ -127,6 +133,29 @@ impl Order {
         match &self.kind {
             OrderKind::Charge { account_number, .. } => account_number,
             _ => &self.merchant_reference,
+        }
+    }
+
+    /// GetTransactionStatus's `call_back_url`: the callback URL with `OrderTrackingId` and
+    /// `OrderMerchantReference`, in that order, appended to its own query, and no
+    /// `OrderNotificationType`, as recorded (`evidence/sandbox-2025-11-09_status_*.json`,
+    /// `evidence/sandbox-2024-03-18_status_pending.json`, `evidence/pesapal-sdk_status_*.json`).
+    pub(crate) fn status_callback_url(&self) -> String {
+        with_parameters(
+            &self.callback_url,
+            &[
+                (ORDER_TRACKING_ID, &self.order_tracking_id.to_string()),
+                (ORDER_MERCHANT_REFERENCE, &self.merchant_reference),
+            ],
+        )
+    }
+
+    /// What was charged, or is asked while nothing was: the last attempt's amount and currency,
+    /// else the order's.
+    pub(crate) fn charged(&self) -> (Decimal, &str) {
+        match &self.payment {
+            Some(payment) => (payment.amount, &payment.currency),
+            None => (self.amount, &self.currency),
         }
     }
 

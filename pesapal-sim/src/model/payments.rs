@@ -4,7 +4,7 @@
 use super::instruments::{DEFAULT_CARD, DEFAULT_PHONE, Payer, PaymentMethod};
 use super::ipn::Notice;
 use super::machine::Transition;
-use super::order::{OrderKind, Payment};
+use super::order::{Order, OrderKind, Payment};
 use super::state::State;
 use super::test_values::{self, Reason};
 use crate::error::SimError;
@@ -34,12 +34,13 @@ impl State {
             // Periods that passed before the first payment are not charged.
             schedule.skip_past(now);
         }
-        order.payment = Some(attempt(payer, code, &test_values::PAID, now));
+        order.payment = Some(attempt(order, payer, code, &test_values::PAID, now));
         let order = order.clone();
         Ok(self.notice(&order, NotificationType::Ipnchange))
     }
 
-    /// `payer`'s attempt fails for `reason`: pending or failed → failed.
+    /// `payer`'s attempt fails for `reason`: pending or failed → failed, with a confirmation code
+    /// of its own (8 digits, as recorded).
     pub(crate) fn fail(
         &mut self,
         id: Uuid,
@@ -47,8 +48,9 @@ impl State {
         reason: &Reason,
         now: DateTime<Utc>,
     ) -> Result<Option<Notice>, SimError> {
+        let code = self.failure_code();
         let order = self.apply(id, Transition::Fail)?;
-        order.payment = Some(attempt(payer, String::new(), reason, now));
+        order.payment = Some(attempt(order, payer, code, reason, now));
         let order = order.clone();
         Ok(self.notice(&order, NotificationType::Ipnchange))
     }
@@ -70,7 +72,7 @@ impl State {
             };
             return Err(error);
         }
-        order.payment = Some(attempt(payer, String::new(), reason, now));
+        order.payment = Some(attempt(order, payer, String::new(), reason, now));
         Ok(())
     }
 
@@ -91,12 +93,16 @@ impl State {
     }
 }
 
-/// A payment attempt by `payer` at `at`, ending for `reason`.
-fn attempt(payer: Payer, confirmation_code: String, reason: &Reason, at: DateTime<Utc>) -> Payment {
+/// A payment attempt on `order` by `payer` at `at` (GetTransactionStatus's `created_date`:
+/// each attempt has its own), ending for `reason`.
+fn attempt(order: &Order, payer: Payer, confirmation_code: String, reason: &Reason, at: DateTime<Utc>) -> Payment {
+    let (amount, currency) = test_values::charge(&payer.number, order.amount, &order.currency);
     Payment {
         method: payer.method,
         payment_method: payer.payment_method.to_owned(),
         account: payer.account,
+        amount,
+        currency,
         confirmation_code,
         at,
         description: reason.description.into(),

@@ -1,6 +1,6 @@
 //! RefundRequest, as Pesapal's refund page says: COMPLETED payments only; mobile money in full
-//! only, cards also in part (never zero after rounding to cents, never more than was paid); one
-//! request per payment.
+//! only, cards also in part (never zero after rounding to cents, never more than was charged, in
+//! the currency charged); one request per payment.
 
 use super::instruments::PaymentMethod;
 use super::machine::OrderStatus;
@@ -34,9 +34,12 @@ impl State {
         if order.status != OrderStatus::Completed {
             return Err(SimError::RefundNotCompleted);
         }
+        // Checked against what was charged, in the currency charged (a card may be charged in
+        // another currency than the order's: `test_values::CARD_CHARGED_IN_USD`).
         let amount = cents(amount);
+        let (charged, _) = order.charged();
         let in_full_only = order.payment.as_ref().is_some_and(|p| p.method == PaymentMethod::Mpesa);
-        if amount <= Decimal::ZERO || amount > order.amount || (in_full_only && amount != order.amount) {
+        if amount <= Decimal::ZERO || amount > charged || (in_full_only && amount != charged) {
             return Err(SimError::RefundInvalidAmount);
         }
         order.refunded += amount;

@@ -8,13 +8,33 @@ use super::ipn::{Ipn, IpnHttpMethod, Notice};
 use super::machine::Transition;
 use super::order::{Order, Refund};
 use super::tokens::TokenRegistry;
-use crate::error::{SimError, TokenRefusal};
+use crate::error::SimError;
 use chrono::{DateTime, Duration, Utc};
 use pesapal_gen::types::NotificationType;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// What SubmitOrderRequest (or the STK push) did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Submitted {
+    /// A new order.
+    New(Order),
+    /// The order submitted before with the same merchant reference, unchanged: Pesapal answers
+    /// a repeated reference with the existing order, ignoring the new amount and currency
+    /// (evidence/README.md, "Further facts": `TX-testing1`, `TX-testing4`, `TX-testing5`).
+    Existing(Order),
+}
+
+impl Submitted {
+    /// The order answered.
+    pub(crate) fn order(&self) -> &Order {
+        match self {
+            Submitted::New(order) | Submitted::Existing(order) => order,
+        }
+    }
+}
 
 /// Everything the simulator remembers.
 #[derive(Debug, Default)]
@@ -27,6 +47,8 @@ pub(crate) struct State {
     orders: Vec<Order>,
     /// Where each order is in `orders`.
     positions: HashMap<Uuid, usize>,
+    /// The order each merchant reference was submitted with.
+    references: HashMap<String, Uuid>,
     refunds: Vec<Refund>,
     correlation_ids: i64,
 }
@@ -56,6 +78,12 @@ impl State {
         }
     }
 
+    /// A failed attempt's confirmation code: 8 digits, as recorded ("41784283",
+    /// `evidence/pesapal-sdk_status_mpesa_failed.json`).
+    pub(crate) fn failure_code(&mut self) -> String {
+        self.random_code(1, b"123456789") + &self.random_code(7, b"0123456789")
+    }
+
     fn random_code(&mut self, len: usize, alphabet: &[u8]) -> String {
         (0..len).map(|_| char::from(alphabet[self.rng.usize(..alphabet.len())])).collect()
     }
@@ -78,32 +106,22 @@ impl State {
         self.tokens.issue(userdata, uid, issuer, now, lifetime)
     }
 
-    /// Checks a bearer token and counts its use; `revoke_after` uses revoke it.
-    pub(crate) fn use_token(
-        &mut self,
-        token: Option<&str>,
-        now: DateTime<Utc>,
-        revoke_after: Option<u64>,
-    ) -> Result<(), TokenRefusal> {
-        self.tokens.use_token(token, now, revoke_after)
+    /// The tokens issued, to check one or count them.
+    pub(crate) fn tokens(&self) -> &TokenRegistry {
+        &self.tokens
     }
 
-    /// Tokens issued so far.
-    pub(crate) fn tokens_issued(&self) -> u64 {
-        self.tokens.issued()
+    /// The tokens issued, to use one.
+    pub(crate) fn tokens_mut(&mut self) -> &mut TokenRegistry {
+        &mut self.tokens
     }
 
-    /// Tokens revoked so far.
-    pub(crate) fn tokens_revoked(&self) -> u64 {
-        self.tokens.revoked()
-    }
-
-    /// Registers an IPN URL; the same URL and method registered again keeps its id.
+    /// Registers an IPN URL: a new registration (a new `ipn_id`) on every call, also for a URL
+    /// registered before, as Pesapal does (evidence/README.md, "Further facts": RegisterIPN is
+    /// not idempotent; GetIpnList lists every registration).
     pub(crate) fn register_ipn(&mut self, url: String, method: IpnHttpMethod, now: DateTime<Utc>) -> Ipn {
-        if let Some(existing) = self.ipns.iter().find(|i| i.url == url && i.method == method) {
-            return existing.clone();
-        }
-        let ipn = Ipn { id: self.new_id(), url, method, created_at: now };
+        let number = self.ipns.len() as u64 + 1;
+        let ipn = Ipn { id: self.new_id(), number, url, method, created_at: now };
         self.ipns.push(ipn.clone());
         ipn
     }
@@ -117,13 +135,19 @@ impl State {
         self.ipns.iter().find(|i| i.id == id)
     }
 
-    /// Stores a new order after checking that its IPN exists.
-    pub(crate) fn submit(&mut self, order: Order) -> Result<Order, SimError> {
+    /// SubmitOrderRequest of `order` (its fields checked): refused if its IPN is not
+    /// registered; else the order submitted before with the same merchant reference, if any
+    /// ([`Submitted::Existing`]), or `order`, stored.
+    pub(crate) fn submit(&mut self, order: Order) -> Result<Submitted, SimError> {
         if self.ipn(order.notification_id).is_none() {
             return Err(SimError::UnknownIpn(order.notification_id));
         }
+        if let Some(&existing) = self.references.get(&order.merchant_reference) {
+            return Ok(Submitted::Existing(self.order(existing)?.clone()));
+        }
+        self.references.insert(order.merchant_reference.clone(), order.order_tracking_id);
         self.insert(order.clone());
-        Ok(order)
+        Ok(Submitted::New(order))
     }
 
     /// Keeps `order` (a new one), after the others.
@@ -203,5 +227,7 @@ mod tests {
         assert!(mpesa.len() == 10 && mpesa.starts_with(|c: char| c.is_ascii_uppercase()), "{mpesa}");
         let card = state.confirmation_code(PaymentMethod::Card);
         assert!(card.len() == 22 && card.bytes().all(|b| b.is_ascii_digit()), "{card}");
+        let failed = state.failure_code();
+        assert!(failed.len() == 8 && failed.bytes().all(|b| b.is_ascii_digit()), "{failed}");
     }
 }

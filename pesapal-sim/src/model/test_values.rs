@@ -8,6 +8,7 @@
 //! | card `4111111111111111` (and any other Visa or MasterCard number) | succeeds | Completed | `""` | Payment successful |
 //! | card `4000000000000002` | declined | Failed | `05` | Do not honour. Unable to Authorize Transaction.Kindly contact your bank for assistance |
 //! | card `4000000000000119` | accepted, fails later | Pending, then Failed | `91` | Issuer or switch inoperative. The transaction could not be completed |
+//! | card `5200000000000007` (MasterCard) | succeeds, **charged in US dollars** | Completed | `""` | Payment successful |
 //! | phone `254700000001` | the phone approves | Completed | `""` | Payment successful |
 //! | phone `254700000002` | the customer declines | Failed | `1032` | Request cancelled by user |
 //! | phone `254700000003` | no answer (the prompt times out) | stays Pending | `1037` | DS timeout user cannot be reached |
@@ -16,8 +17,22 @@
 //!
 //! Phone numbers may be written `2547…`, `+2547…` or `07…`; spaces and dashes are ignored.
 //! A card number that is neither Visa (4…) nor MasterCard (51–55, 2221–2720) is refused.
+//!
+//! A failed attempt gets a confirmation code of its own (8 digits, as recorded); a later
+//! successful one a new code.
+//!
+//! **Charged in another currency.** The card [`CARD_CHARGED_IN_USD`] is charged in US dollars,
+//! as the 2025-11-09 sandbox charged a MasterCard for a TZS order
+//! (`evidence/sandbox-2025-11-09_status_card_completed.json`: `"amount":0.4,"currency":"USD"`
+//! for 1000 TZS). An order in another currency is converted at the fixed rate [`USD_RATE`] units
+//! per dollar (that recording's: 1000 TZS → 0.40 USD), rounded to cents and at least 0.01;
+//! GetTransactionStatus then reports the dollars, and RefundRequest is checked against them (a
+//! refund of 2000 is "Invalid amount provided…", one of 0.40 is accepted). Any other card, and
+//! M-Pesa, is charged the order's amount in the order's currency.
 
 use super::instruments::{digits, normalize_phone};
+use super::money::cents;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// Why a payment attempt did not complete, as GetTransactionStatus reports it.
@@ -65,6 +80,13 @@ pub const INSUFFICIENT_FUNDS: Reason =
 
 /// A card that succeeds.
 pub const CARD_SUCCEEDS: &str = "4111111111111111";
+/// A MasterCard that succeeds, charged in US dollars ([`USD_RATE`]); shown as `520000XXXXXX0007`
+/// (the recorded card).
+pub const CARD_CHARGED_IN_USD: &str = "5200000000000007";
+/// Units of an order's currency per US dollar when [`CARD_CHARGED_IN_USD`] pays it: 2500, as
+/// the sandbox charged 0.4 USD for 1000 TZS. A test value, not an exchange rate: every currency
+/// but USD is converted at it.
+pub const USD_RATE: Decimal = Decimal::from_parts(2500, 0, 0, false, 0);
 /// A card the issuer declines.
 pub const CARD_DECLINES: &str = "4000000000000002";
 /// A card accepted that fails later.
@@ -98,6 +120,16 @@ pub fn phone(number: &str) -> Outcome {
     }
 }
 
+/// What paying `amount` `currency` with the card `number` charges: US dollars for
+/// [`CARD_CHARGED_IN_USD`] ([`USD_RATE`]), else the order's amount and currency.
+pub(crate) fn charge(number: &str, amount: Decimal, currency: &str) -> (Decimal, String) {
+    if digits(number) != CARD_CHARGED_IN_USD || currency == "USD" {
+        return (amount, currency.to_owned());
+    }
+    let dollars = cents(amount / USD_RATE).max(Decimal::new(1, 2));
+    (dollars, "USD".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +144,15 @@ mod tests {
         assert_eq!(phone(PHONE_TIMES_OUT), Outcome::NoAnswer(PHONE_TIMED_OUT));
         assert_eq!(phone(PHONE_INSUFFICIENT_FUNDS), Outcome::Decline(INSUFFICIENT_FUNDS));
         assert_eq!(phone("0723000000"), Outcome::AwaitPhone);
+        assert_eq!(card(CARD_CHARGED_IN_USD), Outcome::Approve);
+    }
+
+    #[test]
+    fn the_usd_card_is_charged_in_dollars_at_the_recorded_rate() {
+        let tzs = charge(CARD_CHARGED_IN_USD, Decimal::new(1000, 0), "TZS");
+        assert_eq!((tzs.0.to_string().as_str(), tzs.1.as_str()), ("0.40", "USD"));
+        assert_eq!(charge(CARD_CHARGED_IN_USD, Decimal::ONE, "KES").0.to_string(), "0.01", "never nothing");
+        assert_eq!(charge(CARD_CHARGED_IN_USD, Decimal::TEN, "USD"), (Decimal::TEN, "USD".to_owned()));
+        assert_eq!(charge(CARD_SUCCEEDS, Decimal::new(1000, 0), "TZS"), (Decimal::new(1000, 0), "TZS".to_owned()));
     }
 }

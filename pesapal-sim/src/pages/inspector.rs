@@ -4,6 +4,7 @@
 //! Its buttons call the JSON control API (which stays the interface for programs) and reload.
 
 use crate::engine::Engine;
+use crate::http::base_url::BaseUrl;
 use crate::model::machine::Transition;
 use crate::model::order::{Order, OrderKind};
 use axum::extract::State;
@@ -15,8 +16,8 @@ use std::sync::Arc;
 /// Where the inspector lives.
 pub(crate) const PATH: &str = "/_sim/";
 
-pub(crate) async fn page(State(engine): State<Arc<Engine>>) -> Html<String> {
-    Html(render(&engine))
+pub(crate) async fn page(State(engine): State<Arc<Engine>>, BaseUrl(base): BaseUrl) -> Html<String> {
+    Html(render(&engine, &base))
 }
 
 /// The actions an order's state allows, as the control API names them.
@@ -51,15 +52,15 @@ fn json(value: &impl serde::Serialize) -> String {
     text(&serde_json::to_string_pretty(value).unwrap_or_default()).into_owned()
 }
 
-fn render(engine: &Engine) -> String {
+fn render(engine: &Engine, base: &str) -> String {
     let (orders, refunds, ipns, issued, revoked) = {
         let state = engine.state();
         (
             state.orders().to_vec(),
             state.refunds().to_vec(),
             state.ipns().to_vec(),
-            state.tokens_issued(),
-            state.tokens_revoked(),
+            state.tokens().issued(),
+            state.tokens().revoked(),
         )
     };
     let deliveries = engine.deliveries();
@@ -86,7 +87,7 @@ async function control(path, body) {{
 <input id="advance-seconds" type="number" value="86400" min="0"> seconds
 <button id="advance" onclick="control('/clock/advance', {{seconds: Number(document.getElementById('advance-seconds').value)}})">Advance</button></p>
 "#,
-        base = text(engine.public_url()),
+        base = text(base),
         now = engine.now().to_rfc3339(),
         offset = engine.clock_offset().num_seconds(),
     );

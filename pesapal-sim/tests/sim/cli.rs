@@ -1,37 +1,52 @@
 //! `pesapal-sim --port 0` prints a base URL and credentials that any client can use.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Lines};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
-struct Server(Child);
+/// A running `pesapal-sim` binary, killed when dropped. Its output stays open: the binary
+/// prints more after its address.
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    _output: Lines<BufReader<ChildStdout>>,
+}
+
+impl Server {
+    /// Starts `pesapal-sim --port 0` with `args` and `env`; the server and the `KEY=value` lines
+    /// it printed (`PESAPAL_BASE_URL`, `PESAPAL_CONSUMER_KEY`, `PESAPAL_CONSUMER_SECRET`).
+    pub(crate) fn start(args: &[&str], env: &[(&str, &str)]) -> (Server, HashMap<String, String>) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pesapal-sim"))
+            .args(["--port", "0"])
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let mut output = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut printed = HashMap::new();
+        for line in output.by_ref().map_while(Result::ok) {
+            if let Some((key, value)) = line.split_once('=') {
+                printed.insert(key.to_owned(), value.to_owned());
+            }
+            if printed.contains_key("PESAPAL_CONSUMER_SECRET") {
+                break;
+            }
+        }
+        (Server { child, _output: output }, printed)
+    }
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
 #[tokio::test]
 async fn the_binary_prints_what_a_client_needs() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pesapal-sim"))
-        .args(["--port", "0", "--consumer-key", "cli-key"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary runs");
-    let stdout = child.stdout.take().unwrap();
-    let _server = Server(child);
-    let mut printed = std::collections::HashMap::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some((key, value)) = line.split_once('=') {
-            printed.insert(key.to_owned(), value.to_owned());
-        }
-        if printed.len() == 3 {
-            break;
-        }
-    }
+    let (_server, printed) = Server::start(&["--consumer-key", "cli-key"], &[]);
     let base_url = &printed["PESAPAL_BASE_URL"];
     assert!(base_url.starts_with("http://127.0.0.1:"), "{printed:?}");
     assert_eq!(printed["PESAPAL_CONSUMER_KEY"], "cli-key");

@@ -68,7 +68,6 @@ async fn get_ipn_list_is_retried() {
 }
 
 #[tokio::test]
-#[ignore = "waits for the simulator to answer a repeated merchant reference with the existing order (issue 24)"]
 async fn submit_order_is_resent_once_with_the_same_reference_and_returns_the_order() {
     let shop = shop(IpnMethod::Get).await;
     shop.sim.set_faults(lose_next(1));

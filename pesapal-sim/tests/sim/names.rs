@@ -2,7 +2,9 @@
 //! pesapal_sim::*;` then every public name of pesapal-sim's root, and the names the two crates
 //! would naturally share (`Environment`, `Frequency`, `IpnMethod`, `NotificationType`), each
 //! means one thing. A name both crates export would make its use here ambiguous: this module
-//! would not compile.
+//! would not compile (the compiler reports such a name as a future-incompatibility warning:
+//! denied here).
+#![deny(ambiguous_glob_imports)]
 
 use pesapal_api::*;
 use pesapal_sim::*;

@@ -4,7 +4,7 @@ use super::dress::{ErrorField, PROCESSED, dress, east_africa, ok, pesapal_error,
 use crate::error::SimError;
 use crate::model::ipn::{Ipn, IpnHttpMethod};
 use crate::model::machine::OrderStatus;
-use crate::model::order::{Order, OrderKind, ReturnTo};
+use crate::model::order::{Order, OrderKind};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pesapal_gen::facts::PaymentStatusCode;
@@ -22,6 +22,7 @@ pub(crate) fn token(token: &str, expires_at: DateTime<Utc>) -> Response {
     ok(dress::<types::AccessToken>(body, ErrorField::Null, &[]))
 }
 
+/// An IPN registration's fields, as RegisterIPN and GetIpnList answer them.
 fn ipn_item(ipn: &Ipn) -> types::builder::IpnRegistration {
     let (kind, name) = match ipn.method {
         IpnHttpMethod::Get => (0, "GET"),
@@ -35,22 +36,26 @@ fn ipn_item(ipn: &Ipn) -> types::builder::IpnRegistration {
         .ipn_notification_type_description(Some(name.to_owned()))
         .ipn_status(Some(1))
         .ipn_status_decription(Some("Active".to_owned()))
-        .status(status("200"))
         .error(types::PesapalError(None))
 }
 
-/// RegisterIPN accepted: the registration, as GetIpnList lists it.
+/// RegisterIPN accepted: the registration with its number (`id`), `"error":null` and no
+/// `message`, as `evidence/sandbox-2024-03-18_registeripn.json`. (The 2024-07 answer,
+/// `evidence/sandbox-2024-07-13_registeripn.json`, has `message` and neither `error` nor `id`.)
 pub(crate) fn ipn_registered(ipn: &Ipn) -> Response {
-    let body = ipn_item(ipn).message(Some(PROCESSED.to_owned())).try_into();
+    let number = i64::try_from(ipn.number).unwrap_or(i64::MAX);
+    let body = ipn_item(ipn).id(Some(number)).status(status("200")).try_into();
     ok(dress::<types::IpnRegistration>(body, ErrorField::Null, &[]))
 }
 
-/// GetIpnList: a JSON array.
+/// GetIpnList: a JSON array of every registration, each as `evidence/sandbox-log_ipnlist_item.json`:
+/// `"status":"1"`, `"message":null`, no `error`.
 pub(crate) fn ipn_list(ipns: &[Ipn]) -> Response {
-    let items: Vec<String> = ipns
-        .iter()
-        .map(|ipn| dress::<types::IpnRegistration>(ipn_item(ipn).try_into(), ErrorField::Null, &[]))
-        .collect();
+    let item = |ipn| {
+        let body = ipn_item(ipn).error(None).status(status("1")).try_into();
+        dress::<types::IpnRegistration>(body, ErrorField::Keep, &["message"])
+    };
+    let items: Vec<String> = ipns.iter().map(item).collect();
     ok(format!("[{}]", items.join(",")))
 }
 
@@ -65,10 +70,14 @@ pub(crate) fn order_submitted(order: &Order, redirect_url: &str) -> Response {
     ok(dress::<types::SubmittedOrder>(body, ErrorField::Null, &[]))
 }
 
-/// GetTransactionStatus of a known order. A never-paid order answers `"status":"500"` with
-/// `payment_details_not_found`, as Pesapal does.
+/// GetTransactionStatus of a known order, with the recorded keys: a never-paid order answers
+/// `"status":"500"` with `payment_details_not_found` and `"description":null`; `amount` and
+/// `currency` are what the last attempt charged ([`Order::charged`]); `created_date` is the
+/// last attempt's time (the order's before any); `call_back_url` is
+/// [`Order::status_callback_url`].
 pub(crate) fn transaction_status(order: &Order) -> Response {
     let payment = order.payment.as_ref();
+    let (amount, currency) = order.charged();
     let subscription = match &order.kind {
         OrderKind::Charge { account_number, correlation_id, .. } => {
             types::TransactionStatusSubscriptionTransactionInfo::builder()
@@ -83,34 +92,31 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
         _ => None,
     };
     let pending = order.status == OrderStatus::Pending;
-    let description = if order.cancelled {
-        "Order cancelled by the merchant".to_owned()
-    } else {
-        payment.map(|p| p.description.clone()).unwrap_or_default()
+    let description = match (order.cancelled, payment) {
+        (true, _) => Some("Order cancelled by the merchant".to_owned()),
+        (false, payment) => payment.map(|p| p.description.clone()),
     };
     let body = types::TransactionStatus::builder()
         .order_tracking_id(Some(order.order_tracking_id))
         .payment_method(Some(payment.map(|p| p.payment_method.clone()).unwrap_or_default()))
-        .amount(Some(order.amount))
+        .amount(Some(amount))
         .created_date(Some(east_africa(payment.map_or(order.created_at, |p| p.at))))
         .confirmation_code(Some(payment.map(|p| p.confirmation_code.clone()).unwrap_or_default()))
         .payment_status_description(Some(PaymentStatusCode::from(order.status).description().to_owned()))
-        .description(Some(description))
+        .description(description)
         .message(Some(PROCESSED.to_owned()))
         .payment_account(Some(payment.map(|p| p.account.clone()).unwrap_or_default()))
-        .call_back_url(Some(order.return_url(ReturnTo::Callback)))
+        .call_back_url(Some(order.status_callback_url()))
         .status_code(Some(PaymentStatusCode::from(order.status).code()))
         .merchant_reference(Some(order.merchant_reference.clone()))
         .payment_status_code(Some(payment.map(|p| p.status_code.clone()).unwrap_or_default()))
-        .currency(Some(order.currency.clone()))
+        .currency(Some(currency.to_owned()))
         .account_number(order.account_number().map(str::to_owned))
         .subscription_transaction_info(subscription)
         .error(match pending {
-            true => pesapal_error(
-                SimError::PaymentPending.code(),
-                "Pending Payment",
-                Some(order.return_url(ReturnTo::Callback)),
-            ),
+            true => {
+                pesapal_error(SimError::PaymentPending.code(), "Pending Payment", Some(order.status_callback_url()))
+            }
             false => types::PesapalError(None),
         })
         .status(Some(status(if pending { "500" } else { "200" })))
@@ -118,7 +124,7 @@ pub(crate) fn transaction_status(order: &Order) -> Response {
     ok(dress::<types::TransactionStatus>(
         body,
         if pending { ErrorField::Keep } else { ErrorField::AllNull },
-        &["account_number"],
+        &["account_number", "description"],
     ))
 }
 

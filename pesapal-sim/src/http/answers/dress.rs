@@ -2,7 +2,6 @@
 //! object, `error` as `null` or all-null, explicit `null`s, amounts as numbers with two
 //! decimals and Pesapal's date shapes.
 
-use crate::error::SimError;
 use crate::model::money::cents;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +31,9 @@ pub(crate) const PROCESSED: &str = "Request processed successfully";
 pub(crate) enum ErrorField {
     /// `"error": null`.
     Null,
-    /// `"error": {"error_type":null,"code":null,"message":null,"call_back_url":null}`.
+    /// `"error": {"error_type":null,"code":null,"message":null}`, as GetTransactionStatus
+    /// answers a paid or failed order (`evidence/sandbox-2025-11-09_status_card_completed.json`,
+    /// `evidence/pesapal-sdk_status_mpesa_*.json`).
     AllNull,
     /// As the typed value says.
     Keep,
@@ -42,9 +43,11 @@ pub(crate) enum ErrorField {
 /// the spec adds keeps the simulator compiling.
 pub(crate) type Built<T> = Result<T, types::error::ConversionError>;
 
-/// Serializes a typed body and applies the real API's dressing. A body the generated builder
-/// refused (a required field left unset: a simulator bug) becomes Pesapal's error envelope
-/// naming the problem, never a panic.
+/// Serializes a typed body and applies the real API's dressing: the `error` field, and an
+/// explicit `null` at each of `explicit_nulls` (`"message"`, or `"error.call_back_url"` inside
+/// the error object) where the typed body has nothing. A body the generated builder refused (a
+/// required field left unset: a simulator bug) becomes Pesapal's error envelope naming the
+/// problem, never a panic.
 pub(crate) fn dress<T: Serialize>(body: Built<T>, error: ErrorField, explicit_nulls: &[&str]) -> String {
     let body = match body {
         Ok(body) => body,
@@ -57,18 +60,24 @@ pub(crate) fn dress<T: Serialize>(body: Built<T>, error: ErrorField, explicit_nu
                 fields.insert("error".into(), Value::Null);
             }
             ErrorField::AllNull => {
-                fields.insert(
-                    "error".into(),
-                    json!({"error_type": null, "code": null, "message": null, "call_back_url": null}),
-                );
+                fields.insert("error".into(), json!({"error_type": null, "code": null, "message": null}));
             }
             ErrorField::Keep => {}
         }
-        for name in explicit_nulls {
-            fields.entry(*name).or_insert(Value::Null);
-        }
+    }
+    for path in explicit_nulls {
+        explicit_null(&mut value, path);
     }
     serde_json::to_string(&WithAmounts(&value)).unwrap_or_default()
+}
+
+/// Writes `null` at the dotted `path` of `value` unless something is there.
+fn explicit_null(value: &mut Value, path: &str) {
+    let (parents, name) = path.rsplit_once('.').map_or(("", path), |(parents, name)| (parents, name));
+    let parent = parents.split('.').filter(|p| !p.is_empty()).try_fold(value, |at, part| at.get_mut(part));
+    if let Some(Value::Object(fields)) = parent {
+        fields.entry(name).or_insert(Value::Null);
+    }
 }
 
 /// The answer when the simulator could not build its own answer: HTTP 200, `"status":"500"` and
@@ -127,15 +136,8 @@ pub(crate) fn utc_7(at: DateTime<Utc>) -> String {
 pub(crate) fn east_africa(at: DateTime<Utc>) -> String {
     TimestampShape::EastAfricaFraction.format(at)
 }
-/// The error object of a refusal: its `error_type`, `code` and message.
-pub(crate) fn pesapal_error_of(error: &SimError, call_back_url: Option<String>) -> types::PesapalError {
-    let mut object = pesapal_error(error.code(), error.to_string(), call_back_url);
-    if let Some(inner) = &mut object.0 {
-        inner.error_type = Some(error.error_type().to_owned());
-    }
-    object
-}
 
+/// An error object with `api_error`, `code`, `message` and, where relevant, the callback URL.
 pub(crate) fn pesapal_error(
     code: &str,
     message: impl Into<String>,

@@ -13,4 +13,4 @@ mod refusals;
 pub(crate) use accepted::{
     cancel_accepted, ipn_list, ipn_registered, order_submitted, refund_accepted, token, transaction_status,
 };
-pub(crate) use refusals::{CancelRefused, OrderRefused, RefundRefused, TokenRefused};
+pub(crate) use refusals::{Refused, shape};

@@ -4,13 +4,15 @@
 use super::bearer::Bearer;
 use crate::engine::Engine;
 use crate::error::SimError;
-use crate::http::answers::{self, OrderRefused};
+use crate::http::answers::{self, Refused, shape};
+use crate::http::base_url::BaseUrl;
 use crate::http::request::{bounded, decode, read, require_http_url};
 use crate::model::machine::OrderStatus;
 use crate::model::money::cents;
 use crate::model::order::{Order, OrderKind};
 use crate::model::schedule::Schedule;
-use axum::body::Body;
+use crate::model::state::Submitted;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -52,7 +54,7 @@ impl OrderFields {
     fn check(self) -> Result<Self, SimError> {
         let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         if !present(&self.billing_address.email_address) && !present(&self.billing_address.phone_number) {
-            return Err(SimError::MissingBillingAddress);
+            return Err(SimError::BillingAddressWithoutContact);
         }
         if self.id.trim().is_empty() {
             return Err(SimError::InvalidRequest("id is required".into()));
@@ -109,14 +111,15 @@ impl OrderFields {
     }
 }
 
-/// A missing or null `billing_address` is Pesapal's `missing_mandatory_billing_address`, not a
-/// malformed request.
-fn require_billing_address(body: &[u8]) -> Result<(), SimError> {
-    match serde_json::from_slice::<Value>(body) {
+/// Reads an order body ([`read`]); a missing or null `billing_address` is Pesapal's
+/// `missing_mandatory_billing_address`, not a malformed request.
+async fn read_order(body: Body) -> Result<Bytes, SimError> {
+    let body = read(body).await?;
+    match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(fields)) if fields.get("billing_address").is_none_or(Value::is_null) => {
             Err(SimError::MissingBillingAddress)
         }
-        _ => Ok(()),
+        _ => Ok(body),
     }
 }
 
@@ -146,19 +149,22 @@ fn kind(
 
 pub(super) async fn submit_order(
     State(engine): State<Arc<Engine>>,
+    base: BaseUrl,
     _: Bearer,
     body: Body,
-) -> Result<Response, OrderRefused> {
-    let body = read(body).await?;
-    require_billing_address(&body)?;
-    let mut request: types::SubmitOrderRequestBody = decode(&body)?;
+) -> Result<Response, Refused<shape::Order>> {
+    let mut request: types::SubmitOrderRequestBody = decode(&read_order(body).await?)?;
     let kind = kind(request.account_number.take(), request.subscription_details.take())?;
-    submit(&engine, request.into(), kind)
+    submit(&engine, &base, request.into(), kind)
 }
 
-pub(super) async fn stk(State(engine): State<Arc<Engine>>, _: Bearer, body: Body) -> Result<Response, OrderRefused> {
-    let body = read(body).await?;
-    require_billing_address(&body)?;
+pub(super) async fn stk(
+    State(engine): State<Arc<Engine>>,
+    base: BaseUrl,
+    _: Bearer,
+    body: Body,
+) -> Result<Response, Refused<shape::Order>> {
+    let body = read_order(body).await?;
     let request: types::StkBody = decode(&body)?;
     bounded("msisdn", Some(&request.msisdn))?;
     if request.msisdn.trim().is_empty() {
@@ -168,21 +174,28 @@ pub(super) async fn stk(State(engine): State<Arc<Engine>>, _: Bearer, body: Body
     // checked) by the order body's generated type, as SubmitOrderRequest reads them.
     let order: types::SubmitOrderRequestBody = decode(&body)?;
     let kind = OrderKind::Stk { msisdn: request.msisdn.trim().to_owned() };
-    submit(&engine, order.into(), kind)
+    submit(&engine, &base, order.into(), kind)
 }
 
-/// SubmitOrderRequest and the STK push: check the order, store it, answer with its tracking id
-/// and payment page (the STK answer has the same fields).
-fn submit(engine: &Arc<Engine>, fields: OrderFields, kind: OrderKind) -> Result<Response, OrderRefused> {
+/// SubmitOrderRequest and the STK push: check the order, store it (or find the order submitted
+/// before with the same merchant reference), answer with its tracking id and payment page under
+/// `base` (the STK answer has the same fields). A new STK order prompts the phone.
+fn submit(
+    engine: &Arc<Engine>,
+    base: &BaseUrl,
+    fields: OrderFields,
+    kind: OrderKind,
+) -> Result<Response, Refused<shape::Order>> {
     let fields = fields.check()?;
     let now = engine.now();
-    let order = {
+    let submitted = {
         let mut state = engine.state();
         let id = state.new_id();
         state.submit(fields.into_order(id, now, kind))?
     };
-    if let OrderKind::Stk { msisdn } = &order.kind {
+    let order = submitted.order();
+    if let (Submitted::New(_), OrderKind::Stk { msisdn }) = (&submitted, &order.kind) {
         engine.prompt_phone(order.order_tracking_id, msisdn);
     }
-    Ok(answers::order_submitted(&order, &engine.payment_page_url(order.order_tracking_id)))
+    Ok(answers::order_submitted(order, &engine.payment_page_url(&base.0, order.order_tracking_id)))
 }

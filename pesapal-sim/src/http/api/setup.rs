@@ -3,7 +3,7 @@
 use super::bearer::Bearer;
 use crate::engine::Engine;
 use crate::error::SimError;
-use crate::http::answers::{self, TokenRefused};
+use crate::http::answers::{self, Refused, shape};
 use crate::http::request::{decode, http_url, read};
 use crate::model::ipn::IpnHttpMethod;
 use axum::body::Body;
@@ -12,7 +12,10 @@ use axum::response::Response;
 use pesapal_gen::types;
 use std::sync::Arc;
 
-pub(super) async fn request_token(State(engine): State<Arc<Engine>>, body: Body) -> Result<Response, TokenRefused> {
+pub(super) async fn request_token(
+    State(engine): State<Arc<Engine>>,
+    body: Body,
+) -> Result<Response, Refused<shape::Token>> {
     let credentials: types::RequestTokenBody = decode(&read(body).await?)?;
     let config = engine.config();
     if credentials.consumer_key != config.consumer_key || credentials.consumer_secret != config.consumer_secret {

@@ -3,7 +3,7 @@
 use super::bearer::Bearer;
 use crate::engine::Engine;
 use crate::error::SimError;
-use crate::http::answers::{self, CancelRefused, RefundRefused};
+use crate::http::answers::{self, Refused, shape};
 use crate::http::request::{bounded, decode, guid_from_query, read};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -24,7 +24,7 @@ pub(super) async fn refund(
     State(engine): State<Arc<Engine>>,
     _: Bearer,
     body: Body,
-) -> Result<Response, RefundRefused> {
+) -> Result<Response, Refused<shape::Refund>> {
     let request: types::RefundRequestBody = decode(&read(body).await?)?;
     for (name, value) in [
         ("confirmation_code", &request.confirmation_code),
@@ -42,7 +42,7 @@ pub(super) async fn cancel(
     State(engine): State<Arc<Engine>>,
     _: Bearer,
     body: Body,
-) -> Result<Response, CancelRefused> {
+) -> Result<Response, Refused<shape::Cancel>> {
     let request: types::CancelOrderBody = decode(&read(body).await?)?;
     engine.state().cancel(request.order_tracking_id)?;
     Ok(answers::cancel_accepted())

@@ -133,6 +133,13 @@ pub fn evidence(name: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
 }
 
+/// A body of the conformance corpus (`tests/corpus/` at the repository's root): the founders'
+/// notes of what the API answered, and the documentation's samples.
+pub fn corpus(name: &str) -> serde_json::Value {
+    let path = format!("{}/../tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
+}
+
 impl Shop {
     /// The [`order`] fixture, notifying this shop's IPN endpoint.
     pub fn order(&self, reference: &str) -> OrderRequestBuilder {
