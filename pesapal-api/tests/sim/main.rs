@@ -5,6 +5,7 @@ mod endpoints;
 mod ipns;
 mod reconcile;
 mod replays;
+mod verdicts;
 
 use pesapal_api::Pesapal;
 use pesapal_sim::Simulator;
