@@ -121,6 +121,9 @@ pub struct ClientBuilder {
     pub(crate) refresh_margin: Duration,
     pub(crate) max_concurrent_verifications: usize,
     pub(crate) verification_wait: Duration,
+    /// With `test-util`: what answers in place of the network.
+    #[cfg(feature = "test-util")]
+    pub(crate) seam: Option<crate::http::Seam>,
 }
 
 /// Default time for one HTTP exchange.
@@ -144,6 +147,8 @@ impl Default for ClientBuilder {
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             max_concurrent_verifications: DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
             verification_wait: DEFAULT_VERIFICATION_WAIT,
+            #[cfg(feature = "test-util")]
+            seam: None,
         }
     }
 }
@@ -249,7 +254,10 @@ impl ClientBuilder {
 
     /// Where requests go: the base URL, checked, and the HTTP client.
     pub(crate) fn http(&self) -> Result<Http> {
-        Ok(Http::new(self.resolved_base_url()?, self.reqwest_client()?))
+        let http = Http::new(self.resolved_base_url()?, self.reqwest_client()?);
+        #[cfg(feature = "test-util")]
+        let http = http.answered_by(self.seam.clone());
+        Ok(http)
     }
 
     /// The base URL to use, checked: an http(s) URL, https for live traffic.

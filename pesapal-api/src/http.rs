@@ -23,6 +23,27 @@ use serde::de::DeserializeOwned;
 pub(crate) struct Http {
     client: reqwest::Client,
     base_url: String,
+    /// With `test-util`: answers every exchange instead of the network.
+    #[cfg(feature = "test-util")]
+    seam: Option<Seam>,
+}
+
+/// An answer for every exchange, in place of the network (`test-util`): the HTTP status and
+/// body of `operation`'s answer to a request with these query values.
+#[cfg(feature = "test-util")]
+#[derive(Clone)]
+pub(crate) struct Seam(pub std::sync::Arc<SeamFn>);
+
+/// What a [`Seam`] calls: the operation and the request's query values in, the HTTP status and
+/// the body out.
+#[cfg(feature = "test-util")]
+pub(crate) type SeamFn = dyn Fn(Operation, &[String]) -> (u16, Bytes) + Send + Sync;
+
+#[cfg(feature = "test-util")]
+impl std::fmt::Debug for Seam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Seam")
+    }
 }
 
 /// What one request carries besides its endpoint: the values of the endpoint's query
@@ -84,7 +105,18 @@ impl<T> Answer<T> {
 impl Http {
     /// `base_url` as the configuration resolved it (checked, without a trailing `/`).
     pub(crate) fn new(base_url: String, client: reqwest::Client) -> Http {
-        Http { client, base_url }
+        Http {
+            client,
+            base_url,
+            #[cfg(feature = "test-util")]
+            seam: None,
+        }
+    }
+
+    /// The same, answered by `seam` instead of the network.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn answered_by(self, seam: Option<Seam>) -> Http {
+        Http { seam, ..self }
     }
 
     /// The base URL requests go to.
@@ -104,6 +136,11 @@ impl Http {
         request: &Request,
     ) -> Result<Answer<T>, Error> {
         let endpoint = operation.endpoint();
+        #[cfg(feature = "test-util")]
+        if let Some(seam) = &self.seam {
+            let (http_status, raw) = (seam.0)(operation, &request.query);
+            return classify(operation, http_status, raw);
+        }
         // The endpoint table is generated from the spec and checked by tests (pesapal-gen's
         // `tests/tables.rs`: every method is GET or POST; this crate's tests: every call sends
         // its endpoint's query parameters), not at run time.
@@ -135,12 +172,18 @@ impl Http {
         })?;
         let http_status = response.status().as_u16();
         let raw = response.bytes().await.map_err(|e| Error::transport(operation, Sent::MaybeSent, e))?;
-        if !endpoint.success.contains(&http_status) {
-            return Err(Error::rejected(operation, envelope::error_answer(http_status, &raw)));
-        }
-        match serde_json::from_slice(&raw) {
-            Ok(value) => Ok(Answer { value, http_status, raw }),
-            Err(e) => Err(Error::decode(operation, http_status, e.to_string(), envelope::lossy(&raw))),
-        }
+        classify(operation, http_status, raw)
+    }
+}
+
+/// `operation`'s answer by its HTTP status: a declared success status decoded once, by the
+/// generated type `T`; any other status a rejection, read from the error envelope.
+fn classify<T: DeserializeOwned>(operation: Operation, http_status: u16, raw: Bytes) -> Result<Answer<T>, Error> {
+    if !operation.endpoint().success.contains(&http_status) {
+        return Err(Error::rejected(operation, envelope::error_answer(http_status, &raw)));
+    }
+    match serde_json::from_slice(&raw) {
+        Ok(value) => Ok(Answer { value, http_status, raw }),
+        Err(e) => Err(Error::decode(operation, http_status, e.to_string(), envelope::lossy(&raw))),
     }
 }

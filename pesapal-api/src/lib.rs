@@ -11,25 +11,31 @@
 //! No two files import each other, directly or through a circle (`tests/api/layering.rs`
 //! checks it). From the top down, each file uses only files listed after it:
 //!
-//! 1. `axum`: the axum adapter;
-//! 2. `client/verify.rs`, `client/wait.rs`, `client/resend.rs`: the methods built on calls
-//!    (verifying notifications, polling, resending after an unknown outcome);
-//! 3. `client/mod.rs`: [`Pesapal`], one method per operation, and [`ClientBuilder::build`];
-//! 4. `pipeline`: the one call path;
-//! 5. `tokens`: the bearer token's cache and refresh (RequestToken);
-//! 6. `operations`: one `Call` per operation;
-//! 7. `config`: what can be configured ([`ClientBuilder`], [`Credentials`], [`Environment`]);
-//! 8. `guard`: the bound on notification verifications;
-//! 9. `requests/`: the validated request builders (`stk`, `order`, `address`, `refund`);
-//! 10. `call`: the `Call` trait and one attempt;
-//! 11. `verification`, `waiting`: what verifying and polling end with;
-//! 12. `http`: one HTTP exchange, from the generated endpoint table;
-//! 13. `responses`: the answers as this crate presents them;
-//! 14. `validation`: the checks of single fields (the URL rule among them);
-//! 15. `retry`: [`RetryPolicy`] and the retry loop;
-//! 16. `envelope`: Pesapal's `status`/`error`/`message`, read into a [`Rejection`];
-//! 17. `error`: [`Error`] and [`ValidationErrors`] (the rule of what may be retried);
-//! 18. the leaves, which use no other file: `operation` ([`Operation`]), `rejection`
+//! 1. `test_util` (feature `test-util`), `actix`, `axum`: test utilities and the web framework
+//!    adapters;
+//! 2. `service`: the payment endpoint as a `tower::Service`;
+//! 3. `endpoint`: the framework-neutral payment endpoint (IPN and callback);
+//! 4. `client/confirm.rs`, `client/verify.rs`, `client/wait.rs`, `client/resend.rs`,
+//!    `client/ensure.rs`: the methods built on calls (verdicts and reconciliation, notifications,
+//!    polling, resending after an unknown outcome, reusing an IPN registration);
+//! 5. `client/mod.rs`: [`Pesapal`], one method per operation, and [`ClientBuilder::build`];
+//! 6. `pipeline`: the one call path;
+//! 7. `tokens`: the bearer token's cache and refresh (RequestToken);
+//! 8. `operations`: one `Call` per operation;
+//! 9. `config`: what can be configured ([`ClientBuilder`], [`Credentials`], [`Environment`]);
+//! 10. `guard`: the bound on notification verifications;
+//! 11. `requests/`: the validated request builders (`stk`, `order`, `address`, `refund`);
+//! 12. `call`: the `Call` trait and one attempt;
+//! 13. `dedupe`: acting once ([`DedupeStore`], [`MemoryDedupeStore`]);
+//! 14. `waiting`, `verification`: what polling and verifying end with;
+//! 15. `confirmation`: the verdict ([`Expectation`], [`Verdict`], [`Confirmation`], [`DedupeKey`]);
+//! 16. `http`: one HTTP exchange, from the generated endpoint table;
+//! 17. `responses`: the answers as this crate presents them;
+//! 18. `validation`: the checks of single fields (the URL rule among them);
+//! 19. `retry`: [`RetryPolicy`] and the retry loop;
+//! 20. `envelope`: Pesapal's `status`/`error`/`message`, read into a [`Rejection`];
+//! 21. `error`: [`Error`] and [`ValidationErrors`] (the rule of what may be retried);
+//! 22. the leaves, which use no other file: `operation` ([`Operation`]), `rejection`
 //!     ([`Rejection`], [`ErrorCode`]), `money` (the amount rule and [`round_amount`]),
 //!     `notifications`, `sync` (poison-tolerant locks), `tls` (the TLS provider).
 //!
@@ -39,12 +45,18 @@
 //! (but in the opt-in `generated` module).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod call;
 mod client;
 mod config;
+mod confirmation;
+mod dedupe;
+mod endpoint;
 mod envelope;
 mod error;
 mod guard;
@@ -58,7 +70,11 @@ mod rejection;
 mod requests;
 mod responses;
 mod retry;
+mod service;
 mod sync;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 #[cfg(feature = "rustls-ring")]
 mod tls;
 mod tokens;
@@ -70,6 +86,9 @@ pub use client::Pesapal;
 pub use config::{
     ClientBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, Environment,
 };
+pub use confirmation::{Charge, Confirmation, DedupeKey, Expectation, Reconciled, ToReconcile, Verdict};
+pub use dedupe::{DedupeStore, MemoryDedupeStore};
+pub use endpoint::{EndpointAnswer, EndpointError, Expectations, PaymentEndpoint, PaymentHandler};
 pub use error::{Error, Result, Sent, ValidationErrors, Violation};
 pub use guard::{DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_VERIFICATION_WAIT};
 pub use money::{AMOUNT_DECIMAL_PLACES, round_amount};
@@ -78,7 +97,7 @@ pub use operation::Operation;
 pub use rejection::{
     ErrorCode, INVALID_API_CREDENTIALS, PAYMENT_DETAILS_NOT_FOUND, REFUND_ALREADY_RECEIVED, Rejection,
 };
-pub use requests::address::{BillingAddress, BillingAddressBuilder};
+pub use requests::address::{BillingAddress, BillingAddressBuilder, OptionalText};
 pub use requests::order::{Frequency, OrderRequest, OrderRequestBuilder, RedirectMode, Subscription};
 pub use requests::refund::{RefundRequest, RefundRequestBuilder};
 pub use requests::stk::{StkPushRequest, StkPushRequestBuilder};
@@ -87,6 +106,7 @@ pub use responses::{
     RefundReceipt, SubscriptionTransactionInfo, TransactionStatus,
 };
 pub use retry::RetryPolicy;
+pub use service::{IpnService, MAX_NOTIFICATION_BODY};
 #[cfg(feature = "rustls-ring")]
 pub use tls::install_tls_provider;
 pub use verification::{VerificationError, VerifiedPayment};

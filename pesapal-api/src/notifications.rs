@@ -35,7 +35,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 use uuid::Uuid;
 
-/// Why a notification is refused (a client error: answer HTTP 400).
+/// Why a notification is refused (a client error: answer HTTP 400, or 405 for
+/// [`NotificationError::Method`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NotificationError {
@@ -48,6 +49,9 @@ pub enum NotificationError {
     /// The body is neither JSON nor form-encoded parameters.
     #[error("the notification body is neither a JSON object nor form parameters: {0}")]
     BadBody(String),
+    /// The request's method is neither GET nor POST (answer HTTP 405).
+    #[error("notifications come by GET or POST, not {0}")]
+    Method(String),
 }
 
 /// What a notification says happened.
@@ -153,6 +157,34 @@ impl Notification {
         Notification::from_query(text.trim())
     }
 
+    /// Reads a notification from an HTTP request to your IPN or callback URL, as Pesapal sends
+    /// it: `method` `GET` (any case) has the parameters in the `query` string; `POST` has them in
+    /// the body (JSON or form-encoded, see [`Notification::from_body`]), **or, when the body is
+    /// empty (or only whitespace), in the query**: Pesapal's POST format is undocumented, and
+    /// both have been seen. Any other method is refused.
+    ///
+    /// ```
+    /// use pesapal_api::Notification;
+    ///
+    /// let query = "OrderTrackingId=b945e4af-80a5-4ec1-8706-e03f8332fb04&OrderMerchantReference=ORDER-1";
+    /// let by_get = Notification::from_request("GET", Some(query), b"").unwrap();
+    /// let by_empty_post = Notification::from_request("POST", Some(query), b" ").unwrap();
+    /// assert_eq!(by_get, by_empty_post);
+    /// assert!(Notification::from_request("PUT", Some(query), b"").is_err());
+    /// ```
+    pub fn from_request(method: &str, query: Option<&str>, body: &[u8]) -> Result<Notification, NotificationError> {
+        let query = query.unwrap_or_default();
+        if method.eq_ignore_ascii_case("GET") {
+            Notification::from_query(query)
+        } else if !method.eq_ignore_ascii_case("POST") {
+            Err(NotificationError::Method(method.to_owned()))
+        } else if body.iter().all(u8::is_ascii_whitespace) {
+            Notification::from_query(query)
+        } else {
+            Notification::from_body(body)
+        }
+    }
+
     /// Reads the three parameters (names matched case-insensitively, the first of each kept)
     /// and decodes them with the generated `IpnNotification`.
     fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Notification, NotificationError> {
@@ -195,7 +227,8 @@ impl Notification {
 
 /// The JSON body Pesapal expects in answer to an IPN call, the spec's
 /// `IpnAcknowledgement`: the notification echoed, with `status` 200 (received and
-/// processed) or 500 (received, not processed: Pesapal notifies again). Written by serde, in
+/// processed) or 500 (received, not processed: Pesapal notifies again). Answer with the same
+/// HTTP status ([`Acknowledgement::status`]): a failure acknowledgement goes with HTTP 500. Written by serde, in
 /// the order the generated type declares its fields (alphabetical): JSON objects are unordered,
 /// and the body is the documentation's sample field for field. The browser callback gets no
 /// acknowledgement: show the customer a page instead.

@@ -3,8 +3,10 @@
 //! [`PaymentProgress`], [`WaitOptions`], [`WaitOutcome`]. The polling itself is
 //! [`Pesapal::wait_for_final_status`](crate::Pesapal::wait_for_final_status).
 
+use crate::confirmation::{Confirmation, Expectation};
 use crate::responses::{PaymentStatus, TransactionStatus};
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How [`Pesapal::wait_for_final_status_with`](crate::Pesapal::wait_for_final_status_with)
 /// polls: the first delay grows by half after each poll, up to the longest delay, until the
@@ -90,10 +92,24 @@ impl PaymentProgress {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitOutcome {
+    /// The order waited for.
+    pub order_tracking_id: Uuid,
     /// What the last poll saw.
     pub last: PaymentProgress,
     /// True when the timeout passed before the status became final.
     pub timed_out: bool,
     /// GetTransactionStatus calls made.
     pub polls: u32,
+}
+
+impl WaitOutcome {
+    /// The last poll's answer judged against `expected`: the same [`Confirmation`] as an IPN,
+    /// the callback or [`Pesapal::confirm`](crate::Pesapal::confirm) would give.
+    pub fn confirmation(&self, expected: &Expectation) -> Confirmation {
+        let status = match &self.last {
+            PaymentProgress::Status(status) => Some(status.as_ref().clone()),
+            PaymentProgress::NoPaymentYet => None,
+        };
+        Confirmation::judge(self.order_tracking_id, status, Some(expected), None)
+    }
 }

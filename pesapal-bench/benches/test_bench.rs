@@ -6,7 +6,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pesapal_api::{
-    BillingAddress, Credentials, IpnMethod, OrderRequest, Pesapal, RefundRequest, RetryPolicy, VerifiedPayment,
+    BillingAddress, Confirmation, Credentials, Expectation, IpnMethod, OrderRequest, PaymentEndpoint, Pesapal,
+    RefundRequest, RetryPolicy,
 };
 use pesapal_sim::{PaymentMethod, Simulator};
 use rust_decimal::Decimal;
@@ -28,21 +29,26 @@ fn start(c: &mut Criterion) {
     group.finish();
 }
 
-/// A merchant: its IPN endpoint (the SDK's axum router) forwards verified payments.
+/// A merchant: its IPN endpoint (the SDK's axum router) forwards confirmed payments.
 struct Merchant {
     ipn_url: String,
-    verified: mpsc::UnboundedReceiver<VerifiedPayment>,
+    verified: mpsc::UnboundedReceiver<Confirmation>,
 }
 
 async fn merchant(pesapal: Pesapal) -> Merchant {
     let (tx, verified) = mpsc::unbounded_channel();
-    let app = pesapal_api::axum::ipn_router(pesapal, "/ipn", move |payment: VerifiedPayment| {
-        let tx = tx.clone();
-        async move {
-            let _ = tx.send(payment);
+    let endpoint = PaymentEndpoint::new(
+        pesapal,
+        // Every order of the bench: KES 100.00.
+        async |reference: String| {
+            Ok::<_, std::convert::Infallible>(Some(Expectation::new(reference, Decimal::new(10000, 2), "KES")))
+        },
+        async move |confirmation: Confirmation| {
+            let _ = tx.send(confirmation);
             Ok::<(), std::convert::Infallible>(())
-        }
-    });
+        },
+    );
+    let app = pesapal_api::axum::ipn_router("/ipn", endpoint);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let ipn_url = format!("http://{}/ipn", listener.local_addr().expect("an address"));
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -75,9 +81,10 @@ async fn checkout(sim: &Simulator, http: &reqwest::Client, merchant: &mut Mercha
         .expect("valid order");
     let id = pesapal.submit_order(&order).await.expect("SubmitOrderRequest").order_tracking_id;
     sim.pay(id, PaymentMethod::Mpesa).expect("pays");
-    let verified = merchant.verified.recv().await.expect("the IPN is delivered and verified");
-    assert_eq!(verified.status.order_tracking_id, Some(id));
-    let code = verified.status.confirmation_code.expect("a confirmation code");
+    let verified = merchant.verified.recv().await.expect("the IPN is delivered and confirmed");
+    let status = verified.status.expect("a payment");
+    assert_eq!(status.order_tracking_id, Some(id));
+    let code = status.confirmation_code.expect("a confirmation code");
     let refund = RefundRequest::builder()
         .confirmation_code(code)
         .amount(Decimal::new(10000, 2))

@@ -2,22 +2,14 @@
 //! client whose retries take milliseconds, for a loopback mock or the simulator, the ids the
 //! fixtures use, and a valid order.
 
-use pesapal_api::{BillingAddress, Credentials, Decimal, OrderRequest, OrderRequestBuilder, Pesapal, RetryPolicy};
-use std::time::Duration;
+use pesapal_api::{BillingAddress, Credentials, Decimal, OrderRequest, OrderRequestBuilder, Pesapal};
+
+pub use pesapal_api::test_util::fast_retries;
 
 /// A tracking id (the one of the documentation's samples).
 pub const TRACKING_ID: &str = "b945e4af-80a5-4ec1-8706-e03f8332fb04";
 /// An IPN registration id for orders.
 pub const IPN_ID: &str = "e32182ca-0983-4fa0-91bc-c3bb813ba750";
-
-/// Retries as the default policy makes them, but within milliseconds: `max_retries` retries,
-/// 1 ms doubled up to 5 ms.
-pub fn fast_retries(max_retries: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .with_max_retries(max_retries)
-        .with_base_delay(Duration::from_millis(1))
-        .with_max_delay(Duration::from_millis(5))
-}
 
 /// A client for `base_url` (a mock server or the simulator) with these credentials and
 /// [`fast_retries`].

@@ -8,6 +8,7 @@
 //! registration reused). None of those
 //! files is imported here: each only adds methods.
 
+mod confirm;
 mod ensure;
 mod resend;
 mod verify;
@@ -135,9 +136,14 @@ impl Pesapal {
         self.shared.pipeline.send(request).await
     }
 
-    /// The status of an order's payment (GetTransactionStatus): the only trustworthy source.
-    /// "Not paid yet" may come back as an error for which
+    /// The status of an order's payment (GetTransactionStatus, the only trustworthy source), as
+    /// the operation answers it: "not paid yet" comes back as an error for which
     /// [`Error::is_pending`](crate::Error::is_pending) is true.
+    ///
+    /// **To ask whether an order is paid, use [`Pesapal::confirm`]**: the same call, judged
+    /// against your order (amount, currency, reference), "not paid yet" a verdict rather than an
+    /// error, with the deduplication key every path shares. [`Pesapal::payment_progress`] is the
+    /// same without an order to judge against.
     pub async fn transaction_status(&self, order_tracking_id: Uuid) -> Result<TransactionStatus> {
         self.shared.pipeline.send(&StatusOf(order_tracking_id)).await
     }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 impl Pesapal {
     /// One GetTransactionStatus, with "no payment yet" as [`PaymentProgress::NoPaymentYet`]
-    /// rather than an error.
+    /// rather than an error; [`Pesapal::confirm`] judges the same answer against your order.
     pub async fn payment_progress(&self, order_tracking_id: Uuid) -> Result<PaymentProgress> {
         match self.transaction_status(order_tracking_id).await {
             Ok(status) => Ok(PaymentProgress::Status(Box::new(status))),
@@ -23,15 +23,19 @@ impl Pesapal {
     /// has passed; for integrations whose IPN never arrives. Each poll is an idempotent call,
     /// retried by the client's [`RetryPolicy`](crate::RetryPolicy); an error that survives it ends the wait.
     ///
+    /// The [`WaitOutcome`] gives the verdict against the merchant's order
+    /// ([`WaitOutcome::confirmation`]), as an IPN would.
+    ///
     /// ```no_run
     /// # async fn run(pesapal: pesapal_api::Pesapal, id: pesapal_api::Uuid) -> pesapal_api::Result<()> {
+    /// use pesapal_api::{Decimal, Expectation};
     /// use std::time::Duration;
     /// let waited = pesapal.wait_for_final_status(id, Duration::from_secs(600)).await?;
     /// if waited.timed_out {
     ///     println!("still {:?} after ten minutes", waited.last.payment_status());
-    /// } else {
-    ///     println!("final: {:?}", waited.last.payment_status());
     /// }
+    /// let expected = Expectation::new("ORDER-1001", Decimal::new(250000, 2), "KES");
+    /// println!("verdict: {:?}", waited.confirmation(&expected).verdict);
     /// # Ok(())
     /// # }
     /// ```
@@ -55,11 +59,11 @@ impl Pesapal {
             polls += 1;
             on_poll(&last);
             if last.is_final() {
-                return Ok(WaitOutcome { last, timed_out: false, polls });
+                return Ok(WaitOutcome { order_tracking_id, last, timed_out: false, polls });
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
-                return Ok(WaitOutcome { last, timed_out: true, polls });
+                return Ok(WaitOutcome { order_tracking_id, last, timed_out: true, polls });
             }
             tokio::time::sleep(delay.min(left)).await;
             delay = (delay * 3 / 2).min(options.max_delay());

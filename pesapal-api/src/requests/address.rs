@@ -5,9 +5,13 @@ use crate::validation::{assembled, spec_checked};
 use pesapal_gen::types;
 
 /// A customer's billing address, validated. Pesapal needs an email address or a phone number.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// An order takes it as it takes its builder
+/// ([`OrderRequestBuilder::billing_address`](crate::OrderRequestBuilder::billing_address)): build
+/// a customer's address once, use it for each of their orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BillingAddress {
-    body: types::BillingAddress,
+    fields: AddressFields,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,17 +31,81 @@ struct AddressFields {
 }
 
 /// Builds a [`BillingAddress`]; see [`BillingAddress::builder`].
+///
+/// Each setter takes a text or an optional one ([`OptionalText`]), so that an optional form
+/// field needs no `if let`: `None` leaves the field out.
 #[derive(Debug, Clone, Default)]
 pub struct BillingAddressBuilder {
     fields: AddressFields,
+}
+
+impl From<BillingAddress> for BillingAddressBuilder {
+    /// A built address, to use in an order or to change.
+    fn from(address: BillingAddress) -> BillingAddressBuilder {
+        BillingAddressBuilder { fields: address.fields }
+    }
+}
+
+/// A text, or maybe none: what the setters of [`BillingAddressBuilder`] take. Implemented for
+/// `&str`, `String`, `&String` and their `Option`s; `None` means "not given".
+pub trait OptionalText: sealed::Sealed {
+    /// The text, if any.
+    fn into_text(self) -> Option<String>;
+}
+
+mod sealed {
+    /// Keeps [`super::OptionalText`] to the types of this file.
+    pub trait Sealed {}
+    impl Sealed for &str {}
+    impl Sealed for String {}
+    impl Sealed for &String {}
+    impl Sealed for Option<&str> {}
+    impl Sealed for Option<String> {}
+    impl Sealed for Option<&String> {}
+}
+
+impl OptionalText for &str {
+    fn into_text(self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl OptionalText for String {
+    fn into_text(self) -> Option<String> {
+        Some(self)
+    }
+}
+
+impl OptionalText for &String {
+    fn into_text(self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl OptionalText for Option<&str> {
+    fn into_text(self) -> Option<String> {
+        self.map(str::to_owned)
+    }
+}
+
+impl OptionalText for Option<String> {
+    fn into_text(self) -> Option<String> {
+        self
+    }
+}
+
+impl OptionalText for Option<&String> {
+    fn into_text(self) -> Option<String> {
+        self.cloned()
+    }
 }
 
 macro_rules! setters {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
         $(
             $(#[$doc])*
-            pub fn $name(mut self, value: impl Into<String>) -> Self {
-                self.fields.$name = Some(value.into());
+            pub fn $name(mut self, value: impl OptionalText) -> Self {
+                self.fields.$name = value.into_text();
                 self
             }
         )*
@@ -54,6 +122,10 @@ impl BillingAddress {
     /// assert!(address.is_ok());
     /// let error = BillingAddress::builder().country_code("Kenya").build().unwrap_err();
     /// assert!(error.to_string().contains("email_address"));
+    ///
+    /// // Optional form fields, as they come:
+    /// let (phone, city): (Option<String>, Option<&str>) = (Some("0723000000".into()), None);
+    /// assert!(BillingAddress::builder().phone_number(phone).city(city).build().is_ok());
     /// ```
     pub fn builder() -> BillingAddressBuilder {
         BillingAddressBuilder::default()
@@ -139,7 +211,8 @@ impl BillingAddressBuilder {
     /// Validates the address, reporting every violation at once.
     pub fn build(self) -> Result<BillingAddress, Error> {
         let mut errors = ValidationErrors::default();
-        let body = self.validate(&mut errors);
-        errors.into_value(body.map(|body| BillingAddress { body }))
+        let fields = self.fields.clone();
+        let valid = self.validate(&mut errors).is_some();
+        errors.into_value(valid.then_some(BillingAddress { fields }))
     }
 }

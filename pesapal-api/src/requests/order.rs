@@ -228,9 +228,10 @@ impl OrderRequestBuilder {
         self
     }
 
-    /// The customer's billing address (validated with the order).
-    pub fn billing_address(mut self, value: BillingAddressBuilder) -> Self {
-        self.billing_address = Some(value);
+    /// The customer's billing address (validated with the order): a [`BillingAddressBuilder`],
+    /// or a [`BillingAddress`](crate::BillingAddress) built before.
+    pub fn billing_address(mut self, value: impl Into<BillingAddressBuilder>) -> Self {
+        self.billing_address = Some(value.into());
         self
     }
 

@@ -1,28 +1,41 @@
-//! The axum IPN endpoint: GET and POST, JSON and form, verification, acknowledgements, 400 on
-//! malformed input, 500 when verification or the handler fails, duplicates.
+//! The axum IPN endpoint: GET and POST, JSON, form and an empty POST with the query,
+//! confirmation against the order, acknowledgements, duplicates acted on once, 400 on malformed
+//! input, 500 when confirmation or the handler fails (and the next delivery acts again).
 
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use httpmock::prelude::*;
-use pesapal_api::VerifiedPayment;
+use pesapal_api::{Confirmation, Decimal, Expectation, PaymentEndpoint, Verdict};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
 const PATH: &str = "/pesapal/ipn";
 
-/// A router whose handler records the dedupe keys it is given; `fail` makes it return an error.
-fn router(server: &MockServer, fail: bool) -> (axum::Router, Arc<Mutex<Vec<String>>>) {
+/// A router whose handler records the confirmations it is given; it fails the first `failures`
+/// times.
+fn router<T>(server: &httpmock::MockServer, failures: usize) -> (axum::Router<T>, Arc<Mutex<Vec<Confirmation>>>)
+where
+    T: Clone + Send + Sync + 'static,
+{
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let keys = seen.clone();
-    let app = pesapal_api::axum::ipn_router(client(server), PATH, move |payment: VerifiedPayment| {
-        let keys = keys.clone();
-        async move {
-            keys.lock().unwrap().push(payment.dedupe_key);
-            if fail { Err("database down") } else { Ok(()) }
-        }
-    });
-    (app, seen)
+    let (handled, calls) = (seen.clone(), Arc::new(AtomicUsize::new(0)));
+    let endpoint = PaymentEndpoint::new(
+        client(server),
+        // The order: ORDER-1, KES 10.00 (what `completed` answers).
+        async |reference: String| {
+            Ok::<_, std::io::Error>((reference == "ORDER-1").then(|| Expectation::new(reference, Decimal::TEN, "KES")))
+        },
+        // An async closure that captures state.
+        async move |confirmation: Confirmation| {
+            if calls.fetch_add(1, Ordering::SeqCst) < failures {
+                return Err("database down");
+            }
+            handled.lock().unwrap().push(confirmation);
+            Ok(())
+        },
+    );
+    (pesapal_api::axum::ipn_router("/pesapal/ipn", endpoint), seen)
 }
 
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
@@ -41,6 +54,10 @@ fn query() -> String {
     format!("OrderTrackingId={TRACKING_ID}&OrderMerchantReference=ORDER-1&OrderNotificationType=IPNCHANGE")
 }
 
+fn get() -> Request<Body> {
+    Request::get(format!("{PATH}?{}", query())).body(Body::empty()).unwrap()
+}
+
 fn ack(status: u16) -> serde_json::Value {
     serde_json::from_str(&format!(
         r#"{{"orderNotificationType":"IPNCHANGE","orderTrackingId":"{TRACKING_ID}","orderMerchantReference":"ORDER-1","status":{status}}}"#
@@ -49,11 +66,10 @@ fn ack(status: u16) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn get_post_json_and_form_are_verified_and_acknowledged_with_duplicates_detectable() {
+async fn get_post_json_form_and_empty_post_are_confirmed_acknowledged_and_acted_on_once() {
     let server = server_with_token().await;
-    status_says(&server, completed("ORDER-1")).await;
-    let (app, seen) = router(&server, false);
-    let get = Request::get(format!("{PATH}?{}", query())).body(Body::empty()).unwrap();
+    let status = status_says(&server, completed("ORDER-1")).await;
+    let (app, seen) = router(&server, 0);
     let json_body = format!(
         r#"{{"OrderTrackingId":"{TRACKING_ID}","OrderMerchantReference":"ORDER-1","OrderNotificationType":"IPNCHANGE"}}"#
     );
@@ -62,42 +78,61 @@ async fn get_post_json_and_form_are_verified_and_acknowledged_with_duplicates_de
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(query()))
         .unwrap();
-    for request in [get, post_json, post_form] {
+    let empty_post = Request::post(format!("{PATH}?{}", query())).body(Body::empty()).unwrap();
+    for request in [get(), post_json, post_form, empty_post] {
         let (status, body) = send(&app, request).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(json(&body), ack(200));
     }
-    let keys = seen.lock().unwrap().clone();
-    assert_eq!(keys.len(), 3, "every delivery reaches the handler");
-    assert!(keys.iter().all(|k| *k == keys[0]), "the same payment has the same dedupe key: {keys:?}");
+    status.assert_calls_async(4).await;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "the same payment state is acted on once: {seen:?}");
+    assert_eq!(seen[0].verdict, Verdict::PaidAsExpected);
+    assert_eq!(seen[0].dedupe_key.as_str(), format!("{TRACKING_ID}:QX12ABC:1"));
 }
 
 #[tokio::test]
 async fn a_forged_notification_is_acknowledged_with_500_and_never_reaches_the_handler() {
     let server = server_with_token().await;
     status_says(&server, pending()).await;
-    let (app, seen) = router(&server, false);
-    let (status, body) = send(&app, Request::get(format!("{PATH}?{}", query())).body(Body::empty()).unwrap()).await;
+    let (app, seen) = router(&server, 0);
+    let (status, body) = send(&app, get()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(json(&body), ack(500));
     assert!(seen.lock().unwrap().is_empty());
 }
 
 #[tokio::test]
-async fn a_handler_failure_is_acknowledged_with_500_so_pesapal_retries() {
+async fn an_unknown_order_is_acknowledged_with_500_without_asking_pesapal() {
+    let server = server_with_token().await;
+    let status = status_says(&server, completed("ORDER-1")).await;
+    let (app, seen) = router(&server, 0);
+    let other = Request::get(format!("{PATH}?OrderTrackingId={TRACKING_ID}&OrderMerchantReference=NOT-OURS"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, other).await.0, StatusCode::INTERNAL_SERVER_ERROR);
+    status.assert_calls_async(0).await;
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_handler_failure_is_acknowledged_with_500_and_the_next_delivery_acts_again() {
     let server = server_with_token().await;
     status_says(&server, completed("ORDER-1")).await;
-    let (app, _) = router(&server, true);
-    let (status, body) = send(&app, Request::get(format!("{PATH}?{}", query())).body(Body::empty()).unwrap()).await;
+    let (app, seen) = router(&server, 1);
+    let (status, body) = send(&app, get()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(json(&body), ack(500));
+    // Pesapal notifies again: the released claim lets the handler act this time.
+    assert_eq!(send(&app, get()).await.0, StatusCode::OK);
+    assert_eq!(seen.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn malformed_notifications_get_a_clear_400_and_no_status_call() {
-    let server = MockServer::start_async().await;
+    let server = httpmock::MockServer::start_async().await;
     let any = mock_any_request(&server).await;
-    let (app, _) = router(&server, false);
+    let (app, _) = router(&server, 0);
     let cases = [
         Request::get(PATH).body(Body::empty()).unwrap(),
         Request::get(format!("{PATH}?OrderTrackingId=not-a-guid&OrderMerchantReference=x"))
@@ -111,5 +146,27 @@ async fn malformed_notifications_get_a_clear_400_and_no_status_call() {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body.starts_with("malformed Pesapal notification: "), "{body}");
     }
+    let (status, _) = send(&app, Request::put(format!("{PATH}?{}", query())).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn the_router_merges_into_an_application_with_state() {
+    #[derive(Clone)]
+    struct Shop {
+        name: &'static str,
+    }
+    let server = server_with_token().await;
+    status_says(&server, completed("ORDER-1")).await;
+    let (ipn, _) = router(&server, 0);
+    let app: axum::Router = axum::Router::new()
+        .route(
+            "/name",
+            axum::routing::get(|axum::extract::State(shop): axum::extract::State<Shop>| async move { shop.name }),
+        )
+        .merge(ipn)
+        .with_state(Shop { name: "coffee" });
+    assert_eq!(send(&app, Request::get("/name").body(Body::empty()).unwrap()).await.1, "coffee");
+    assert_eq!(send(&app, get()).await.0, StatusCode::OK);
 }

@@ -12,8 +12,12 @@ use axum::extract::{RawQuery, State};
 use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use pesapal_api::{Acknowledgement, Credentials, Notification, Pesapal, RetryPolicy, VerifiedPayment};
+use pesapal_api::{
+    Acknowledgement, Confirmation, Credentials, Decimal, Expectation, Notification, PaymentEndpoint, Pesapal,
+    RetryPolicy,
+};
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -104,14 +108,16 @@ fn endpoint(base_url: &str) -> (Router, Arc<Mutex<Vec<Uuid>>>) {
         .unwrap();
     let handled = Arc::new(Mutex::new(Vec::new()));
     let record = handled.clone();
-    let router = pesapal_api::axum::ipn_router(pesapal, PATH, move |payment: VerifiedPayment| {
-        let record = record.clone();
-        async move {
-            record.lock().unwrap().push(payment.notification.order_tracking_id);
-            Ok::<(), std::convert::Infallible>(())
-        }
-    });
-    (router, handled)
+    let endpoint = PaymentEndpoint::new(
+        pesapal,
+        // Every reference names an order (KES 10.00): forged notifications reach GetTransactionStatus.
+        async |reference: String| Ok::<_, Infallible>(Some(Expectation::new(reference, Decimal::TEN, "KES"))),
+        async move |confirmation: Confirmation| {
+            record.lock().unwrap().push(confirmation.order_tracking_id);
+            Ok::<(), Infallible>(())
+        },
+    );
+    (pesapal_api::axum::ipn_router(PATH, endpoint), handled)
 }
 
 fn query(id: Uuid, reference: &str) -> String {

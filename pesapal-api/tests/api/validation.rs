@@ -27,6 +27,24 @@ fn a_valid_order_builds() {
 }
 
 #[test]
+fn a_built_billing_address_serves_many_orders_and_optional_fields_need_no_if_let() {
+    let (phone, city): (Option<String>, Option<&str>) = (None, Some("Nairobi"));
+    let address =
+        BillingAddress::builder().email_address("jane@example.com").phone_number(phone).city(city).build().unwrap();
+    let first = valid_order().billing_address(address.clone()).build().unwrap();
+    let second = valid_order().merchant_reference("ORDER-2").billing_address(address).build().unwrap();
+    for order in [first, second] {
+        let shown = format!("{order:?}");
+        assert!(shown.contains("Nairobi") && shown.contains("jane@example.com"), "{shown}");
+    }
+    // Absent is absent: the phone number is not required once there is an email address, and
+    // an address without either is refused with the order, as a builder would be.
+    let none: Option<&str> = None;
+    let invalid = BillingAddress::builder().email_address(none).first_name("Jane");
+    assert_eq!(fields(valid_order().billing_address(invalid).build()), ["billing_address.email_address"]);
+}
+
+#[test]
 fn an_empty_order_names_every_required_field_at_once() {
     assert_eq!(
         fields(OrderRequest::builder().build()),

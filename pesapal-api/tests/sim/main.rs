@@ -1,8 +1,11 @@
 //! pesapal-api against the simulator (`pesapal-sim`), over loopback HTTP: what only a stateful
 //! Pesapal can show (token revocations under load, …).
 
+mod endpoints;
 mod ipns;
+mod reconcile;
 mod replays;
+mod verdicts;
 
 use pesapal_api::Pesapal;
 use pesapal_sim::Simulator;

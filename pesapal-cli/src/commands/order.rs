@@ -39,19 +39,11 @@ fn build_order(args: &SubmitArgs) -> Result<OrderRequest, CliError> {
             None
         }
     };
-    let mut billing = BillingAddress::builder();
-    if let Some(email) = &args.email {
-        billing = billing.email_address(email.clone());
-    }
-    if let Some(phone) = &args.phone {
-        billing = billing.phone_number(phone.clone());
-    }
-    if let Some(name) = &args.first_name {
-        billing = billing.first_name(name.clone());
-    }
-    if let Some(name) = &args.last_name {
-        billing = billing.last_name(name.clone());
-    }
+    let billing = BillingAddress::builder()
+        .email_address(args.email.as_ref())
+        .phone_number(args.phone.as_ref())
+        .first_name(args.first_name.as_ref())
+        .last_name(args.last_name.as_ref());
     let mut builder = OrderRequest::builder()
         .merchant_reference(args.reference.clone())
         .amount(args.amount)

@@ -9,7 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use pesapal_api::{
-    BillingAddress, IpnMethod, Notification, OrderRequest, PaymentStatus, Pesapal, TransactionStatus, VerifiedPayment,
+    BillingAddress, Confirmation, Expectation, IpnMethod, Notification, OrderRequest, PaymentEndpoint, PaymentStatus,
+    Pesapal, TransactionStatus,
 };
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -33,7 +34,7 @@ pub struct ShopOrder {
     pub redirect_url: String,
     /// Pesapal's last verified word on the payment, if any.
     pub status: Option<TransactionStatus>,
-    /// IPN notifications verified for this order.
+    /// Payment states the IPN endpoint confirmed and acted on for this order (once each).
     pub ipns_verified: usize,
 }
 
@@ -103,28 +104,35 @@ pub async fn start(pesapal: Pesapal, port: u16, public_url: Option<String>) -> a
         orders: Mutex::default(),
         next: AtomicU64::new(1001),
     });
-    let on_ipn = state.clone();
-    let ipn_routes = pesapal_api::axum::ipn_router(pesapal, "/pesapal/ipn", move |payment: VerifiedPayment| {
-        let state = on_ipn.clone();
-        async move {
-            // Verified with GetTransactionStatus by the router; record Pesapal's word.
-            let reference = state.reference_of(payment.notification.order_tracking_id);
-            if let Some(reference) = reference {
-                state.update(&reference, |order| {
-                    order.status = Some(payment.status.clone());
+    let (orders, on_ipn) = (state.clone(), state.clone());
+    let endpoint = PaymentEndpoint::new(
+        pesapal,
+        // The shop's orders: every one is one bag at PRICE.
+        async move |reference: String| {
+            let known = orders.order(&reference).is_some();
+            Ok::<_, std::convert::Infallible>(known.then(|| Expectation::new(reference, PRICE, "KES")))
+        },
+        // Confirmed with GetTransactionStatus by the endpoint, once per payment state: record
+        // Pesapal's word.
+        async move |confirmation: Confirmation| {
+            let reference = on_ipn.reference_of(confirmation.order_tracking_id);
+            if let (Some(reference), Some(status)) = (reference, confirmation.status) {
+                on_ipn.update(&reference, |order| {
+                    order.status = Some(status);
                     order.ipns_verified += 1;
                 });
             }
             Ok::<(), std::convert::Infallible>(())
-        }
-    });
+        },
+    );
+    let ipn_routes = pesapal_api::axum::ipn_router("/pesapal/ipn", endpoint);
     let app = Router::new()
         .route("/", get(product))
         .route("/buy", post(buy))
         .route("/callback", get(callback))
         .route("/orders/{reference}", get(order_page))
-        .with_state(state.clone())
-        .merge(ipn_routes);
+        .merge(ipn_routes)
+        .with_state(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(RunningShop { url, state, notification_id })
 }

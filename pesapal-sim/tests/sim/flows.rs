@@ -27,9 +27,10 @@ async fn pay_ipn_verify_refund() {
 
     let verified = shop.verified();
     assert_eq!(verified.len(), 1);
-    assert_eq!(verified[0].notification.merchant_reference, "ORDER-1");
-    assert_eq!(verified[0].notification.notification_type, NotificationType::IpnChange);
-    assert!(verified[0].status.payment_status.is_paid());
+    let notification = verified[0].notification.as_ref().unwrap();
+    assert_eq!(notification.merchant_reference, "ORDER-1");
+    assert_eq!(notification.notification_type, NotificationType::IpnChange);
+    assert!(verified[0].status.as_ref().unwrap().payment_status.is_paid());
 
     let status = shop.pesapal.transaction_status(id).await.unwrap();
     assert_eq!(status.payment_status, PaymentStatus::Completed);
@@ -73,7 +74,7 @@ async fn post_ipn_is_delivered_as_json() {
     let deliveries = shop.deliveries(id, 1).await;
     assert!(deliveries[0].acknowledged, "{deliveries:?}");
     assert_eq!(deliveries[0].method, pesapal_sim::IpnHttpMethod::Post);
-    assert_eq!(shop.verified()[0].status.payment_method.as_deref(), Some("Visa"));
+    assert_eq!(shop.verified()[0].status.as_ref().unwrap().payment_method.as_deref(), Some("Visa"));
 }
 
 #[tokio::test]
@@ -118,7 +119,7 @@ async fn failed_then_completed_with_a_new_confirmation_code() {
     let completed = shop.pesapal.transaction_status(id).await.unwrap();
     assert_eq!(completed.payment_status, PaymentStatus::Completed);
     assert_ne!(completed.confirmation_code, failed.confirmation_code);
-    let keys: Vec<String> = shop.verified().iter().map(|p| p.dedupe_key.clone()).collect();
+    let keys: Vec<String> = shop.verified().iter().map(|p| p.dedupe_key.to_string()).collect();
     assert_eq!(keys.len(), 2);
     assert_ne!(keys[0], keys[1], "each state is a distinct event");
     assert!(shop.sim.pay(id, PaymentMethod::Card).is_err(), "a completed order cannot be paid twice");
@@ -160,9 +161,9 @@ async fn recurring_charge_after_advancing_the_clock() {
     assert_eq!(delivery.merchant_reference, "ACC-42");
     assert!(delivery.acknowledged, "{delivery:?}");
 
-    let verified = shop.verified().into_iter().find(|p| p.notification.order_tracking_id == charge).unwrap();
-    assert_eq!(verified.notification.notification_type, NotificationType::Recurring);
-    let info = verified.status.subscription.expect("subscription_transaction_info");
+    let verified = shop.verified().into_iter().find(|p| p.order_tracking_id == charge).unwrap();
+    assert_eq!(verified.notification.unwrap().notification_type, NotificationType::Recurring);
+    let info = verified.status.unwrap().subscription.expect("subscription_transaction_info");
     assert_eq!(info.account_reference.as_deref(), Some("ACC-42"));
     assert_eq!(info.amount, Some(Decimal::new(250000, 2)));
     assert!(info.correlation_id.is_some());

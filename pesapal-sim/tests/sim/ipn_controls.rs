@@ -1,20 +1,21 @@
 //! IPN delivery controls (delay, duplicates, drop, out of order) against a merchant built with
-//! `pesapal_api::axum::ipn_router` that acts once per `dedupe_key`: every payment is acted on
-//! once, and the state the merchant acted on last is what GetTransactionStatus says.
+//! `pesapal_api::axum::ipn_router`, whose endpoint acts once per `dedupe_key` (its dedupe store):
+//! every payment is acted on once, and the state the merchant acted on last is what
+//! GetTransactionStatus says.
 
-use crate::common::{SpecCheck, WAIT, checked_simulator, client, order, serve};
-use pesapal_api::{IpnMethod, PaymentStatus, Pesapal, VerifiedPayment};
+use crate::common::{SpecCheck, WAIT, checked_simulator, client, expectations, order, serve};
+use pesapal_api::{Confirmation, IpnMethod, PaymentEndpoint, PaymentStatus, Pesapal};
 use pesapal_sim::{Delivery, IpnControls, PaymentMethod, Simulator};
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
-/// A merchant that remembers each `dedupe_key` and acts only on new ones.
+/// A merchant whose IPN endpoint acts on each `dedupe_key` once.
 struct Merchant {
     sim: Simulator,
     pesapal: Pesapal,
     ipn_id: Uuid,
-    /// What the merchant acted on (new dedupe keys only): the order and its status then.
+    /// What the merchant acted on (new dedupe keys only, by the endpoint's store): the order and
+    /// its status then.
     acted: Arc<Mutex<Vec<(Uuid, PaymentStatus)>>>,
     /// Notifications received (repeats included).
     received: Arc<Mutex<u32>>,
@@ -27,19 +28,21 @@ impl Merchant {
         let pesapal = client(&sim);
         let acted: Arc<Mutex<Vec<(Uuid, PaymentStatus)>>> = Arc::default();
         let received = Arc::new(Mutex::new(0));
-        let seen: Arc<Mutex<HashSet<String>>> = Arc::default();
         let (actions, count) = (acted.clone(), received.clone());
-        let app = pesapal_api::axum::ipn_router(pesapal.clone(), "/ipn", move |payment: VerifiedPayment| {
-            let (actions, count, seen) = (actions.clone(), count.clone(), seen.clone());
-            async move {
+        let endpoint = PaymentEndpoint::new(
+            pesapal.clone(),
+            // Every notification is looked up: the count includes repeats.
+            async move |reference: String| {
                 *count.lock().unwrap() += 1;
-                if seen.lock().unwrap().insert(payment.dedupe_key.clone()) {
-                    let id = payment.notification.order_tracking_id;
-                    actions.lock().unwrap().push((id, payment.status.payment_status));
-                }
+                expectations(reference).await
+            },
+            async move |confirmation: Confirmation| {
+                let status = confirmation.status.expect("a payment").payment_status;
+                actions.lock().unwrap().push((confirmation.order_tracking_id, status));
                 Ok::<(), std::convert::Infallible>(())
-            }
-        });
+            },
+        );
+        let app = pesapal_api::axum::ipn_router("/ipn", endpoint);
         let url = format!("{}/ipn", serve(app).await);
         let ipn_id = pesapal.register_ipn(&url, IpnMethod::Get).await.unwrap().notification_id().unwrap();
         Merchant { sim, pesapal, ipn_id, acted, received, _spec_check: spec_check }

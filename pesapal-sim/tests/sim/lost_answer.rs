@@ -108,9 +108,9 @@ async fn stk_push_is_not_resent_and_the_ipn_tells_the_outcome() {
     shop.deliveries(id, 1).await;
     let verified = shop.verified();
     assert_eq!(verified.len(), 1);
-    assert_eq!(verified[0].notification.merchant_reference, "LOST-STK");
-    assert_eq!(verified[0].notification.order_tracking_id, id);
-    assert!(verified[0].status.payment_status.is_paid());
+    assert_eq!(verified[0].notification.as_ref().unwrap().merchant_reference, "LOST-STK");
+    assert_eq!(verified[0].order_tracking_id, id);
+    assert!(verified[0].status.as_ref().unwrap().payment_status.is_paid());
 }
 
 #[tokio::test]

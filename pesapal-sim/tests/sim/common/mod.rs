@@ -1,12 +1,14 @@
 //! What the simulator's tests share: a simulator whose every answer is checked against the spec,
 //! an SDK client pointed at it, a merchant IPN endpoint built with `pesapal_api::axum::ipn_router`
-//! that records what it verified, the order every test submits, raw HTTP as any client sends it
+//! that records what it confirmed and acted on (once per payment state), the order every test submits, raw HTTP as any client sends it
 //! ([`http`]) and the recorded answers ([`evidence`]).
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 pub mod http;
 
-use pesapal_api::{BillingAddress, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal, VerifiedPayment};
+use pesapal_api::{
+    BillingAddress, Confirmation, Expectation, IpnMethod, OrderRequest, OrderRequestBuilder, PaymentEndpoint, Pesapal,
+};
 use pesapal_sim::{Delivery, SimConfig, Simulator};
 use pesapal_tests::conformance::AnswerChecker;
 use rust_decimal::Decimal;
@@ -69,8 +71,8 @@ pub struct Shop {
     pub pesapal: Pesapal,
     pub ipn_id: Uuid,
     pub ipn_url: String,
-    /// Payments the IPN endpoint verified, in order.
-    pub verified: Arc<Mutex<Vec<VerifiedPayment>>>,
+    /// Payments the IPN endpoint confirmed and acted on (once per payment state), in order.
+    pub verified: Arc<Mutex<Vec<Confirmation>>>,
     /// Checks the simulator's answers; last, so that it reports when the test is over.
     pub spec_check: SpecCheck,
 }
@@ -81,17 +83,20 @@ pub async fn shop(method: IpnMethod) -> Shop {
     let pesapal = client(&sim);
     let verified = Arc::new(Mutex::new(Vec::new()));
     let seen = verified.clone();
-    let app = pesapal_api::axum::ipn_router(pesapal.clone(), "/pesapal/ipn", move |payment: VerifiedPayment| {
-        let seen = seen.clone();
-        async move {
-            seen.lock().unwrap().push(payment);
-            Ok::<(), std::convert::Infallible>(())
-        }
+    let endpoint = PaymentEndpoint::new(pesapal.clone(), expectations, async move |confirmation: Confirmation| {
+        seen.lock().unwrap().push(confirmation);
+        Ok::<(), std::convert::Infallible>(())
     });
+    let app = pesapal_api::axum::ipn_router("/pesapal/ipn", endpoint);
     let ipn_url = format!("{}/pesapal/ipn", serve(app).await);
     let ipn = pesapal.register_ipn(&ipn_url, method).await.expect("RegisterIPN");
     let ipn_id = ipn.notification_id().expect("a GUID");
     Shop { sim, pesapal, ipn_id, ipn_url, verified, spec_check }
+}
+
+/// The merchant's orders, for its IPN endpoint: every reference is an [`order`] (2500.00 KES).
+pub async fn expectations(reference: String) -> Result<Option<Expectation>, std::convert::Infallible> {
+    Ok(Some(Expectation::new(reference, Decimal::new(250000, 2), "KES")))
 }
 
 /// The order every test submits through the SDK: 2500.00 KES for two bags of coffee, notifying
@@ -152,7 +157,7 @@ impl Shop {
         self.sim.wait_for_deliveries(n, WAIT, |d| d.order_tracking_id == id).await.expect("deliveries finish")
     }
 
-    pub fn verified(&self) -> Vec<VerifiedPayment> {
+    pub fn verified(&self) -> Vec<Confirmation> {
         self.verified.lock().unwrap().clone()
     }
 }
