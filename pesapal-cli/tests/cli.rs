@@ -1,6 +1,9 @@
 //! The `pesapal` binary against the offline simulator: every subcommand in human and `--json`
 //! form (insta snapshots, volatile values redacted), the exit codes, `status --wait` and the
-//! live-confirmation refusal.
+//! live-confirmation refusal; `reconcile` in its own module.
+
+#[path = "cli/reconcile.rs"]
+mod reconcile;
 
 use assert_cmd::Command;
 use pesapal_sim::{PaymentMethod, Simulator};
@@ -480,12 +483,21 @@ fn verbose_shows_tracing_on_stderr_without_secrets() {
 /// A loopback server that issues tokens and then closes the connection on any other request
 /// after reading it: the outcome of that request is unknown.
 fn dropping_server() -> String {
+    scripted_server(|_| None)
+}
+
+/// A loopback HTTP/1.1 server, a thread per connection: RequestToken gets a token; any other
+/// request is given to `answer` (its request line), which returns the JSON body of a 200 answer,
+/// or `None` to close the connection after reading the request, without answering.
+fn scripted_server(answer: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = std::sync::Arc::new(answer);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
+            let answer = answer.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 loop {
@@ -508,13 +520,17 @@ fn dropping_server() -> String {
                     }
                     let mut body = vec![0; length];
                     reader.read_exact(&mut body).unwrap();
-                    if !request_line.contains("RequestToken") {
-                        return; // read, never answered
-                    }
-                    let answer = r#"{"token":"t0k3n","expiryDate":"2099-01-01T00:00:00Z","error":null,"status":"200","message":"Request processed successfully"}"#;
+                    let body = if request_line.contains("RequestToken") {
+                        r#"{"token":"t0k3n","expiryDate":"2099-01-01T00:00:00Z","error":null,"status":"200","message":"Request processed successfully"}"#.to_owned()
+                    } else {
+                        match answer(&request_line) {
+                            Some(body) => body,
+                            None => return, // read, never answered
+                        }
+                    };
                     let response = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
-                        answer.len()
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
                     );
                     stream.write_all(response.as_bytes()).unwrap();
                 }
