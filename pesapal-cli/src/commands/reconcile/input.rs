@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn a_csv_is_known_by_its_header_in_any_case_with_a_byte_order_mark() {
         let text = format!(
-            "\u{feff}Date,\"ORDER_TRACKING_ID\",note\r\n2026-12-01,{A},\"a, b\"\r\n2026-12-02,{B},\"two\r\n# lines\"\r\n2026-12-03,,x\r\n"
+            "\u{feff}\"ORDER_TRACKING_ID\",Date,note\r\n{A},2026-12-01,\"a, b\"\r\n{B},2026-12-02,\"two\r\nlines, {A}\"\r\n,2026-12-03,x\r\n"
         );
         assert_eq!(rows(&text), [format!("2 {A}"), format!("3 {B}"), "5 !: order_tracking_id: missing".to_owned()]);
     }

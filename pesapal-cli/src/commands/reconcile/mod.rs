@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{LookupErrorOutput, StatusOutput};
 use futures_util::{Stream, StreamExt};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use input::{Orders, Row};
 use pesapal_api::Pesapal;
 use std::collections::BTreeMap;
@@ -110,11 +110,13 @@ fn progress_bar(from: &Path) -> Option<ProgressBar> {
     }
     let rows = (from != Path::new("-")).then(|| Orders::open(from).map(Iterator::count).ok()).flatten();
     let (bar, template) = match rows {
-        Some(rows) => (ProgressBar::new(rows as u64), "{bar:40} {pos}/{len} orders ({per_sec}, {eta} left)"),
-        None => (ProgressBar::new_spinner(), "{spinner} {pos} orders ({per_sec})"),
+        Some(rows) => (ProgressBar::new(rows as u64), "{bar:40} {pos}/{len} orders ({rate}, {eta} left)"),
+        None => (ProgressBar::new_spinner(), "{spinner} {pos} orders ({rate})"),
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        bar.set_style(style.with_key("rate", |state: &ProgressState, w: &mut dyn fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        }));
     }
     Some(bar)
 }
