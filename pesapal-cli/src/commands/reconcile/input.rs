@@ -84,7 +84,7 @@ impl Orders {
         let Some((line, mut text)) = orders.next_line().map_err(|e| format!("cannot read it: {e}"))? else {
             return Ok(orders);
         };
-        // A spreadsheet's byte order mark.
+        // A byte order mark (the CSV reader skips one too, but a line of ids is not read by it).
         if text.starts_with("\u{feff}".as_bytes()) {
             text.drain(..3);
         }
@@ -297,6 +297,11 @@ mod tests {
                 format!("8 !{A},{B}: order_tracking_id: not a tracking id (a GUID such as {A})"),
             ]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_id() {
+        assert_eq!(rows(&format!("\u{feff}{A}\r\n{B}\r\n")), [format!("1 {A}"), format!("2 {B}")]);
     }
 
     #[test]
