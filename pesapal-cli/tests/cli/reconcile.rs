@@ -271,3 +271,28 @@ fn lookups_run_at_most_in_flight_at_a_time_and_the_lines_keep_the_input_order() 
     assert_eq!(order, ids.iter().map(Uuid::to_string).collect::<Vec<_>>(), "the input's order");
     assert_eq!(in_progress.lock().unwrap().1, 3, "at most --in-flight lookups at a time, and that many");
 }
+
+/// `script` (util-linux) runs the command on a pseudo-terminal: stderr is a terminal there,
+/// stdout goes to a file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_progress_bar_on_a_terminal_and_never_on_stdout() {
+    let env = env();
+    let o = env.orders_in_every_state();
+    let input = file(&format!("{}\n{}\n", o.paid, o.pending));
+    let output = tempfile::NamedTempFile::new().unwrap();
+    let command = format!("{} reconcile --from {} > {}", super::BIN, input.path().display(), output.path().display());
+    let mut script = Command::new("script");
+    script
+        .env("PESAPAL_CONSUMER_KEY", env.sim.consumer_key())
+        .env("PESAPAL_CONSUMER_SECRET", env.sim.consumer_secret())
+        .env("PESAPAL_BASE_URL", env.sim.base_url())
+        .args(["-qec", &command, "/dev/null"]);
+    let terminal = run(&mut script);
+    assert_eq!(terminal.code, 0, "{}", terminal.stdout);
+    assert!(terminal.stdout.contains("/2 orders ("), "the bar, sized by the file: {:?}", terminal.stdout);
+    assert!(terminal.stdout.contains("reconciled 2 orders: 1 completed, 1 pending"), "{:?}", terminal.stdout);
+    let written = std::fs::read_to_string(output.path()).unwrap();
+    let lines: Vec<Value> = written.lines().map(json).collect();
+    assert_eq!(lines, [env.status_json(o.paid), env.status_json(o.pending)], "stdout: the JSON lines alone");
+}
