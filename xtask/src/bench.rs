@@ -166,12 +166,12 @@ fn reconcile_rows(root: &Path) -> Result<Vec<Row>> {
     };
     let mib = |kib: f64| format!("{:.1} MiB", kib / 1024.0);
     let mut rows = Vec::new();
-    for (way, label) in [
-        ("library", "`Pesapal::reconcile`"),
-        ("cli", "`pesapal reconcile --from FILE` (process start and token included)"),
+    for (way, label, timed) in [
+        ("library", "`Pesapal::reconcile`", ""),
+        ("cli", "`pesapal reconcile --from FILE`", " (process start and token included)"),
     ] {
         rows.push(Row {
-            measure: format!("reconcile: 10000 orders through {label}, 32 in flight, orders per second"),
+            measure: format!("reconcile: 10000 orders through {label}, 32 in flight, orders per second{timed}"),
             sdk: format!("{:.0} /s", number(&format!("{way}_10000_per_second"))?),
             floor: "—".into(),
             ratio: None,
