@@ -296,3 +296,33 @@ fn a_progress_bar_on_a_terminal_and_never_on_stdout() {
     let lines: Vec<Value> = written.lines().map(json).collect();
     assert_eq!(lines, [env.status_json(o.paid), env.status_json(o.pending)], "stdout: the JSON lines alone");
 }
+
+#[test]
+fn each_line_is_written_as_soon_as_it_is_known() {
+    use std::io::BufRead;
+    let env = env();
+    let mut child = std::process::Command::new(super::BIN)
+        .env_remove("PESAPAL_ENVIRONMENT")
+        .env("PESAPAL_CONSUMER_KEY", env.sim.consumer_key())
+        .env("PESAPAL_CONSUMER_SECRET", env.sim.consumer_secret())
+        .env("PESAPAL_BASE_URL", env.sim.base_url())
+        .args(["reconcile", "--from", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::thread::spawn(move || stdout.lines().for_each(|line| drop(lines.send(line.unwrap()))));
+    // The input stays open: the first line must come out before the input ends.
+    writeln!(stdin, "{UNKNOWN}").unwrap();
+    let first = received.recv_timeout(Duration::from_secs(30)).expect("the first line, while the input is open");
+    assert_eq!(json(&first)["error"]["code"], "invalid_tracking_id");
+    writeln!(stdin, "not-a-guid").unwrap();
+    let second = received.recv_timeout(Duration::from_secs(30)).expect("the second line");
+    assert_eq!(json(&second)["line"], 2);
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+}

@@ -9,7 +9,7 @@ use crate::cli::ReconcileArgs;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{LookupErrorOutput, StatusOutput};
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use input::{Orders, Row};
 use pesapal_api::Pesapal;
@@ -31,7 +31,17 @@ pub async fn run(ctx: &Context, args: &ReconcileArgs) -> Result<u8, CliError> {
     let mut lines = std::pin::pin!(rows.map(|row| look_up(&pesapal, row)).buffered(in_flight));
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut tally = Tally::default();
-    while let Some(line) = lines.next().await {
+    loop {
+        // Lines that are ready are written together; before waiting, those written are flushed,
+        // so that each shows as soon as it is known.
+        let line = match lines.next().now_or_never() {
+            Some(line) => line,
+            None => {
+                out.flush()?;
+                lines.next().await
+            }
+        };
+        let Some(line) = line else { break };
         tally.count(&line);
         match &line {
             Line::Found(status) => serde_json::to_writer(&mut out, status),
