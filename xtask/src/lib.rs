@@ -11,10 +11,12 @@
 //!
 //! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
 //! [`dist`] is `cargo xtask dist`: the simulator's artifacts (wheel, npm packages, archive, image).
+//! [`doc_links`] is `cargo xtask doc-links`: every public item the crate docs name is a working link.
 
 pub mod bench;
 pub mod convert;
 pub mod dist;
+pub mod doc_links;
 pub mod generate;
 pub mod html;
 pub mod overlay;

@@ -51,6 +51,10 @@ enum Command {
         #[arg(long, default_value_t = xtask::dist::startup::ROUNDS)]
         rounds: u32,
     },
+    /// Check that every public item the crate docs of pesapal-api, pesapal-sim and pesapal-gen
+    /// name is a working link (also outside rustdoc, for their READMEs), against the docs of
+    /// `cargo doc --workspace --all-features --no-deps`.
+    DocLinks,
     /// Run the benchmarks (pesapal-bench) and print the table of ratios.
     Bench {
         /// Also time clean debug builds of a tiny pesapal-api binary and of a reqwest + serde one
@@ -102,6 +106,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print!("\n{}", xtask::dist::startup::measure(&dist, rounds)?);
             }
             return Ok(ExitCode::SUCCESS);
+        }
+        Command::DocLinks => {
+            let root = workspace_root();
+            let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+            let problems = xtask::doc_links::check(&root, &target.join("doc"))?;
+            for problem in &problems {
+                println!("{problem}");
+            }
+            if problems.is_empty() {
+                println!("crate docs: every public item named is a working link");
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Ok(ExitCode::FAILURE);
         }
         Command::Bench { compile, compile_only, rounds } => {
             let rows = if compile_only {

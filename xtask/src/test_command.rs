@@ -5,9 +5,12 @@
 //!    (`xlang/requirements.txt`) into a virtualenv and the pinned npm tools (`xlang/package.json`,
 //!    `xlang/package-lock.json`) into the cache directory (`target/xlang`, or
 //!    `$PESAPAL_XLANG_CACHE`). What it cannot install it names, with the command that installs it.
-//! 2. Runs `cargo test --workspace --all-features` (with the browser test), lints the spec with
-//!    Spectral and Redocly (0 errors, 0 warnings), runs the cross-language checkouts
-//!    (`xlang/flows.sh`) and Schemathesis (`xlang/schemathesis.sh`) against pesapal-sim.
+//! 2. Runs `cargo test --workspace --all-features` (with the browser test), lints the spec and the
+//!    simulator's control API description with Spectral and Redocly (0 errors, 0 warnings), runs
+//!    the cross-language checkouts (`xlang/flows.sh`) and Schemathesis (`xlang/schemathesis.sh`)
+//!    against pesapal-sim, then tests the simulator's artifacts as their users would
+//!    ([`crate::dist::test_parts`]: the wheel with pytest, the npm packages with `node:test`, the
+//!    container image with podman).
 
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
