@@ -18,11 +18,15 @@
 //!
 //! Not imports: comments and every other attribute (doc comments and their intra-doc links,
 //! `cfg`, `derive`), string literals, visibilities (`pub(in crate::a)` names an ancestor without
-//! using it), and the arguments of `quote!` and its kin (code generated for another crate). The `#[cfg(test)]` modules of a file are its own code (a unit test is
-//! compiled with its file, and what it imports is a dependency of that file like any other):
-//! their edges are the file's, and a unit test's `use super::*` names its own file, no edge.
+//! using it), and the arguments of `quote!` and its kin (code generated for another crate).
+//!
+//! The `#[cfg(test)]` modules of a file are its own code: a unit test is compiled with its file,
+//! and what it imports is a dependency of that file like any other. Their edges are the file's,
+//! and a unit test's `use super::*` names its own file: no edge.
 
 use anyhow::{Context, Result, bail};
+use petgraph::algo::tarjan_scc;
+use petgraph::graphmap::DiGraphMap;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use syn::visit::Visit;
@@ -143,9 +147,17 @@ impl Crate {
 
     /// The circles of imports between the files: one per set of files that import each other.
     pub fn circles(&self) -> Vec<Circle> {
-        strongly_connected(&self.edges)
+        let mut graph = DiGraphMap::<&Path, ()>::new();
+        for (from, names) in &self.edges {
+            graph.add_node(from);
+            for to in names.keys() {
+                graph.add_edge(from, to, ());
+            }
+        }
+        tarjan_scc(&graph)
             .into_iter()
             .filter(|part| part.len() > 1)
+            .map(|part| part.into_iter().map(Path::to_path_buf).collect::<BTreeSet<_>>())
             .map(|part| {
                 let edges = part
                     .iter()
@@ -184,61 +196,6 @@ impl Crate {
         }
         unreachable!("every file of a strongly connected part is on a way round")
     }
-}
-
-/// The strongly connected parts of a graph (Tarjan's algorithm, iterative).
-fn strongly_connected(edges: &BTreeMap<PathBuf, BTreeMap<PathBuf, String>>) -> Vec<BTreeSet<PathBuf>> {
-    let nodes: Vec<&PathBuf> = edges.keys().collect();
-    let number: BTreeMap<&PathBuf, usize> = nodes.iter().enumerate().map(|(i, node)| (*node, i)).collect();
-    let next: Vec<Vec<usize>> =
-        nodes.iter().map(|node| edges[*node].keys().filter_map(|to| number.get(to).copied()).collect()).collect();
-    let (mut index, mut low, mut on_stack) =
-        (vec![usize::MAX; nodes.len()], vec![0; nodes.len()], vec![false; nodes.len()]);
-    let (mut counter, mut stack, mut parts) = (0, Vec::new(), Vec::new());
-    for start in 0..nodes.len() {
-        if index[start] != usize::MAX {
-            continue;
-        }
-        // (node, how many of its edges were followed)
-        let mut walk = vec![(start, 0)];
-        index[start] = counter;
-        low[start] = counter;
-        counter += 1;
-        stack.push(start);
-        on_stack[start] = true;
-        while let Some(&mut (node, ref mut followed)) = walk.last_mut() {
-            if let Some(&to) = next[node].get(*followed) {
-                *followed += 1;
-                if index[to] == usize::MAX {
-                    index[to] = counter;
-                    low[to] = counter;
-                    counter += 1;
-                    stack.push(to);
-                    on_stack[to] = true;
-                    walk.push((to, 0));
-                } else if on_stack[to] {
-                    low[node] = low[node].min(index[to]);
-                }
-                continue;
-            }
-            walk.pop();
-            if let Some(&(parent, _)) = walk.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut part = BTreeSet::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    part.insert(nodes[member].clone());
-                    if member == node {
-                        break;
-                    }
-                }
-                parts.push(part);
-            }
-        }
-    }
-    parts
 }
 
 /// A `mod x;` of a file: the module, where its file may be, and where its own children are.
