@@ -1,26 +1,9 @@
 //! Cross-crate tests for pesapal-rs live in `tests/tests/`; this library holds what they share:
 //! the conformance checker ([`conformance`]), the one `$ref` resolver of the tests ([`refs`]) and
-//! where the workspace's files are.
+//! where the workspace's files are ([`workspace`]).
 
 pub mod conformance;
 pub mod refs;
+pub mod workspace;
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-/// The workspace root.
-pub fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace")
-}
-
-/// The conformance corpus, `tests/corpus/`.
-pub fn corpus_dir() -> PathBuf {
-    workspace_root().join("tests").join("corpus")
-}
-
-/// The spec committed in the workspace (`spec/pesapal.openapi.json`).
-pub fn committed_spec() -> Value {
-    let path = workspace_root().join("spec").join("pesapal.openapi.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
-}
+pub use workspace::{committed_spec, corpus_dir, workspace_root};

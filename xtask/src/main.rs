@@ -93,7 +93,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let written = xtask::dist::build_all(&dist, image)?;
             println!("\nwritten:");
             for file in &written.files {
-                println!("  {} ({} bytes)", file.display(), xtask::dist::size(file)?);
+                println!("  {} ({} bytes)", file.display(), xtask::host::size(file)?);
             }
             if let Some(tag) = &written.image {
                 println!("  image {tag}");
