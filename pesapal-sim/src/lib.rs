@@ -227,7 +227,7 @@
 //! values), the HTTP surface (`src/http/`: server, API routes, control routes, faults, answers),
 //! IPN delivery ([`ipn`]), the pages (`src/pages/`: payment page, inspector) and the recorder
 //! ([`recorder`]); `src/engine.rs` drives the model for all of them and [`Simulator`] starts it.
-//! No two files import each other (`tests/sim/imports.rs` checks).
+//! No two files import each other (the workspace's rule, `xtask/src/imports.rs`, checks).
 
 mod config;
 mod engine;

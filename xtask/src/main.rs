@@ -97,7 +97,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let written = xtask::dist::build_all(&dist, image)?;
             println!("\nwritten:");
             for file in &written.files {
-                println!("  {} ({} bytes)", file.display(), xtask::dist::size(file)?);
+                println!("  {} ({} bytes)", file.display(), xtask::host::size(file)?);
             }
             if let Some(tag) = &written.image {
                 println!("  image {tag}");
@@ -109,8 +109,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::DocLinks => {
             let root = workspace_root();
-            let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-            let problems = xtask::doc_links::check(&root, &target.join("doc"))?;
+            let problems = xtask::doc_links::check(&root, &xtask::host::target_dir(&root).join("doc"))?;
             for problem in &problems {
                 println!("{problem}");
             }
