@@ -1,6 +1,6 @@
 //! The payment endpoint, for any web framework ([`PaymentEndpoint`]): an IPN call or the
 //! browser callback in (method, query, body), the verdict against the merchant's order acted on
-//! once, and for an IPN the answer out (status, content type, body). `tower_service` offers it as
+//! once, and for an IPN the answer out (status, content type, body). `service` offers it as
 //! a `tower::Service` over `http` types; `axum` and `actix` adapt it to their frameworks.
 
 use crate::client::Pesapal;

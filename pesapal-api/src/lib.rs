@@ -8,8 +8,11 @@
 //! token (`tokens`) and makes one exchange (`call::attempt`, over `http`), whose answer's
 //! envelope `envelope` reads.
 //!
-//! No two files import each other, directly or through a circle (`tests/api/layering.rs`
-//! checks it). From the top down, each file uses only files listed after it:
+//! No two files import each other, directly or through a circle (the workspace's rule,
+//! `xtask/src/imports.rs`, checks it; a parent uses its children, so a child names what it needs
+//! where it is defined, never through a re-export of its parent). From the top down, each file
+//! uses only files listed after it (the crate root and `client/mod.rs` only declare and
+//! re-export):
 //!
 //! 1. `test_util` (feature `test-util`), `actix`, `axum`: test utilities and the web framework
 //!    adapters;
@@ -18,7 +21,7 @@
 //! 4. `client/confirm.rs`, `client/verify.rs`, `client/wait.rs`, `client/resend.rs`,
 //!    `client/ensure.rs`: the methods built on calls (verdicts and reconciliation, notifications,
 //!    polling, resending after an unknown outcome, reusing an IPN registration);
-//! 5. `client/mod.rs`: [`Pesapal`], one method per operation, and [`ClientBuilder::build`];
+//! 5. `client/pesapal.rs`: [`Pesapal`], one method per operation, and [`ClientBuilder::build`];
 //! 6. `pipeline`: the one call path;
 //! 7. `tokens`: the bearer token's cache and refresh (RequestToken);
 //! 8. `operations`: one `Call` per operation;

@@ -1,12 +1,13 @@
 //! The checks of single fields that the request builders, the client and the configuration
 //! share, each written once: required text, the spec's rules through the generated types,
-//! amounts, currencies, and http(s) URLs. A broken rule is pushed onto [`ValidationErrors`]
+//! amounts, currencies, phone numbers and http(s) URLs. A broken rule is pushed onto [`ValidationErrors`]
 //! under the field's wire name, so that every violation is reported at once.
 
 use crate::error::{Error, ValidationErrors};
 use crate::money;
 use pesapal_gen::types;
 use rust_decimal::Decimal;
+use std::ops::RangeInclusive;
 
 /// A required text field, or a violation.
 pub(crate) fn require(errors: &mut ValidationErrors, field: &str, value: Option<String>) -> Option<String> {
@@ -76,6 +77,24 @@ pub(crate) fn currency(errors: &mut ValidationErrors, field: &str, value: String
         return None;
     }
     Some(value)
+}
+
+/// A phone number, `digits` digits long with an optional leading `+` (`what` it is, for the
+/// message: "a phone number", "a mobile number"); a violation otherwise. True when it is one.
+pub(crate) fn phone_number(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    what: &str,
+    digits: RangeInclusive<usize>,
+) -> bool {
+    let number = value.strip_prefix('+').unwrap_or(value);
+    let valid = digits.contains(&number.len()) && number.chars().all(|c| c.is_ascii_digit());
+    if !valid {
+        let (fewest, most) = digits.into_inner();
+        errors.push(field, format!("{value:?} is not {what} ({fewest} to {most} digits, optional +)"));
+    }
+    valid
 }
 
 /// An http(s) URL with a host, or a violation.

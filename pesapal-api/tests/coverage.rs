@@ -11,9 +11,9 @@
 #[allow(dead_code, reason = "this binary uses a few of the shared helpers")]
 mod common;
 
-use common::{IPN_ID, KEY, SECRET, TOKEN, TRACKING_ID, fast_retries, token_answer};
+use common::{KEY, SECRET, TOKEN, TRACKING_ID, fast_retries, token_answer, valid_order};
 use pesapal_api::{
-    BillingAddress, Credentials, Error, Frequency, IpnMethod, OrderRequest, OrderRequestBuilder, Pesapal, RedirectMode,
+    BillingAddress, Credentials, Error, Frequency, IpnMethod, OrderRequestBuilder, Pesapal, RedirectMode,
     RefundRequest, StkPushRequest, Subscription,
 };
 use rust_decimal::Decimal;
@@ -58,16 +58,10 @@ fn shown<T: Debug>(result: Result<T, Error>) -> Result<String, Error> {
     result.map(|value| format!("{value:?}"))
 }
 
-/// An order with every setter of its builders used.
+/// An order with every setter of its builders used: the shared minimal order, and the rest.
 fn full_order() -> OrderRequestBuilder {
-    OrderRequest::builder()
-        .merchant_reference("ORDER-1")
-        .amount(Decimal::new(1000, 2))
-        .currency("KES")
-        .description("Coffee")
-        .callback_url("https://shop.example.com/callback")
+    valid_order()
         .cancellation_url("https://shop.example.com/cancel")
-        .notification_id(IPN_ID.parse().unwrap())
         .redirect_mode(RedirectMode::ParentWindow)
         .branch("Westlands")
         .billing_address(
@@ -494,7 +488,7 @@ async fn every_operation_of_the_spec_has_a_pesapal_method() {
             format!(
                 "{} has no `Pesapal` method. Meanwhile it is usable through `pesapal_api::generated` \
                  (`pesapal_api::generated::Client::{}`), with the `generated` feature. Add its `Call` in \
-                 pesapal-api/src/operations.rs and its method in pesapal-api/src/client/mod.rs, then its call to \
+                 pesapal-api/src/operations.rs and its method in pesapal-api/src/client/pesapal.rs, then its call to \
                  `calls()` in {}.",
                 op.label(),
                 op.generated_method(),

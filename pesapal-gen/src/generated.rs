@@ -972,11 +972,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubmitOrderRequestBodySubscriptionDetails {
         ///Your subscription's end date in the format dd-MM-yyyy e.g 31-12-2023 represeting 31st Dec 2023
-        pub end_date: crate::DayMonthYear,
+        pub end_date: crate::dates::DayMonthYear,
         ///The period billed to the account is set out in the user contract. For instance, if users subscribe to a monthly service. Accepted values include DAILY, WEEKLY, MONTHLY or YEARLY
         pub frequency: SubmitOrderRequestBodySubscriptionDetailsFrequency,
         ///Your subscription's start date in the format dd-MM-yyyy e.g 24-01-2023 representing 24th Jan 2023
-        pub start_date: crate::DayMonthYear,
+        pub start_date: crate::dates::DayMonthYear,
     }
     impl SubmitOrderRequestBodySubscriptionDetails {
         pub fn builder() -> builder::SubmitOrderRequestBodySubscriptionDetails {
@@ -3179,13 +3179,16 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SubmitOrderRequestBodySubscriptionDetails {
-            end_date: ::std::result::Result<crate::DayMonthYear, ::std::string::String>,
+            end_date: ::std::result::Result<
+                crate::dates::DayMonthYear,
+                ::std::string::String,
+            >,
             frequency: ::std::result::Result<
                 super::SubmitOrderRequestBodySubscriptionDetailsFrequency,
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
-                crate::DayMonthYear,
+                crate::dates::DayMonthYear,
                 ::std::string::String,
             >,
         }
@@ -3201,7 +3204,7 @@ pub mod types {
         impl SubmitOrderRequestBodySubscriptionDetails {
             pub fn end_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::DayMonthYear>,
+                T: ::std::convert::TryInto<crate::dates::DayMonthYear>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_date = value
@@ -3227,7 +3230,7 @@ pub mod types {
             }
             pub fn start_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::DayMonthYear>,
+                T: ::std::convert::TryInto<crate::dates::DayMonthYear>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_date = value
@@ -4083,7 +4086,7 @@ Version: 3.0.3*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::SharedAuthenticator,
+    pub(crate) inner: crate::auth::SharedAuthenticator,
 }
 impl Client {
     /// Create a new client.
@@ -4091,7 +4094,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::SharedAuthenticator) -> Self {
+    pub fn new(baseurl: &str, inner: crate::auth::SharedAuthenticator) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -4110,7 +4113,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::SharedAuthenticator,
+        inner: crate::auth::SharedAuthenticator,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -4119,7 +4122,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::SharedAuthenticator> for Client {
+impl ClientInfo<crate::auth::SharedAuthenticator> for Client {
     fn api_version() -> &'static str {
         "3.0.3"
     }
@@ -4129,7 +4132,7 @@ impl ClientInfo<crate::SharedAuthenticator> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::SharedAuthenticator {
+    fn inner(&self) -> &crate::auth::SharedAuthenticator {
         &self.inner
     }
 }
@@ -4137,7 +4140,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::SharedAuthenticator>,
+        Client: ClientHooks<crate::auth::SharedAuthenticator>,
     {}
 };
 impl Client {
@@ -5714,7 +5717,7 @@ pub(crate) const UNAUTHENTICATED_OPERATIONS: &[&str] = &["request_token"];
 
 /// Every operation of the spec as sent over HTTP, one constant per `operationId`.
 pub mod endpoints {
-    use crate::Endpoint;
+    use crate::endpoint::Endpoint;
     /// `POST /api/Auth/RequestToken`: Authentication
     pub const REQUEST_TOKEN: Endpoint = Endpoint {
         operation_id: "RequestToken",
@@ -5825,7 +5828,7 @@ impl Operation {
     pub const ALL: [Operation; 8] = [Operation::RequestToken, Operation::RegisterIpn, Operation::GetIpnList, Operation::SubmitOrderRequest, Operation::DirectMobileMoneyStk, Operation::RefundRequest, Operation::CancelOrder, Operation::GetTransactionStatus];
 
     /// How it is sent: method, path, query parameters, token, declared statuses.
-    pub const fn endpoint(self) -> &'static crate::Endpoint {
+    pub const fn endpoint(self) -> &'static crate::endpoint::Endpoint {
         match self {
             Operation::RequestToken => &endpoints::REQUEST_TOKEN,
             Operation::RegisterIpn => &endpoints::REGISTER_IPN,

@@ -173,10 +173,15 @@
 //! # Names beside pesapal-api's
 //!
 //! `use pesapal_api::*; use pesapal_sim::*;` works: the simulator's names for its own things
-//! differ from the client's ([`SimEnvironment`] vs `pesapal_api::Environment`,
-//! [`ChargeFrequency`] vs `pesapal_api::Frequency`, [`IpnHttpMethod`] vs
-//! `pesapal_api::IpnMethod`), and the spec's notification type is [`ipn::NotificationType`], not
-//! at the root (`pesapal_api::NotificationType` is the client's).
+//! differ from the client's ([`SimEnvironment`] vs [`pesapal_api::Environment`],
+//! [`ChargeFrequency`] vs [`pesapal_api::Frequency`], [`IpnHttpMethod`] vs
+//! [`pesapal_api::IpnMethod`]), and the spec's notification type is [`ipn::NotificationType`],
+//! not at the root ([`pesapal_api::NotificationType`] is the client's).
+//!
+//! [`pesapal_api::Environment`]: https://docs.rs/pesapal-api/latest/pesapal_api/enum.Environment.html
+//! [`pesapal_api::Frequency`]: https://docs.rs/pesapal-api/latest/pesapal_api/enum.Frequency.html
+//! [`pesapal_api::IpnMethod`]: https://docs.rs/pesapal-api/latest/pesapal_api/enum.IpnMethod.html
+//! [`pesapal_api::NotificationType`]: https://docs.rs/pesapal-api/latest/pesapal_api/enum.NotificationType.html
 //!
 //! # Control API
 //!
@@ -222,7 +227,7 @@
 //! values), the HTTP surface (`src/http/`: server, API routes, control routes, faults, answers),
 //! IPN delivery ([`ipn`]), the pages (`src/pages/`: payment page, inspector) and the recorder
 //! ([`recorder`]); `src/engine.rs` drives the model for all of them and [`Simulator`] starts it.
-//! No two files import each other (`tests/sim/imports.rs` checks).
+//! No two files import each other (the workspace's rule, `xtask/src/imports.rs`, checks).
 
 mod config;
 mod engine;

@@ -370,7 +370,7 @@ pub struct AnswerChecker {
 impl AnswerChecker {
     /// A checker for the committed spec.
     pub fn for_committed_spec() -> AnswerChecker {
-        AnswerChecker::new(Conformance::new(&crate::committed_spec()))
+        AnswerChecker::new(Conformance::new(&crate::workspace::committed_spec()))
     }
 
     /// A checker for the spec of `conformance`.

@@ -32,7 +32,7 @@ pub fn client_code(spec: &serde_json::Value) -> Result<String> {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote!(crate::SharedAuthenticator))
+        .with_inner_type(quote!(crate::auth::SharedAuthenticator))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
     // Money is never a float: answers send `{"type": "number", "format": "decimal"}`, requests
@@ -61,7 +61,7 @@ pub fn client_code(spec: &serde_json::Value) -> Result<String> {
             })),
             ..Default::default()
         },
-        "crate::DayMonthYear",
+        "crate::dates::DayMonthYear",
         [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
     );
     // progenitor panics, rather than failing, on some specs (an operation whose success and
@@ -132,7 +132,7 @@ fn operation_code(spec: &openapiv3::OpenAPI) -> Result<String> {
          \x20   /// Every operation, in the order of the spec.\n\
          \x20   pub const ALL: [Operation; {count}] = [{all}];\n\n\
          \x20   /// How it is sent: method, path, query parameters, token, declared statuses.\n\
-         \x20   pub const fn endpoint(self) -> &'static crate::Endpoint {{\n        match self {{\n{endpoint_arms}        }}\n    }}\n\n\
+         \x20   pub const fn endpoint(self) -> &'static crate::endpoint::Endpoint {{\n        match self {{\n{endpoint_arms}        }}\n    }}\n\n\
          \x20   /// The spec's `operationId`.\n\
          \x20   pub const fn operation_id(self) -> &'static str {{\n        self.endpoint().operation_id\n    }}\n\n\
          \x20   /// Whether sending it twice does no harm (the spec's `{IDEMPOTENT_EXTENSION}`): reads and\n\
@@ -199,7 +199,7 @@ fn notification_parameters_code(spec: &openapiv3::OpenAPI) -> Result<String> {
 /// path, query parameters, bearer or not, declared statuses), named after its `operationId`.
 fn endpoints_code(spec: &openapiv3::OpenAPI) -> String {
     let mut code = String::from(
-        "\n/// Every operation of the spec as sent over HTTP, one constant per `operationId`.\npub mod endpoints {\n    use crate::Endpoint;\n",
+        "\n/// Every operation of the spec as sent over HTTP, one constant per `operationId`.\npub mod endpoints {\n    use crate::endpoint::Endpoint;\n",
     );
     for (path, method, op) in spec.operations() {
         let Some(id) = op.operation_id.as_deref() else { continue };

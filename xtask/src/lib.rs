@@ -9,14 +9,21 @@
 //!
 //! [`refs`] follows references in a spec, for all of them.
 //!
+//! [`imports`] finds the files of a crate that import each other (none may).
+//!
 //! [`test_command`] is `cargo xtask test`: every test, installing what the tests need.
 //! [`dist`] is `cargo xtask dist`: the simulator's artifacts (wheel, npm packages, archive, image).
+//! [`host`] is what both do on this machine (running commands, installing tools).
+//! [`doc_links`] is `cargo xtask doc-links`: every public item the crate docs name is a working link.
 
 pub mod bench;
 pub mod convert;
 pub mod dist;
+pub mod doc_links;
 pub mod generate;
+pub mod host;
 pub mod html;
+pub mod imports;
 pub mod overlay;
 pub mod postman;
 pub mod refs;

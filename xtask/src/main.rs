@@ -51,6 +51,10 @@ enum Command {
         #[arg(long, default_value_t = xtask::dist::startup::ROUNDS)]
         rounds: u32,
     },
+    /// Check that every public item the crate docs of pesapal-api, pesapal-sim and pesapal-gen
+    /// name is a working link (also outside rustdoc, for their READMEs), against the docs of
+    /// `cargo doc --workspace --all-features --no-deps`.
+    DocLinks,
     /// Run the benchmarks (pesapal-bench) and print the table of ratios.
     Bench {
         /// Also time clean debug builds of a tiny pesapal-api binary and of a reqwest + serde one
@@ -93,7 +97,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let written = xtask::dist::build_all(&dist, image)?;
             println!("\nwritten:");
             for file in &written.files {
-                println!("  {} ({} bytes)", file.display(), xtask::dist::size(file)?);
+                println!("  {} ({} bytes)", file.display(), xtask::host::size(file)?);
             }
             if let Some(tag) = &written.image {
                 println!("  image {tag}");
@@ -102,6 +106,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print!("\n{}", xtask::dist::startup::measure(&dist, rounds)?);
             }
             return Ok(ExitCode::SUCCESS);
+        }
+        Command::DocLinks => {
+            let root = workspace_root();
+            let problems = xtask::doc_links::check(&root, &xtask::host::target_dir(&root).join("doc"))?;
+            for problem in &problems {
+                println!("{problem}");
+            }
+            if problems.is_empty() {
+                println!("crate docs: every public item named is a working link");
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Ok(ExitCode::FAILURE);
         }
         Command::Bench { compile, compile_only, rounds } => {
             let rows = if compile_only {

@@ -5,10 +5,14 @@
 //!    (`xlang/requirements.txt`) into a virtualenv and the pinned npm tools (`xlang/package.json`,
 //!    `xlang/package-lock.json`) into the cache directory (`target/xlang`, or
 //!    `$PESAPAL_XLANG_CACHE`). What it cannot install it names, with the command that installs it.
-//! 2. Runs `cargo test --workspace --all-features` (with the browser test), lints the spec with
-//!    Spectral and Redocly (0 errors, 0 warnings), runs the cross-language checkouts
-//!    (`xlang/flows.sh`) and Schemathesis (`xlang/schemathesis.sh`) against pesapal-sim.
+//! 2. Runs `cargo test --workspace --all-features` (with the browser test), lints the spec and the
+//!    simulator's control API description with Spectral and Redocly (0 errors, 0 warnings), runs
+//!    the cross-language checkouts (`xlang/flows.sh`) and Schemathesis (`xlang/schemathesis.sh`)
+//!    against pesapal-sim, then tests the simulator's artifacts as their users would (the wheel
+//!    with pytest, the npm packages with `node:test`, the container image with podman).
 
+use crate::dist::{image, layout::Dist, npm, tested::Tested, wheel};
+use crate::host::{apt_install, cargo, current, ensure_node, found, pinned_venv, run, step, target_dir, write_stamp};
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,7 +52,7 @@ struct Layout {
 
 impl Layout {
     fn new(root: &Path) -> Layout {
-        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+        let target = target_dir(root);
         let cache = std::env::var_os("PESAPAL_XLANG_CACHE").map_or_else(|| target.join("xlang"), PathBuf::from);
         Layout { root: root.to_path_buf(), cache, target }
     }
@@ -62,38 +66,6 @@ impl Layout {
     }
 }
 
-pub(crate) fn step(what: &str) {
-    println!("\n==> {what}");
-}
-
-/// Runs `command`, failing with its name when it does not succeed.
-pub(crate) fn run(command: &mut Command) -> Result<()> {
-    let shown = format!("{command:?}");
-    let status = command.status().with_context(|| format!("cannot start {shown}"))?;
-    ensure!(status.success(), "{shown} failed ({status})");
-    Ok(())
-}
-
-/// True when `program` is on PATH.
-pub(crate) fn found(program: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {program} >/dev/null")).status().is_ok_and(|s| s.success())
-}
-
-pub(crate) fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// Installs Debian packages as root, or says exactly what to install.
-pub(crate) fn apt_install(packages: &[&str], why: &str) -> Result<()> {
-    let line = format!("apt-get install -y {}", packages.join(" "));
-    if !is_root() {
-        bail!("{why} needs {}: install them with `sudo {line}` and run `cargo xtask test` again", packages.join(", "));
-    }
-    step(&format!("installing {} ({why})", packages.join(" ")));
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
-}
-
 /// `chromium` and `chromedriver`, for the browser test.
 fn ensure_browser() -> Result<()> {
     if found("chromium") && found("chromedriver") {
@@ -104,46 +76,11 @@ fn ensure_browser() -> Result<()> {
     Ok(())
 }
 
-/// True when `stamp` holds exactly the text of `pins`: the install made from these pins is current.
-pub(crate) fn current(stamp: &Path, pins: &[&Path]) -> Result<bool> {
-    let mut expected = String::new();
-    for pin in pins {
-        expected += &std::fs::read_to_string(pin).with_context(|| format!("cannot read {}", pin.display()))?;
-    }
-    Ok(std::fs::read_to_string(stamp).is_ok_and(|text| text == expected))
-}
-
-pub(crate) fn write_stamp(stamp: &Path, pins: &[&Path]) -> Result<()> {
-    let mut text = String::new();
-    for pin in pins {
-        text += &std::fs::read_to_string(pin)?;
-    }
-    std::fs::write(stamp, text).with_context(|| format!("cannot write {}", stamp.display()))
-}
-
 /// The virtualenv with the pinned Python tools.
 fn ensure_python(layout: &Layout) -> Result<()> {
     let requirements = layout.xlang().join("requirements.txt");
-    let venv = layout.cache.join("venv");
-    let stamp = venv.join("pesapal-requirements.txt");
-    if current(&stamp, &[&requirements])? {
-        return Ok(());
-    }
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    if !found(&python) {
-        apt_install(&["python3", "python3-venv"], "the cross-language tests and Schemathesis")?;
-    }
-    step(&format!("installing the pinned Python tools into {}", venv.display()));
-    if !venv.join("bin").join("python").exists()
-        && !Command::new(&python).args(["-m", "venv"]).arg(&venv).status().is_ok_and(|s| s.success())
-    {
-        apt_install(&["python3-venv"], "the virtualenv of the Python tools")?;
-        run(Command::new(&python).args(["-m", "venv", "--clear"]).arg(&venv))?;
-    }
-    run(Command::new(venv.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check", "--requirement"])
-        .arg(&requirements))?;
-    write_stamp(&stamp, &[&requirements])
+    pinned_venv(&layout.cache.join("venv"), &requirements, "the cross-language tests and Schemathesis")?;
+    Ok(())
 }
 
 /// node_modules with the pinned npm tools (`npm ci` from the lock file).
@@ -155,19 +92,13 @@ fn ensure_npm(layout: &Layout) -> Result<()> {
     if current(&stamp, &[&manifest, &lock])? && layout.npm_bin("tsc").exists() {
         return Ok(());
     }
-    if !found("node") || !found("npm") {
-        apt_install(&["nodejs", "npm"], "the TypeScript test and the spec lint (Node.js 20 or newer)")?;
-    }
+    ensure_node("the TypeScript test and the spec lint (Node.js 20 or newer)")?;
     step(&format!("installing the pinned npm tools into {}", dir.display()));
     std::fs::create_dir_all(&dir)?;
     std::fs::copy(&manifest, dir.join("package.json"))?;
     std::fs::copy(&lock, dir.join("package-lock.json"))?;
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
     write_stamp(&stamp, &[&manifest, &lock])
-}
-
-pub(crate) fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 /// The OpenAPI documents linted: Pesapal's API and the simulator's control API.
@@ -215,6 +146,25 @@ fn simulator(layout: &Layout) -> Result<PathBuf> {
     Ok(layout.target.join("debug").join("pesapal-sim"))
 }
 
+/// The artifacts' parts among `parts` (Python, Npm, Container), in that order; the parts that
+/// could not run here, with the reason.
+fn artifacts(root: &Path, parts: &[Part]) -> Result<Vec<(Part, String)>> {
+    type Test = fn(&Dist) -> Result<Tested>;
+    let tests: [(Part, Test); 3] =
+        [(Part::Python, wheel::test), (Part::Npm, npm::test), (Part::Container, image::test)];
+    let mut not_run = Vec::new();
+    for (part, test) in tests {
+        if !parts.contains(&part) {
+            continue;
+        }
+        if let Tested::NotRun(why) = test(&Dist::new(root)?)? {
+            println!("\n{part:?}: NOT RUN: {why}");
+            not_run.push((part, why));
+        }
+    }
+    Ok(not_run)
+}
+
 /// Runs the given parts (all of them when empty), installing what they need first.
 pub fn run_parts(root: &Path, parts: &[Part]) -> Result<()> {
     let parts = if parts.is_empty() { &Part::ALL[..] } else { parts };
@@ -259,7 +209,7 @@ pub fn run_parts(root: &Path, parts: &[Part]) -> Result<()> {
             run(&mut script("schemathesis.sh", &sim))?;
         }
     }
-    let not_run = crate::dist::test_parts(root, parts)?;
+    let not_run = artifacts(root, parts)?;
     let ran: Vec<_> = parts.iter().filter(|p| !not_run.iter().any(|(n, _)| n == *p)).collect();
     if !ran.is_empty() {
         println!(

@@ -1,7 +1,7 @@
 //! Verdicts by tracking id: [`Pesapal::confirm`] (one order) and [`Pesapal::reconcile`] (many,
 //! a bounded number at a time).
 
-use crate::client::Pesapal;
+use super::pesapal::Pesapal;
 use crate::confirmation::{Confirmation, Expectation, Reconciled, ToReconcile};
 use crate::error::Result;
 use crate::waiting::PaymentProgress;

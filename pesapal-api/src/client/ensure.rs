@@ -1,6 +1,6 @@
 //! [`Pesapal::ensure_ipn`]: an IPN registration reused rather than piled up.
 
-use crate::client::Pesapal;
+use super::pesapal::Pesapal;
 use crate::error::Result;
 use crate::responses::{IpnMethod, IpnRegistration};
 

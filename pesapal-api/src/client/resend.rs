@@ -8,7 +8,7 @@
 //!   [`Pesapal::refund_with_resend`] sends it again once after an unknown outcome and reports
 //!   that answer as what it means: the first request arrived.
 
-use crate::client::Pesapal;
+use super::pesapal::Pesapal;
 use crate::error::{Error, Result};
 use crate::requests::order::OrderRequest;
 use crate::requests::refund::RefundRequest;
@@ -19,7 +19,7 @@ impl Pesapal {
     /// Pesapal answers with, or `unknown` when the resend fails too.
     pub(super) async fn resubmit(&self, order: &OrderRequest, unknown: Error) -> Result<OrderSubmission> {
         tracing::warn!(error = %unknown, "order outcome unknown; resending once with the same merchant reference");
-        match self.shared.pipeline.send(order).await {
+        match self.pipeline().send(order).await {
             Ok(submitted) => Ok(submitted),
             Err(resend) => {
                 tracing::warn!(error = %resend, "the resend failed too: the order's outcome stays unknown");

@@ -2,7 +2,7 @@
 //! [`Pesapal::verify_notification`] (the status, checked against the notification) and
 //! [`Pesapal::confirm_notification`] (the verdict against the merchant's order).
 
-use crate::client::Pesapal;
+use super::pesapal::Pesapal;
 use crate::confirmation::{Confirmation, DedupeKey, Expectation};
 use crate::notifications::{Notification, NotificationType};
 use crate::responses::TransactionStatus;

@@ -1,7 +1,7 @@
 //! Polling GetTransactionStatus: [`Pesapal::payment_progress`] (one poll) and
 //! [`Pesapal::wait_for_final_status`] (until the payment is final).
 
-use crate::client::Pesapal;
+use super::pesapal::Pesapal;
 use crate::error::Result;
 use crate::waiting::{PaymentProgress, WaitOptions, WaitOutcome};
 use std::time::Duration;

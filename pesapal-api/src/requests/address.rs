@@ -1,7 +1,7 @@
 //! [`BillingAddress`]: the customer's billing address of an order, validated.
 
 use crate::error::{Error, ValidationErrors};
-use crate::validation::{assembled, spec_checked};
+use crate::validation::{assembled, phone_number, spec_checked};
 use pesapal_gen::types;
 
 /// A customer's billing address, validated. Pesapal needs an email address or a phone number.
@@ -175,10 +175,7 @@ impl BillingAddressBuilder {
             }
         }
         if let Some(phone) = f.phone_number.as_deref().filter(|p| !p.is_empty()) {
-            let digits = phone.strip_prefix('+').unwrap_or(phone);
-            if !(7..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
-                errors.push("phone_number", format!("{phone:?} is not a phone number (7 to 15 digits, optional +)"));
-            }
+            phone_number(errors, "phone_number", phone, "a phone number", 7..=15);
         }
         let country_code = f.country_code.filter(|c| !c.is_empty()).and_then(|country| {
             // ISO 3166-1 from `iso_country`, which `iso_currency` re-exports: no second table.

@@ -4,7 +4,7 @@
 //! The bodies are assembled with the generated builders (`pesapal_gen::types::builder`), never
 //! with struct literals: when Pesapal documents a new optional field, the regenerated body type
 //! gains it and this module still compiles (the field is then left out until a setter is added
-//! here; `tests/api/coverage.rs` names it). Every field a user sets is first checked here
+//! here; `tests/coverage.rs` names it). Every field a user sets is first checked here
 //! (through the generated type of its field where the spec has a rule, and through
 //! `validation` for the rest), so that all violations are reported at once with their wire
 //! names; the builder then only assembles values already checked.

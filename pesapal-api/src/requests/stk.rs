@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ValidationErrors};
 use crate::requests::order::{OrderFields, OrderRequestBuilder};
-use crate::validation::{assembled, require};
+use crate::validation::{assembled, phone_number, require};
 use pesapal_gen::types;
 
 /// A mobile-money STK push: an order plus the phone to prompt and the channel, validated.
@@ -83,14 +83,8 @@ impl StkPushRequestBuilder {
                 None
             }
         };
-        let msisdn = require(&mut errors, "msisdn", self.msisdn).filter(|msisdn| {
-            let digits = msisdn.strip_prefix('+').unwrap_or(msisdn);
-            let valid = (9..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit());
-            if !valid {
-                errors.push("msisdn", format!("{msisdn:?} is not a mobile number (9 to 15 digits, optional +)"));
-            }
-            valid
-        });
+        let msisdn = require(&mut errors, "msisdn", self.msisdn)
+            .filter(|msisdn| phone_number(&mut errors, "msisdn", msisdn, "a mobile number", 9..=15));
         let payment_method = require(&mut errors, "payment_method", self.payment_method);
         let body = match (order, msisdn, payment_method) {
             (Some(order), Some(msisdn), Some(payment_method)) => stk_body(order, msisdn, payment_method, &mut errors),

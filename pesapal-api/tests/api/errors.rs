@@ -15,12 +15,7 @@ fn order() -> OrderRequest {
 }
 
 async fn status_answer(server: &MockServer, status: u16, body: serde_json::Value) -> httpmock::Mock<'_> {
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/Transactions/GetTransactionStatus");
-            then.status(status).json_body(body);
-        })
-        .await
+    mock_json(server, GET, "/api/Transactions/GetTransactionStatus", status, body).await
 }
 
 fn rejection(error: &Error) -> &pesapal_api::Rejection {
@@ -76,13 +71,9 @@ async fn the_documented_error_object_with_type_instead_of_error_type() {
 #[tokio::test]
 async fn a_failed_submit_with_an_all_zero_tracking_id_is_a_rejection() {
     let server = server_with_token().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/Transactions/SubmitOrderRequest");
-            then.status(200).json_body(json!({"order_tracking_id": "00000000-0000-0000-0000-000000000000",
-                "merchant_reference": "ORDER-1", "redirect_url": null, "error": null, "status": "200"}));
-        })
-        .await;
+    let failed = json!({"order_tracking_id": "00000000-0000-0000-0000-000000000000",
+        "merchant_reference": "ORDER-1", "redirect_url": null, "error": null, "status": "200"});
+    mock_json(&server, POST, "/api/Transactions/SubmitOrderRequest", 200, failed).await;
     let error = client(&server).submit_order(&order()).await.unwrap_err();
     assert!(rejection(&error).message().unwrap().contains("all-zero"));
 }
@@ -105,12 +96,7 @@ async fn a_non_json_answer_is_undecodable_with_its_raw_body() {
 #[tokio::test]
 async fn a_json_answer_of_the_wrong_shape_is_undecodable() {
     let server = server_with_token().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/URLSetup/GetIpnList");
-            then.status(200).json_body(json!({"unexpected": true}));
-        })
-        .await;
+    mock_json(&server, GET, "/api/URLSetup/GetIpnList", 200, json!({"unexpected": true})).await;
     let error = client(&server).list_ipns().await.unwrap_err();
     assert!(matches!(error, Error::Decode { ref raw_body, .. } if raw_body == r#"{"unexpected":true}"#), "{error:?}");
 }
@@ -118,12 +104,8 @@ async fn a_json_answer_of_the_wrong_shape_is_undecodable() {
 #[tokio::test]
 async fn http_errors_keep_status_and_body() {
     let server = server_with_token().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/Transactions/RefundRequest");
-            then.status(400).json_body(json!({"status": "500", "message": "Refund rejected: already refunded"}));
-        })
-        .await;
+    let refused = json!({"status": "500", "message": "Refund rejected: already refunded"});
+    mock_json(&server, POST, "/api/Transactions/RefundRequest", 400, refused).await;
     let refund = pesapal_api::RefundRequest::builder()
         .confirmation_code("AA11")
         .amount(Decimal::ONE)

@@ -19,7 +19,6 @@ mod errors;
 mod future_sizes;
 #[cfg(feature = "axum")]
 mod ipn_flood;
-mod layering;
 mod live_sandbox;
 mod notification_properties;
 mod notifications;

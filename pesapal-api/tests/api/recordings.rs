@@ -8,22 +8,10 @@ use httpmock::prelude::*;
 use pesapal_api::{Error, IpnMethod, PaymentStatus, RefundRequest, Rejection};
 use rust_decimal::Decimal;
 
-/// A recording of the corpus, by operation and file name.
-macro_rules! recording {
-    ($operation:literal, $file:literal) => {
-        include_str!(concat!("../../../tests/corpus/", $operation, "/", $file))
-    };
-}
-
 /// Serves `body` verbatim (HTTP 200, as Pesapal did) for `path`, with a token.
 async fn serve(server: &MockServer, method: httpmock::Method, path: &str, body: &'static str) {
     mock_token(server).await;
-    server
-        .mock_async(|when, then| {
-            when.method(method).path(path);
-            then.status(200).header("content-type", "application/json").body(body);
-        })
-        .await;
+    verbatim(server, method, path, body).await;
 }
 
 /// The rejection of `error`, checked to keep the body as received.

@@ -37,12 +37,9 @@ async fn the_token_is_refreshed_ahead_of_its_expiry_date() {
     let server = MockServer::start_async().await;
     // A token that expires in 2 s: the margin (60 s by default) is capped at half the lifetime,
     // so it is replaced after about 1 s.
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/Auth/RequestToken");
-            then.status(200).json_body(token_answer(TOKEN, chrono::Duration::seconds(2)));
-        })
-        .await;
+    let token =
+        mock_json(&server, POST, "/api/Auth/RequestToken", 200, token_answer(TOKEN, chrono::Duration::seconds(2)))
+            .await;
     mock_ipn_list(&server, TOKEN).await;
     let pesapal = client(&server);
     pesapal.list_ipns().await.unwrap();
@@ -64,13 +61,8 @@ async fn a_thousand_concurrent_first_calls_make_one_token_request() {
                 .json_body(token_answer(TOKEN, chrono::Duration::hours(1)));
         })
         .await;
-    let status = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/Transactions/GetTransactionStatus");
-            then.status(200)
-                .json_body(json!({"status_code": 1, "payment_status_description": "Completed", "status": "200"}));
-        })
-        .await;
+    let completed = json!({"status_code": 1, "payment_status_description": "Completed", "status": "200"});
+    let status = mock_json(&server, GET, "/api/Transactions/GetTransactionStatus", 200, completed).await;
     let pesapal = client(&server);
     let calls: Vec<_> = (0..1000)
         .map(|_| {
@@ -147,15 +139,11 @@ async fn a_token_refused_again_and_again_is_replayed_boundedly_not_blamed_on_the
     let server = MockServer::start_async().await;
     let token = mock_token(&server).await;
     // Pesapal's in-body form of "invalid token", with HTTP 200, for every fresh token too.
-    let refused = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/URLSetup/GetIpnList");
-            then.status(200).json_body(json!({
-                "error": {"error_type": "api_error", "code": "invalid_api_credentials_provided", "message": "Invalid API credentials provided"},
-                "status": "500"
-            }));
-        })
-        .await;
+    let refused = json!({
+        "error": {"error_type": "api_error", "code": "invalid_api_credentials_provided", "message": "Invalid API credentials provided"},
+        "status": "500"
+    });
+    let refused = mock_json(&server, GET, "/api/URLSetup/GetIpnList", 200, refused).await;
     let error = client(&server).list_ipns().await.unwrap_err();
     // RequestToken accepted the keys each time: the refusal is Pesapal's answer, not bad credentials.
     assert!(matches!(error, Error::Rejected { .. }), "{error:?}");
@@ -169,16 +157,12 @@ async fn a_token_refused_again_and_again_is_replayed_boundedly_not_blamed_on_the
 #[tokio::test]
 async fn bad_consumer_keys_are_an_authentication_error() {
     let server = MockServer::start_async().await;
-    let token = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/Auth/RequestToken");
-            then.status(200).json_body(json!({
-                "token": null, "expiryDate": null,
-                "error": {"error_type": "api_error ", "code": "invalid_api_credentials_provided", "message": ""},
-                "status": "500", "message": null
-            }));
-        })
-        .await;
+    let refused = json!({
+        "token": null, "expiryDate": null,
+        "error": {"error_type": "api_error ", "code": "invalid_api_credentials_provided", "message": ""},
+        "status": "500", "message": null
+    });
+    let token = mock_json(&server, POST, "/api/Auth/RequestToken", 200, refused).await;
     let submit = server
         .mock_async(|when, then| {
             when.any_request().path_excludes("RequestToken");

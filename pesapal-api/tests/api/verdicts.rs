@@ -9,22 +9,10 @@ use futures_util::StreamExt;
 use httpmock::prelude::*;
 use pesapal_api::{Charge, Confirmation, Decimal, Expectation, Uuid, Verdict};
 
-/// A recording of the corpus (GetTransactionStatus), by file name.
-macro_rules! recording {
-    ($file:literal) => {
-        include_str!(concat!("../../../tests/corpus/GetTransactionStatus/", $file))
-    };
-}
-
 /// `Pesapal::confirm` of `expected` against `body`, served verbatim.
 async fn confirm(body: &'static str, expected: &Expectation) -> Confirmation {
     let server = server_with_token().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/Transactions/GetTransactionStatus");
-            then.status(200).header("content-type", "application/json").body(body);
-        })
-        .await;
+    verbatim(&server, GET, "/api/Transactions/GetTransactionStatus", body).await;
     client(&server).confirm(TRACKING_ID.parse().unwrap(), expected).await.expect("a confirmation")
 }
 
@@ -34,10 +22,13 @@ fn kes(reference: &str, amount: Decimal) -> Expectation {
 
 #[tokio::test]
 async fn paid_as_expected_and_paid_otherwise() {
-    let paid = confirm(recording!("200-completed.json"), &kes("ORDER-1001", Decimal::TEN)).await;
+    let paid =
+        confirm(recording!("GetTransactionStatus", "200-completed.json"), &kes("ORDER-1001", Decimal::TEN)).await;
     assert_eq!(paid.verdict, Verdict::PaidAsExpected);
     assert_eq!(paid.dedupe_key.as_str(), format!("{TRACKING_ID}:SE12ABC3DE:1"));
-    let more = confirm(recording!("200-completed.json"), &kes("ORDER-1001", Decimal::new(1500, 2))).await;
+    let more =
+        confirm(recording!("GetTransactionStatus", "200-completed.json"), &kes("ORDER-1001", Decimal::new(1500, 2)))
+            .await;
     assert_eq!(
         more.verdict,
         Verdict::PaidOtherwise {
@@ -49,7 +40,7 @@ async fn paid_as_expected_and_paid_otherwise() {
 
 #[tokio::test]
 async fn a_tzs_order_charged_in_usd_is_paid_otherwise_unless_the_conversion_is_accepted() {
-    let body = recording!("200-sandbox-2025-11-09-status-card-completed.json");
+    let body = recording!("GetTransactionStatus", "200-sandbox-2025-11-09-status-card-completed.json");
     let tzs = Expectation::new("TX-testing5", Decimal::new(1000, 0), "TZS");
     let blind = confirm(body, &tzs).await;
     assert_eq!(
@@ -70,28 +61,38 @@ async fn a_tzs_order_charged_in_usd_is_paid_otherwise_unless_the_conversion_is_a
 
 #[tokio::test]
 async fn not_paid_yet_failed_and_reversed() {
-    let pending =
-        confirm(recording!("200-pending-payment-details-not-found.json"), &kes("ORDER-1001", Decimal::TEN)).await;
+    let pending = confirm(
+        recording!("GetTransactionStatus", "200-pending-payment-details-not-found.json"),
+        &kes("ORDER-1001", Decimal::TEN),
+    )
+    .await;
     assert_eq!((pending.verdict, pending.status), (Verdict::NotPaidYet, None));
-    let failed = confirm(recording!("200-failed.json"), &kes("1515111111", Decimal::ONE_HUNDRED)).await;
+    let failed =
+        confirm(recording!("GetTransactionStatus", "200-failed.json"), &kes("1515111111", Decimal::ONE_HUNDRED)).await;
     assert_eq!(failed.verdict, Verdict::Failed);
-    let reversed = confirm(recording!("200-reversed.json"), &kes("ORDER-1001", Decimal::TEN)).await;
+    let reversed =
+        confirm(recording!("GetTransactionStatus", "200-reversed.json"), &kes("ORDER-1001", Decimal::TEN)).await;
     assert_eq!(reversed.verdict, Verdict::Reversed);
     assert_ne!(
         reversed.dedupe_key,
-        confirm(recording!("200-completed.json"), &kes("ORDER-1001", Decimal::TEN)).await.dedupe_key
+        confirm(recording!("GetTransactionStatus", "200-completed.json"), &kes("ORDER-1001", Decimal::TEN))
+            .await
+            .dedupe_key
     );
 }
 
 #[tokio::test]
 async fn a_recurring_charge_is_named_by_its_account_number() {
-    let charge = confirm(recording!("200-recurring-charge.json"), &kes("555-678", Decimal::ONE_HUNDRED)).await;
+    let charge =
+        confirm(recording!("GetTransactionStatus", "200-recurring-charge.json"), &kes("555-678", Decimal::ONE_HUNDRED))
+            .await;
     assert_eq!(charge.verdict, Verdict::PaidAsExpected);
 }
 
 #[tokio::test]
 async fn another_orders_payment_is_a_reference_mismatch() {
-    let other = confirm(recording!("200-completed.json"), &kes("ORDER-2002", Decimal::TEN)).await;
+    let other =
+        confirm(recording!("GetTransactionStatus", "200-completed.json"), &kes("ORDER-2002", Decimal::TEN)).await;
     assert_eq!(
         other.verdict,
         Verdict::ReferenceMismatch { expected: "ORDER-2002".into(), actual: Some("ORDER-1001".into()) }

@@ -1,6 +1,7 @@
 //! What the tests share (`mod common;` in each test binary): a client pointed at a loopback mock, the token dance (a RequestToken
-//! answer, mocked), the request scaffold (a mocked answer that records what arrived), canned
-//! GetTransactionStatus answers, and the order fixture.
+//! answer, mocked), the request scaffold (a mocked answer that records what arrived), mocked
+//! answers (JSON, or a recording of the corpus served verbatim), canned GetTransactionStatus
+//! answers, and the order fixture.
 
 use httpmock::prelude::*;
 use pesapal_api::{OrderRequestBuilder, Pesapal, RetryPolicy};
@@ -50,6 +51,49 @@ pub async fn server_with_token() -> MockServer {
     let server = MockServer::start_async().await;
     mock_token(&server).await;
     server
+}
+
+/// Mocks `method path`, answering the JSON `body` with HTTP `status`.
+pub async fn mock_json<'s>(
+    server: &'s MockServer,
+    method: httpmock::Method,
+    path: &str,
+    status: u16,
+    body: Value,
+) -> httpmock::Mock<'s> {
+    server
+        .mock_async(|when, then| {
+            when.method(method).path(path);
+            then.status(status).json_body(body);
+        })
+        .await
+}
+
+/// A recording of the corpus as text, by operation and file name
+/// (`tests/corpus/<operation>/<file>`).
+#[allow(unused_macros, reason = "not every test binary serves recordings")]
+macro_rules! recording {
+    ($operation:literal, $file:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/", $operation, "/", $file))
+    };
+}
+#[allow(unused_imports, reason = "not every test binary serves recordings")]
+pub(crate) use recording;
+
+/// Mocks `method path`, answering `body` verbatim with HTTP 200, as Pesapal did (a
+/// [`recording!`]).
+pub async fn verbatim<'s>(
+    server: &'s MockServer,
+    method: httpmock::Method,
+    path: &str,
+    body: &'static str,
+) -> httpmock::Mock<'s> {
+    server
+        .mock_async(|when, then| {
+            when.method(method).path(path);
+            then.status(200).header("content-type", "application/json").body(body);
+        })
+        .await
 }
 
 /// Matches every request: assert zero calls on it to prove that nothing was sent.

@@ -1,7 +1,7 @@
 //! The payment endpoint served by axum and by actix-web, with the simulator delivering IPNs:
 //! each payment acted on once, duplicates and out-of-order notifications included.
 
-use crate::client;
+use crate::support::client;
 use pesapal_api::{Confirmation, Decimal, Expectation, IpnMethod, PaymentEndpoint, Pesapal, Verdict};
 use pesapal_sim::{IpnControls, PaymentMethod, Simulator};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! IPN registrations against the simulator: `ensure_ipn` leaves one registration however often
 //! it runs (Pesapal makes a new `ipn_id` on every RegisterIPN call).
 
-use crate::client;
+use crate::support::client;
 use pesapal_api::IpnMethod;
 use pesapal_sim::Simulator;
 

@@ -2,7 +2,7 @@
 //! with its verdict (paid, not paid yet, failed, reversed) or its error (an unknown tracking
 //! id), whether or not their IPNs arrived.
 
-use crate::started;
+use crate::support::started;
 use futures_util::StreamExt;
 use pesapal_api::{Decimal, Expectation, Uuid, Verdict};
 use pesapal_sim::{IpnControls, PaymentMethod};

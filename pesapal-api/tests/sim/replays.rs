@@ -1,7 +1,7 @@
 //! Replays after a refused token, under load: revoked tokens are replaced as often as needed,
 //! and only RequestToken's refusal would mean bad credentials.
 
-use crate::started;
+use crate::support::started;
 use pesapal_api::Error;
 use pesapal_sim::Faults;
 

@@ -1,7 +1,7 @@
 //! Every verdict against the simulator, a TZS order paid by the card the simulator charges in US
 //! dollars among them (as the sandbox charged 0.4 USD for 1000 TZS).
 
-use crate::started;
+use crate::support::started;
 use pesapal_api::{Charge, Decimal, Expectation, Verdict};
 use pesapal_sim::{Instrument, PaymentMethod, test_values};
 

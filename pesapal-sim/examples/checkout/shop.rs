@@ -88,13 +88,14 @@ pub struct RunningShop {
     pub notification_id: Uuid,
 }
 
-/// Binds the shop on `port` (0: any), registers its IPN URL with Pesapal and serves it in the
+/// Binds the shop on `port` (0: any), registers its IPN URL with Pesapal (reusing the
+/// registration Pesapal has for it, as every start should: `ensure_ipn`) and serves it in the
 /// background. `public_url` is how Pesapal and browsers reach it (default: the local address).
 pub async fn start(pesapal: Pesapal, port: u16, public_url: Option<String>) -> anyhow::Result<RunningShop> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let url = format!("http://{}", listener.local_addr()?);
     let public_url = public_url.unwrap_or_else(|| url.clone()).trim_end_matches('/').to_owned();
-    let ipn = pesapal.register_ipn(&format!("{public_url}/pesapal/ipn"), IpnMethod::Get).await?;
+    let ipn = pesapal.ensure_ipn(&format!("{public_url}/pesapal/ipn"), IpnMethod::Get).await?;
     let notification_id =
         ipn.notification_id().ok_or_else(|| anyhow::anyhow!("the IPN id {:?} is not a GUID", ipn.ipn_id))?;
     let state = Arc::new(ShopState {

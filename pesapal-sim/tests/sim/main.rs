@@ -5,9 +5,9 @@
 //! seeded runs ([`seed`]), the binary ([`cli`]: without CA certificates in [`no_ca_bundle`],
 //! stopped by SIGTERM in [`signals`]), the starting settings ([`settings`]), the URLs handed out
 //! ([`public_url`]), the control API's OpenAPI description ([`control_openapi`]), and the crate's own
-//! shape: names that do not clash with pesapal-api's ([`names`]) and no import circle between its
-//! files ([`imports`]). The browser test and the spec's coverage test are binaries of their own
-//! (`tests/browser.rs`, `tests/coverage.rs`).
+//! shape: names that do not clash with pesapal-api's ([`names`]; that no two of its files import
+//! each other is the workspace's rule, `xtask/src/imports.rs`). The browser test and the spec's
+//! coverage test are binaries of their own (`tests/browser.rs`, `tests/coverage.rs`).
 
 mod answers;
 mod cli;
@@ -15,7 +15,6 @@ mod common;
 mod control_openapi;
 mod faults;
 mod flows;
-mod imports;
 mod ipn_controls;
 mod lost_answer;
 mod names;

@@ -6,18 +6,12 @@ use crate::common::http::Http;
 use pesapal_api::{BillingAddress, Credentials, IpnMethod, OrderRequest, Pesapal, RefundRequest};
 use pesapal_sim::recorder::{Recorder, RecorderConfig};
 use pesapal_sim::{PaymentMethod, Simulator};
+use pesapal_tests::committed_spec;
 use pesapal_tests::conformance::{Conformance, corpus};
 use rust_decimal::Decimal;
-use serde_json::Value;
-use std::path::Path;
 
 const EMAIL: &str = "jane.doe@example.org";
 const PHONE: &str = "0723241024";
-
-fn committed_spec() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/pesapal.openapi.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 #[tokio::test]
 async fn a_checkout_through_the_recorder_leaves_a_conforming_redacted_corpus() {

@@ -1,8 +1,8 @@
 //! The binary archive `pesapal-sim-<version>-<target>.tar.gz`: the release binary with the
 //! crate's README and the licences, under one top directory of the same name.
 
-use super::Dist;
-use crate::test_command::{run, step};
+use super::layout::Dist;
+use crate::host::{run, step};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;

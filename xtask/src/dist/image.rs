@@ -9,8 +9,9 @@
 //! reaches a server on the host. Where no engine can run a container, it says why and the
 //! test is reported as not run.
 
-use super::{Dist, Tested};
-use crate::test_command::{apt_install, found, is_root, run, step};
+use super::layout::Dist;
+use super::tested::Tested;
+use crate::host::{apt_install, found, is_root, run, step};
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

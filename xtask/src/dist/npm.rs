@@ -6,8 +6,9 @@
 //! with pinned TypeScript), type-checks a user's code with `tsc --strict` (ESM and CommonJS) and
 //! runs its `node:test` checkout.
 
-use super::{Dist, Tested, ensure_node, without_rust};
-use crate::test_command::{run, step};
+use super::layout::Dist;
+use super::tested::{Tested, without_rust};
+use crate::host::{ensure_node, run, step};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -70,7 +71,7 @@ fn pack(dist: &Dist, dir: &Path) -> Result<PathBuf> {
 /// Packs `pesapal-sim-<version>.tgz` and this platform's
 /// `pesapal-sim-<os>-<cpu>-<version>.tgz` into `target/dist`.
 pub fn build(dist: &Dist, binary: &Path) -> Result<Vec<PathBuf>> {
-    ensure_node()?;
+    ensure_node("the npm packages (Node.js 18 or newer)")?;
     let (os, cpu) = platform()?;
     let platform_name = platform_package()?;
     let exe = format!("pesapal-sim{}", std::env::consts::EXE_SUFFIX);

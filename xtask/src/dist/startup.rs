@@ -4,8 +4,10 @@
 //! `packaging/npm/bench/startup.mjs`), and the artifacts' sizes. Figures go to
 //! docs/PERFORMANCE.md; nothing here asserts a time.
 
-use super::{Dist, npm, size, wheel, without_rust};
-use crate::test_command::step;
+use super::layout::Dist;
+use super::tested::without_rust;
+use super::{npm, wheel};
+use crate::host::{size, step};
 use anyhow::{Context, Result, ensure};
 use std::path::Path;
 use std::process::Command;

@@ -4,8 +4,9 @@
 //! `packaging/python/tests/` with pytest (through the package's `pesapal_sim` fixture), after
 //! `mypy --strict` checks those tests against the wheel's types.
 
-use super::{Dist, Tested, fresh_venv, pinned_venv, without_rust};
-use crate::test_command::{run, step};
+use super::layout::Dist;
+use super::tested::{Tested, without_rust};
+use crate::host::{fresh_venv, pinned_venv, run, step};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::process::Command;
@@ -16,7 +17,11 @@ fn packaging(dist: &Dist) -> PathBuf {
 
 /// Builds `target/dist/pesapal_sim-<version>-py3-none-<platform>.whl` with the pinned maturin.
 pub fn build(dist: &Dist) -> Result<PathBuf> {
-    let tools = pinned_venv(&dist.work.join("tools-venv"), &packaging(dist).join("requirements-build.txt"))?;
+    let tools = pinned_venv(
+        &dist.work.join("tools-venv"),
+        &packaging(dist).join("requirements-build.txt"),
+        "the Python wheel",
+    )?;
     let out = dist.out_dir()?;
     step("maturin build --release (the Python wheel)");
     run(Command::new(tools.join("maturin"))
@@ -30,7 +35,7 @@ pub fn build(dist: &Dist) -> Result<PathBuf> {
 /// `target/dist-work/<name>`; its `bin/` directory.
 pub fn install(dist: &Dist, wheel: &std::path::Path, name: &str) -> Result<PathBuf> {
     let scratch = dist.scratch(name)?;
-    let bin = fresh_venv(&scratch.join("venv"))?;
+    let bin = fresh_venv(&scratch.join("venv"), "the virtualenvs of the Python wheel")?;
     step(&format!("pip install {} into a fresh virtualenv", wheel.display()));
     run(Command::new(bin.join("pip"))
         .args(["install", "--quiet", "--disable-pip-version-check", "--requirement"])

@@ -9,5 +9,6 @@
 //!   own, after the other tests: `cargo test -p xtask --test maintainer -- --ignored`.
 
 mod docs_change;
+mod imports;
 mod spec_command;
 mod support;
