@@ -2,7 +2,7 @@
 //! with every IPN dropped; a file of ids, a CSV with the expected orders (each verdict), standard
 //! input; invalid lines; the exit codes; the in-flight bound and the order of the lines.
 
-use super::{Env, Run, clear_env, env, json, run, scripted_server};
+use crate::support::{BIN, Env, Run, clear_env, env, json, run, scripted_server};
 use assert_cmd::Command;
 use pesapal_api::{BillingAddress, Credentials, Decimal, IpnMethod, OrderRequest, Pesapal};
 use pesapal_sim::{Instrument, IpnControls, PaymentMethod, test_values};
@@ -259,7 +259,7 @@ fn lookups_run_at_most_in_flight_at_a_time_and_the_lines_keep_the_input_order() 
         ))
     });
     let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
-    let mut cmd = Command::new(super::BIN);
+    let mut cmd = Command::new(BIN);
     clear_env(&mut cmd);
     let out = run(cmd
         .env("PESAPAL_CONSUMER_KEY", "key")
@@ -281,7 +281,7 @@ fn a_progress_bar_on_a_terminal_and_never_on_stdout() {
     let o = env.orders_in_every_state();
     let input = file(&format!("{}\n{}\n", o.paid, o.pending));
     let output = tempfile::NamedTempFile::new().unwrap();
-    let command = format!("{} reconcile --from {} > {}", super::BIN, input.path().display(), output.path().display());
+    let command = format!("{} reconcile --from {} > {}", BIN, input.path().display(), output.path().display());
     let mut script = Command::new("script");
     script
         .env("PESAPAL_CONSUMER_KEY", env.sim.consumer_key())
@@ -301,7 +301,7 @@ fn a_progress_bar_on_a_terminal_and_never_on_stdout() {
 fn each_line_is_written_as_soon_as_it_is_known() {
     use std::io::BufRead;
     let env = env();
-    let mut child = std::process::Command::new(super::BIN)
+    let mut child = std::process::Command::new(BIN)
         .env_remove("PESAPAL_ENVIRONMENT")
         .env("PESAPAL_CONSUMER_KEY", env.sim.consumer_key())
         .env("PESAPAL_CONSUMER_SECRET", env.sim.consumer_secret())
