@@ -23,8 +23,9 @@ use std::thread::JoinHandle;
 /// largest exit code of the lines that failed (1 Pesapal refused, e.g. an unknown tracking id;
 /// 2 an invalid line; 3 a transport failure).
 pub async fn run(ctx: &Context, args: &ReconcileArgs) -> Result<u8, CliError> {
-    let orders = Orders::open(&args.from)?;
+    // The configuration first: reading standard input may wait for a person to type.
     let pesapal = ctx.client()?;
+    let orders = Orders::open(&args.from)?;
     let progress = progress_bar(&args.from);
     let in_flight = usize::from(args.in_flight);
     let (rows, reader) = read_ahead(orders, in_flight * 4);
