@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use pesapal_api::{Environment, Frequency, IpnMethod};
 use rust_decimal::Decimal;
+use std::path::PathBuf;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -14,7 +15,8 @@ use uuid::Uuid;
 /// Credentials come from PESAPAL_CONSUMER_KEY and PESAPAL_CONSUMER_SECRET.
 ///
 /// Exit codes: 0 success, 1 Pesapal rejected the request, 2 bad usage or invalid input (nothing
-/// sent), 3 transport failure or an answer that could not be read.
+/// sent), 3 transport failure or an answer that could not be read. `reconcile` exits with the
+/// largest code of the orders it could not look up (0 when it looked up every one).
 #[derive(Debug, Parser)]
 #[command(name = "pesapal", version, propagate_version = true)]
 pub struct Cli {
@@ -52,6 +54,9 @@ pub enum Command {
     Order(OrderCommand),
     /// Show an order's payment status; with --wait, poll until it is final.
     Status(StatusArgs),
+    /// Look up many orders (a file of tracking ids, or a CSV): one JSON line per order, the object
+    /// `status --json` prints, a bounded number of lookups at a time.
+    Reconcile(ReconcileArgs),
     /// Ask for a refund of a completed payment.
     Refund(RefundArgs),
     /// Cancel a pending or failed order.
@@ -155,6 +160,20 @@ pub struct StatusArgs {
     /// How long --wait polls, e.g. 30s, 10m.
     #[arg(long, requires = "wait", default_value = "10m", value_parser = humantime::parse_duration)]
     pub timeout: Duration,
+}
+
+/// `pesapal reconcile` arguments.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The orders: one tracking id per line, or a CSV whose first line names an
+    /// `order_tracking_id` column; with `merchant_reference`, `amount` and `currency` columns too,
+    /// each payment is judged against its order (a `verdict`). `-` reads standard input. Blank
+    /// lines and lines starting with # are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// How many lookups run at a time.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub in_flight: u16,
 }
 
 /// `pesapal refund` arguments.

@@ -20,6 +20,9 @@ pub enum CliError {
     /// The input broke rules; nothing was sent.
     #[error("invalid input, nothing was sent")]
     Invalid(ValidationErrors),
+    /// The input file cannot be read, or its columns do not go together.
+    #[error("{0}")]
+    Input(String),
     /// The user (or the lack of a terminal) declined a live operation.
     #[error("{0}")]
     Refused(String),
@@ -76,6 +79,7 @@ impl CliError {
                 violations: violations(errors),
                 ..base("invalid_input", self.to_string(), EXIT_USAGE)
             },
+            CliError::Input(message) => base("input", message.clone(), EXIT_USAGE),
             CliError::Refused(message) => base("refused", message.clone(), EXIT_USAGE),
             CliError::Io(e) => base("io", format!("cannot write the output: {e}"), EXIT_TRANSPORT),
             CliError::Api { error, check } => {

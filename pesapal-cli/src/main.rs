@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(commands::run(&ctx, cli.command)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
             let report = error.report();
             if ctx.json {

@@ -1,7 +1,9 @@
 //! What the commands print: serde structs for `--json` (stable field names) and their
 //! human-readable form.
 
-use pesapal_api::{IpnMethod, IpnRegistration, PaymentProgress, PaymentStatus, TransactionStatus};
+use pesapal_api::{
+    Confirmation, Expectation, IpnMethod, IpnRegistration, PaymentProgress, PaymentStatus, TransactionStatus, Verdict,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::{self, Write as _};
@@ -185,6 +187,49 @@ pub struct StatusOutput {
     pub merchant_reference: Option<String>,
     /// When the payment was made (RFC 3339).
     pub created_at: Option<String>,
+    /// `reconcile` given the expected order: how the payment compares with it
+    /// ([`verdict_name`]). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<&'static str>,
+    /// `reconcile` given the expected order: that order. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<ExpectedOutput>,
+}
+
+/// The merchant's order a payment is judged against (`reconcile` with CSV columns).
+#[derive(Debug, Serialize)]
+pub struct ExpectedOutput {
+    /// The order's merchant reference.
+    pub merchant_reference: String,
+    /// What the order costs.
+    pub amount: Money,
+}
+
+impl From<&Expectation> for ExpectedOutput {
+    fn from(expected: &Expectation) -> ExpectedOutput {
+        let charge = expected.charge();
+        ExpectedOutput {
+            merchant_reference: expected.merchant_reference().to_owned(),
+            amount: Money::new(charge.amount(), Some(charge.currency().to_owned())),
+        }
+    }
+}
+
+/// The CLI's name for a [`Verdict`]: `paid_as_expected` (the one to credit an order on),
+/// `paid_otherwise` (another amount or currency: the status's `amount` shows what was charged),
+/// `paid` (nothing to check against), `not_paid_yet`, `failed` (not final), `reversed`,
+/// `reference_mismatch` (Pesapal's record names another order) or `unrecognised`.
+pub fn verdict_name(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::PaidAsExpected => "paid_as_expected",
+        Verdict::PaidOtherwise { .. } => "paid_otherwise",
+        Verdict::Paid => "paid",
+        Verdict::NotPaidYet => "not_paid_yet",
+        Verdict::Failed => "failed",
+        Verdict::Reversed => "reversed",
+        Verdict::ReferenceMismatch { .. } => "reference_mismatch",
+        _ => "unrecognised",
+    }
 }
 
 /// The CLI's name for a payment status, and whether it is final ([`PaymentStatus::is_final`]).
@@ -214,14 +259,35 @@ impl StatusOutput {
             payment_account: None,
             merchant_reference: None,
             created_at: None,
+            verdict: None,
+            expected: None,
         }
     }
 
     /// From what one poll saw: no payment yet is `pending`.
     pub fn from_progress(order_tracking_id: Uuid, progress: PaymentProgress) -> StatusOutput {
-        match progress {
-            PaymentProgress::Status(status) => StatusOutput::from_status(order_tracking_id, *status),
-            PaymentProgress::NoPaymentYet => StatusOutput::pending(order_tracking_id),
+        let status = match progress {
+            PaymentProgress::Status(status) => Some(*status),
+            PaymentProgress::NoPaymentYet => None,
+        };
+        StatusOutput::from_answer(order_tracking_id, status)
+    }
+
+    /// From a confirmation against the expected order: the same object, with the verdict and
+    /// that order.
+    pub fn judged(confirmation: Confirmation, expected: &Expectation) -> StatusOutput {
+        StatusOutput {
+            verdict: Some(verdict_name(&confirmation.verdict)),
+            expected: Some(ExpectedOutput::from(expected)),
+            ..StatusOutput::from_answer(confirmation.order_tracking_id, confirmation.status)
+        }
+    }
+
+    /// From GetTransactionStatus's answer, `None` when Pesapal has no payment yet (`pending`).
+    fn from_answer(order_tracking_id: Uuid, status: Option<TransactionStatus>) -> StatusOutput {
+        match status {
+            Some(status) => StatusOutput::from_status(order_tracking_id, status),
+            None => StatusOutput::pending(order_tracking_id),
         }
     }
 
@@ -241,6 +307,8 @@ impl StatusOutput {
             payment_account: status.payment_account.filter(|a| !a.trim().is_empty()),
             merchant_reference: status.merchant_reference,
             created_at,
+            verdict: None,
+            expected: None,
         }
     }
 }
@@ -341,6 +409,17 @@ pub struct ErrorOutput {
     pub hint: Option<String>,
     /// The process exit code.
     pub exit_code: u8,
+}
+
+/// `pesapal reconcile`: the line of an order that could not be looked up.
+#[derive(Debug, Serialize)]
+pub struct LookupErrorOutput {
+    /// The tracking id as the input gave it.
+    pub order_tracking_id: String,
+    /// Its line in the input (the first line is 1).
+    pub line: u64,
+    /// Why, as `--json` reports the error of a command.
+    pub error: ErrorOutput,
 }
 
 /// The `--json` error document.

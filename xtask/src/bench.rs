@@ -7,7 +7,10 @@
 //! 4. Decoding: pesapal-api (generated type + mapping) against a plain serde struct (criterion).
 //! 5. The simulator as a test bench (criterion, `benches/test_bench.rs`): `Simulator::start()`
 //!    and full in-process checkouts per second.
-//! 6. With `--compile`: clean debug builds of a tiny binary using pesapal-api against one using
+//! 6. Reconciliation (`benches/reconcile.rs`): 10,000 orders against the in-process simulator,
+//!    32 in flight, through `Pesapal::reconcile` and through `pesapal reconcile` (built in release
+//!    first): orders per second, and the peak RSS for 1,000 against 10,000 orders.
+//! 7. With `--compile`: clean debug builds of a tiny binary using pesapal-api against one using
 //!    reqwest + serde + tokio with the same TLS features, alternated `--rounds` times (at least
 //!    3), compared by the medians of wall time and of CPU time (user + sys of the whole build).
 
@@ -76,6 +79,7 @@ fn micros(nanos: f64) -> String {
 pub fn measure(root: &Path, compile_rounds: Option<u32>) -> Result<Vec<Row>> {
     let mut rows = runtime_rows(root)?;
     rows.extend(simulator_rows(root)?);
+    rows.extend(reconcile_rows(root)?);
     if let Some(rounds) = compile_rounds {
         rows.extend(compile_rows(root, rounds)?);
     }
@@ -143,6 +147,48 @@ fn simulator_rows(root: &Path) -> Result<Vec<Row>> {
             target: "≥ 500 /s",
         },
     ])
+}
+
+/// Reconciliation: orders per second through the library stream and the command, and whether
+/// their peak memory grows from 1,000 to 10,000 orders (`benches/reconcile.rs`).
+fn reconcile_rows(root: &Path) -> Result<Vec<Row>> {
+    eprintln!("building the command (cargo build --release -p pesapal-cli)…");
+    let mut build = cargo(root);
+    build.args(["build", "--release", "-q", "-p", "pesapal-cli"]);
+    run(build)?;
+    eprintln!("running the reconciliation benchmark (cargo bench -p pesapal-bench --bench reconcile)…");
+    let mut bench = cargo(root);
+    bench.args(["bench", "-q", "-p", "pesapal-bench", "--bench", "reconcile"]);
+    let values: BTreeMap<String, String> =
+        run(bench)?.lines().filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))).collect();
+    let number = |key: &str| -> Result<f64> {
+        Ok(values.get(key).with_context(|| format!("the reconcile benchmark printed no {key}"))?.parse()?)
+    };
+    let mib = |kib: f64| format!("{:.1} MiB", kib / 1024.0);
+    let mut rows = Vec::new();
+    for (way, label, timed) in [
+        ("library", "`Pesapal::reconcile`", ""),
+        ("cli", "`pesapal reconcile --from FILE`", " (process start and token included)"),
+    ] {
+        rows.push(Row {
+            measure: format!("reconcile: 10000 orders through {label}, 32 in flight, orders per second{timed}"),
+            sdk: format!("{:.0} /s", number(&format!("{way}_10000_per_second"))?),
+            floor: "—".into(),
+            ratio: None,
+            target: "≥ 2,000 /s",
+        });
+        let (small, large) =
+            (number(&format!("{way}_1000_peak_rss_kib"))?, number(&format!("{way}_10000_peak_rss_kib"))?);
+        let whose = if way == "library" { "the process, simulator included" } else { "the `pesapal` process" };
+        rows.push(Row {
+            measure: format!("reconcile through {label}: peak RSS of {whose}, 10000 orders (floor column: 1000)"),
+            sdk: mib(large),
+            floor: mib(small),
+            ratio: Some(large / small),
+            target: "≈ 1.00 (no growth with the count)",
+        });
+    }
+    Ok(rows)
 }
 
 /// Criterion, round trips and paired latencies.

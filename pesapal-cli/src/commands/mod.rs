@@ -5,6 +5,7 @@ mod completions;
 mod ipn;
 mod man;
 mod order;
+mod reconcile;
 mod refund;
 mod status;
 mod token;
@@ -13,9 +14,11 @@ use crate::cli::{Command, IpnCommand, OrderCommand};
 use crate::context::Context;
 use crate::error::CliError;
 
-/// Runs `command`.
-pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
+/// Runs `command`; returns the exit code of a command that ran to its end: 0, except for
+/// `reconcile` when some orders could not be looked up (each said why on its own line).
+pub async fn run(ctx: &Context, command: Command) -> Result<u8, CliError> {
     match command {
+        Command::Reconcile(args) => return reconcile::run(ctx, &args).await,
         Command::Token => token::run(ctx).await,
         Command::Ipn(IpnCommand::Register { url, method }) => ipn::register(ctx, &url, method).await,
         Command::Ipn(IpnCommand::Ensure { url, method }) => ipn::ensure(ctx, &url, method).await,
@@ -26,5 +29,6 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Cancel(args) => cancel::run(ctx, &args).await,
         Command::Completions { shell } => completions::run(shell),
         Command::Man => man::run(),
-    }
+    }?;
+    Ok(0)
 }
