@@ -3,13 +3,11 @@
 //! serde client doing the same calls with no token cache, validation or leniency ([`raw`]).
 
 pub mod exchange;
+pub mod ids;
 pub mod raw;
 pub mod server;
 
-/// A tracking id the server knows.
-pub const TRACKING_ID: &str = "b945e4af-80a5-4ec1-8706-e03f8332fb04";
-/// An IPN id for orders.
-pub const IPN_ID: &str = "e32182ca-0983-4fa0-91bc-c3bb813ba750";
+pub use ids::{IPN_ID, TRACKING_ID};
 
 /// A valid order, as both clients send it.
 pub fn order() -> pesapal_api::OrderRequest {

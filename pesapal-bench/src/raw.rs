@@ -113,7 +113,7 @@ impl RawClient {
             amount: "100.00",
             description: "Benchmark order",
             callback_url: "https://shop.example.com/callback",
-            notification_id: crate::IPN_ID,
+            notification_id: crate::ids::IPN_ID,
             billing_address: Address { email_address: "jane@example.com", country_code: "KE" },
         };
         self.http

@@ -1,7 +1,7 @@
 //! A loopback HTTP/1.1 server (hyper) that answers RequestToken, GetTransactionStatus and
 //! SubmitOrderRequest with fixed bodies in the shapes the real API sends, and counts requests.
 
-use crate::TRACKING_ID;
+use crate::ids::TRACKING_ID;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;

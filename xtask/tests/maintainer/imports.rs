@@ -27,31 +27,19 @@ fn crate_roots() -> Vec<(String, String, PathBuf)> {
     roots
 }
 
-/// Crates whose circles are known and being mended on another branch: (package, target kind).
-/// The test fails when one of them has no circle left, so that it leaves this list.
-const BEING_MENDED: [(&str, &str); 1] = [("pesapal-bench", "lib")];
-
 #[test]
 fn no_two_files_of_any_crate_import_each_other() {
     let root = workspace();
-    let (mut circles, mut mended) = (Vec::new(), Vec::new());
+    let mut circles = Vec::new();
     let mut read = BTreeSet::new();
     for (package, kind, crate_root) in crate_roots() {
         let krate = Crate::read(&crate_root).unwrap_or_else(|e| panic!("{package} ({kind}): {e:#}"));
         read.extend(krate.files().map(Path::to_path_buf));
-        let found = krate.circles();
-        if BEING_MENDED.contains(&(package.as_str(), kind.as_str())) {
-            if found.is_empty() {
-                mended.push(format!("{package} ({kind})"));
-            }
-            continue;
-        }
-        for circle in found {
+        for circle in krate.circles() {
             circles.push(format!("{package} ({kind}): {}", circle.describe(&root)));
         }
     }
     assert!(circles.is_empty(), "files that import each other:\n  {}", circles.join("\n  "));
-    assert!(mended.is_empty(), "no circle left in {mended:?}: take them out of BEING_MENDED");
     // The rule saw every file: no source file of a `src/` is outside the crates read.
     let mut unread = Vec::new();
     let mut folders = vec![root.clone()];
