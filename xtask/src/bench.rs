@@ -14,10 +14,11 @@
 //!    reqwest + serde + tokio with the same TLS features, alternated `--rounds` times (at least
 //!    3), compared by the medians of wall time and of CPU time (user + sys of the whole build).
 
+use crate::host;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -35,8 +36,9 @@ pub struct Row {
     pub target: &'static str,
 }
 
+/// [`host::cargo`] in the workspace at `root`.
 fn cargo(root: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = host::cargo();
     command.current_dir(root);
     command
 }
@@ -49,13 +51,9 @@ fn run(mut command: Command) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
-}
-
 /// A point estimate (`mean` or `median`) of a criterion benchmark, in nanoseconds.
 fn criterion_estimate(root: &Path, group: &str, bench: &str, estimate: &str) -> Result<f64> {
-    let path = target_dir(root).join("criterion").join(group).join(bench).join("new/estimates.json");
+    let path = host::target_dir(root).join("criterion").join(group).join(bench).join("new/estimates.json");
     let estimates: Value = serde_json::from_str(
         &std::fs::read_to_string(&path).with_context(|| format!("no criterion result at {}", path.display()))?,
     )?;
